@@ -1,0 +1,191 @@
+"""The one exception hierarchy of ``sep``.
+
+Every error ``sep`` raises on purpose is a :class:`SepError`. Each subclass carries the
+data a caller needs to act on it (the field path, the bad value, the clause of
+T/CATE 0001—2020 whose data it is, the rule file and key, …) as attributes, so a service
+can turn it into a structured response without parsing the message.
+
+Errors of the engines ``sep`` runs on (``transitions.MachineError``, durable-rules'
+exceptions, cattrs' structuring errors) never reach users: they are translated here.
+
+Example:
+    >>> from sep.errors import SepError, ValidationError
+    >>> err = ValidationError("revenue.amount", "-5", "must not be negative", clause="4.3.5(c)")
+    >>> isinstance(err, SepError), err.field, err.clause
+    (True, 'revenue.amount', '4.3.5(c)')
+    >>> print(err)
+    revenue.amount: must not be negative (got '-5') [T/CATE 0001—2020 4.3.5(c)]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CurrencyMismatchError",
+    "EngineError",
+    "EngineUnavailableError",
+    "RuleDefinitionError",
+    "SepError",
+    "TransitionError",
+    "ValidationError",
+]
+
+STANDARD = "T/CATE 0001—2020"
+
+
+class SepError(Exception):
+    """Root of every exception ``sep`` raises on purpose.
+
+    Attributes:
+        clause: The clause id of T/CATE 0001—2020 the error concerns, or ``None``.
+    """
+
+    clause: str | None
+
+    def __init__(self, message: str, *, clause: str | None = None) -> None:
+        self.clause = clause
+        suffix = f" [{STANDARD} {clause}]" if clause else ""
+        super().__init__(f"{message}{suffix}")
+
+
+class ValidationError(SepError, ValueError):
+    """Bad input: a wrong type, a missing field, a value out of range, an unknown enum.
+
+    Attributes:
+        field: Dotted path of the offending field from the top-level object
+            (``"financials[2].revenue.amount"``); ``""`` for the object itself.
+        value: The offending value as given (``MISSING`` for a missing field).
+        reason: What is wrong, in words.
+        clause: The clause whose data the field is, when known.
+    """
+
+    field: str
+    value: Any
+    reason: str
+
+    def __init__(
+        self, field: str, value: Any, reason: str, *, clause: str | None = None
+    ) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        shown = "" if value is MISSING else f" (got {value!r})"
+        where = f"{field}: " if field else ""
+        super().__init__(f"{where}{reason}{shown}", clause=clause)
+
+    def at(self, prefix: str) -> ValidationError:
+        """Return the same error with ``prefix`` prepended to its field path."""
+        if not prefix:
+            return self
+        if not self.field:
+            path = prefix
+        elif self.field.startswith("["):
+            path = f"{prefix}{self.field}"
+        else:
+            path = f"{prefix}.{self.field}"
+        return ValidationError(path, self.value, self.reason, clause=self.clause)
+
+
+class _Missing:
+    """Marker for a field that was not given at all."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+class CurrencyMismatchError(ValidationError):
+    """Two amounts in different currencies were combined or compared."""
+
+
+class RuleDefinitionError(SepError):
+    """A rule pack, parameter file or machine definition is malformed.
+
+    Raised when the definition is built or loaded, never when it is first used.
+
+    Attributes:
+        source: The file (or ``"<builtin>"``/``"<mapping>"``) the definition came from.
+        key: Dotted key inside it where the problem is.
+        reason: What is wrong.
+    """
+
+    source: str
+    key: str
+    reason: str
+
+    def __init__(
+        self, source: str, key: str, reason: str, *, clause: str | None = None
+    ) -> None:
+        self.source = source
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{source}: {key}: {reason}", clause=clause)
+
+
+class TransitionError(SepError):
+    """A lifecycle trigger that is not allowed from the current state, or whose guard failed.
+
+    Attributes:
+        trigger: The trigger that was fired.
+        state: The state the process was (and still is) in.
+        reason: Why it was refused.
+    """
+
+    trigger: str
+    state: str
+    reason: str
+
+    def __init__(
+        self, trigger: str, state: str, reason: str, *, clause: str | None = None
+    ) -> None:
+        self.trigger = trigger
+        self.state = state
+        self.reason = reason
+        super().__init__(f"cannot {trigger!r} from {state!r}: {reason}", clause=clause)
+
+
+class EngineUnavailableError(SepError):
+    """An optional engine (durable-rules, numpy, graphviz) cannot be loaded here.
+
+    Attributes:
+        engine: The engine's name.
+        reason: Why it cannot be used.
+        fix: What to do about it.
+    """
+
+    engine: str
+    reason: str
+    fix: str
+
+    def __init__(self, engine: str, reason: str, fix: str) -> None:
+        self.engine = engine
+        self.reason = reason
+        self.fix = fix
+        super().__init__(f"{engine} is unavailable: {reason}. Fix: {fix}")
+
+
+class EngineError(SepError):
+    """An engine failed while running ``sep``'s rules (for example an action raised).
+
+    Attributes:
+        engine: The engine's name.
+        detail: What the engine reported.
+    """
+
+    engine: str
+    detail: str
+
+    def __init__(self, engine: str, detail: str, *, clause: str | None = None) -> None:
+        self.engine = engine
+        self.detail = detail
+        super().__init__(f"{engine} failed: {detail}", clause=clause)
