@@ -23,7 +23,8 @@ Which codes a row covers (the document's notes):
 
 * 工业 = 采矿业 B, 制造业 C, 电力、热力、燃气及水生产和供应业 D.
 * 交通运输业 = 道路 54, 水上 55, 航空 56, 管道 57, 多式联运和运输代理 58 and 装卸搬运 591;
-  it expressly excludes 铁路运输业 53. 仓储业 = the rest of division 59 (592–599).
+  it expressly excludes 铁路运输业 53. 仓储业 = the storage groups of 59: 通用 592,
+  低温 593, 危险品 594, 农产品 595, 中药材 596 and 其他 599.
 * 信息传输业 = 电信、广播电视和卫星传输服务 63, 互联网和相关服务 64.
 * 房地产开发经营 = class 7010 (the only class of group 701); 物业管理 = group 702.
 * 其他未列明行业 = 科学研究和技术服务业 M, 水利、环境和公共设施管理业 N,
@@ -184,7 +185,7 @@ class SizeRow:
         name_zh: The sector as the document names it.
         name_en: An English name.
         codes: The GB/T 4754-2017 codes the document places in this row. A code's most
-            specific row wins (591 is 交通运输业 though 59 is 仓储业).
+            specific row wins (7010 is 房地产开发经营 within K, whose 703 is 其他未列明行业).
         bounds: The indicators the row uses, each with its lower bounds.
         inferred: Codes placed in this row by this library's reading, not by the document's
             words (see the module notes); they are matched like ``codes``.
@@ -282,8 +283,9 @@ class SizeTable:
     def resolve(self, code: IndustryCode | str) -> tuple[SizeRow | None, str]:
         """The row sizing ``code`` and how it was found, or ``None`` and why not.
 
-        The most specific listed code containing ``code`` decides. A code too coarse to
-        decide (section ``K`` holds 房地产开发经营, 物业管理 and others) gives ``None``.
+        The most specific listed code containing ``code`` decides (5910 lies in 591). A code
+        too coarse to decide (section ``K`` holds 房地产开发经营, 物业管理 and others) gives
+        ``None``.
 
         Example:
             >>> row, how = NBS_2017.resolve("5910")
@@ -295,10 +297,10 @@ class SizeTable:
             >>> row is None
             True
             >>> print(why.split(";")[0])
-            59 is too coarse: its parts fall under different rows (仓储业 for 59
+            59 is too coarse: its parts fall under different rows (交通运输业 for 591
             >>> NBS_2017.resolve("C3911")[0].name_zh
             '工业'
-            >>> print(NBS_2017.resolve("66")[1])
+            >>> print(NBS_2017.resolve("66")[1])  # doctest: +ELLIPSIS
             66 is not covered: 金融业 has its own size rule ...
         """
         query = IndustryCode.parse(code)
@@ -390,9 +392,9 @@ NBS_2017 = SizeTable(
         SizeRow(
             "仓储业",
             "Warehousing",
-            ("59",),
+            ("592", "593", "594", "595", "596", "599"),
             (_b(_X, 200, 100, 20), _b(_Y, 30000, 1000, 100)),
-            note="division 59 except 装卸搬运 591, which is 交通运输业",
+            note="the storage groups of division 59; its 装卸搬运 591 is 交通运输业",
         ),
         SizeRow(
             "邮政业", "Postal services", ("60",), (_b(_X, 1000, 300, 20), _b(_Y, 30000, 2000, 100))
