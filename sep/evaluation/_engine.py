@@ -17,10 +17,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sep.domain import Money, Period
+from sep.domain import Money
 from sep.errors import ValidationError
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
-from sep.evaluation._inputs import Series, is_missing, jsonable_input, normaliser
+from sep.evaluation._inputs import (
+    MISSING_INPUT,
+    Series,
+    from_ordinal,
+    jsonable_input,
+    normaliser,
+    ordinal,
+)
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import All, AnyOf, Condition, Criterion, Leaf, Not, RulePack
 
@@ -41,15 +48,8 @@ _NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 Facts = dict[str, Any]
 Fast = Callable[[Facts], Outcome]
 _CACHE_SIZE = 256
+_RATIO = Decimal("0.0001")
 _FLIP_CAP = 32
-
-
-def _previous(period: Period) -> Period:
-    if period.quarter is None:
-        return Period(period.year - 1)
-    if period.quarter == 1:
-        return Period(period.year - 1, 4)
-    return Period(period.year, period.quarter - 1)
 
 
 def _margin(op: str, actual: Decimal, threshold: Decimal) -> Decimal | None:
@@ -77,7 +77,32 @@ class _LeafRuntime:
         return MET if self.compare(value, self.threshold) else NOT_MET
 
     def _fast_series(self, facts: Facts) -> Outcome:
-        return self.check(facts).outcome
+        series: Series | None = facts.get(self.leaf.input)
+        if series is None:
+            return UNKNOWN
+        if self.leaf.measure == "max_window_sum":
+            return self.check(facts).outcome
+        known = {ordinal(p): a for p, a in series}
+        last = ordinal(series[-1][0])
+        n = self.periods or 1
+        amounts = [known.get(o) for o in range(last - n + 1, last + 1)]
+        compare, threshold = self.compare, self.threshold
+        if self.leaf.measure == "each_of_last":
+            result = MET
+            for amount in amounts:
+                if amount is None:
+                    result = UNKNOWN
+                elif not compare(amount, threshold):
+                    return NOT_MET
+            return result
+        if None in amounts:
+            return UNKNOWN
+        values = [a for a in amounts if a is not None]
+        mean = sum(values, Decimal(0)) / n
+        if mean <= 0:
+            return NOT_MET
+        ratio = (min(values) / mean).quantize(_RATIO)
+        return MET if compare(ratio, threshold) else NOT_MET
 
     def check(self, facts: Facts) -> Check:
         leaf = self.leaf
@@ -107,12 +132,11 @@ class _LeafRuntime:
 
     def _last(self, base: dict[str, Any], series: Series) -> Check:
         leaf, n = self.leaf, self.periods or 1
-        known = dict(series)
-        window = [series[-1][0]]
-        while len(window) < n:
-            window.append(_previous(window[-1]))
-        window.reverse()
-        amounts = [known.get(p) for p in window]
+        quarterly = series[-1][0].quarter is not None
+        known = {ordinal(p): a for p, a in series}
+        last = ordinal(series[-1][0])
+        window = [from_ordinal(o, quarterly) for o in range(last - n + 1, last + 1)]
+        amounts = [known.get(o) for o in range(last - n + 1, last + 1)]
         shown = tuple((str(p), a) for p, a in zip(window, amounts, strict=True))
         missing = tuple(
             f"{leaf.input}[{p}]" for p, a in zip(window, amounts, strict=True) if a is None
@@ -136,20 +160,17 @@ class _LeafRuntime:
             return Check(
                 **base, actual=None, outcome=NOT_MET, margin=None, missing=(), window=shown
             )
-        ratio = (min(present) / mean).quantize(Decimal("0.0001"))
+        ratio = (min(present) / mean).quantize(_RATIO)
         outcome = MET if self.compare(ratio, self.threshold) else NOT_MET
         margin = _margin(leaf.op, ratio, self.threshold)
         return Check(**base, actual=ratio, outcome=outcome, margin=margin, missing=(), window=shown)
 
     def _window_sum(self, base: dict[str, Any], series: Series) -> Check:
         leaf, n = self.leaf, self.periods or 1
+        quarterly = series[-1][0].quarter is not None
         known = dict(series)
-        span = [series[-1][0]]
-        while span[-1] != series[0][0]:
-            span.append(_previous(span[-1]))
-        span.reverse()
-        while len(span) < n:
-            span.append(span[-1].next())
+        first, last = ordinal(series[0][0]), ordinal(series[-1][0])
+        span = [from_ordinal(o, quarterly) for o in range(first, max(last, first + n - 1) + 1)]
         best: Decimal | None = None
         best_window: tuple[tuple[str, Decimal | None], ...] = ()
         missing: list[str] = []
@@ -387,7 +408,7 @@ class Evaluator:
             value = get(name)
             if value is not None:
                 value = convert(value)
-                if not is_missing(value):
+                if value is not MISSING_INPUT:
                     out[name] = value
         return out
 

@@ -10,7 +10,7 @@ input and its clause.
 
 from __future__ import annotations
 
-import itertools
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -20,12 +20,21 @@ from sep.domain import CNY, Money, Period
 from sep.errors import CurrencyMismatchError, ValidationError
 from sep.evaluation._spec import InputSpec
 
-__all__ = ["Series", "jsonable_input", "normaliser"]
+__all__ = [
+    "MISSING_INPUT",
+    "Series",
+    "from_ordinal",
+    "is_missing",
+    "jsonable_input",
+    "normaliser",
+    "ordinal",
+]
 
 #: A period series: ``((Period, amount), ...)`` sorted by period, all years or all quarters.
 Series = tuple[tuple[Period, Decimal], ...]
 
-_MISSING = object()
+#: What a converter returns for a value that means "not known" (``"unknown"``).
+MISSING_INPUT: Any = object()
 
 
 def _money(spec: InputSpec) -> Callable[..., Any]:
@@ -124,7 +133,7 @@ def _enum(spec: InputSpec) -> Callable[[Any], Any]:
             if value in values:
                 return value
             if value in unknown:
-                return _MISSING
+                return MISSING_INPUT
         allowed = ", ".join(repr(v) for v in (*values, *unknown))
         raise ValidationError(name, value, f"must be one of {allowed}", clause=clause)
 
@@ -139,40 +148,67 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
         if isinstance(label, Period):
             return label
         try:
-            return Period.parse(str(label))
+            return _parse_period(label if isinstance(label, str) else str(label))
         except ValidationError as err:
             raise ValidationError(field, label, err.reason, clause=clause) from None
 
+    def amount_of(amount: Any, field: str) -> Decimal:
+        try:
+            result: Decimal = money(amount)
+        except ValidationError as err:
+            raise ValidationError(field, amount, err.reason, clause=clause) from None
+        return result
+
     def convert(value: Any) -> Series:
-        items: list[tuple[Period, Decimal]] = []
+        pairs: list[tuple[Any, Any, str]] = []
         if isinstance(value, Mapping):
-            for label, amount in value.items():
-                field = f"{name}[{label}]"
-                if amount is not None:
-                    items.append((period(label, field), money(amount, field)))
+            pairs = [(label, amount, "") for label, amount in value.items() if amount is not None]
         elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
             for i, row in enumerate(value):
-                field = f"{name}[{i}]"
                 if not isinstance(row, Mapping) or "period" not in row:
-                    raise ValidationError(field, row, "must be {period, amount}", clause=clause)
-                if row.get("amount") is not None:
-                    items.append(
-                        (period(row["period"], f"{field}.period"), money(row["amount"], field))
+                    raise ValidationError(
+                        f"{name}[{i}]", row, "must be {period, amount}", clause=clause
                     )
+                if row.get("amount") is not None:
+                    pairs.append((row["period"], row["amount"], f"{name}[{i}]"))
         else:
             raise ValidationError(
                 name, value, "must map periods to amounts ({'2025Q1': '100000'})", clause=clause
             )
-        kinds = {p.quarter is None for p, _ in items}
-        if len(kinds) > 1:
-            raise ValidationError(name, value, "mixes years and quarters", clause=clause)
-        items.sort(key=lambda pair: (pair[0].year, pair[0].quarter or 0))
-        for (a, _), (b, _) in itertools.pairwise(items):
-            if a == b:
-                raise ValidationError(f"{name}[{a}]", str(a), "is given twice", clause=clause)
-        return tuple(items)
+        by_ordinal: dict[int, tuple[Period, Decimal]] = {}
+        quarterly: bool | None = None
+        for label, amount, where in pairs:
+            field = where or f"{name}[{label}]"
+            found = period(label, f"{where}.period" if where else field)
+            if quarterly is None:
+                quarterly = found.quarter is not None
+            elif quarterly != (found.quarter is not None):
+                raise ValidationError(name, value, "mixes years and quarters", clause=clause)
+            key = ordinal(found)
+            if key in by_ordinal:
+                raise ValidationError(field, str(found), "is given twice", clause=clause)
+            by_ordinal[key] = (found, amount_of(amount, field))
+        return tuple(by_ordinal[k] for k in sorted(by_ordinal))
 
     return convert
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_period(label: str) -> Period:
+    # Labels repeat across calls (the same quarters for every incubatee): parse each once.
+    return Period.parse(label)
+
+
+def ordinal(period: Period) -> int:
+    """Consecutive periods have consecutive ordinals (years and quarters separately)."""
+    return period.year if period.quarter is None else period.year * 4 + period.quarter - 1
+
+
+def from_ordinal(number: int, quarterly: bool) -> Period:
+    """The inverse of :func:`ordinal`."""
+    if quarterly:
+        return Period(number // 4, number % 4 + 1)
+    return Period(number)
 
 
 def normaliser(spec: InputSpec) -> Callable[[Any], Any]:
@@ -189,7 +225,7 @@ def normaliser(spec: InputSpec) -> Callable[[Any], Any]:
 
 def is_missing(value: Any) -> bool:
     """True for the marker the enum converter returns for an "unknown" value."""
-    return value is _MISSING
+    return value is MISSING_INPUT
 
 
 def jsonable_input(value: Any) -> Any:
