@@ -140,6 +140,15 @@ def _check_body(inst: EvaluationBody, attribute: attrs.Attribute[Any], value: An
         )
 
 
+def _members() -> Any:
+    # Typed Any, like the other field helpers, so mypy does not read it as a default.
+    return attrs.field(
+        converter=to_tuple,
+        validator=[items_are(StaffMember), _check_body],
+        metadata=meta("4.3.7-a", "Members, each internal (founder staff) or external."),
+    )
+
+
 @attrs.frozen
 class EvaluationBody:
     """The body that evaluates the platform (4.3.7-a), its composition checked.
@@ -161,11 +170,7 @@ class EvaluationBody:
     """
 
     kind: EvaluationBodyKind = one_of(EvaluationBodyKind, "4.3.7-a", "Which of the three bodies.")
-    members: tuple[StaffMember, ...] = attrs.field(
-        converter=to_tuple,
-        validator=[items_are(StaffMember), _check_body],
-        metadata=meta("4.3.7-a", "Members, each internal (founder staff) or external."),
-    )
+    members: tuple[StaffMember, ...] = _members()
     name: str | None = text("4.3.7-a", "Name of the committee or panel.")
 
 
