@@ -239,7 +239,7 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
         if not isinstance(entry, Mapping):
             raise RuleDefinitionError(source, key, "must be a table")
         ident = entry.get("id")
-        if ident not in INDICATOR_SOURCES:
+        if not isinstance(ident, str) or ident not in INDICATOR_SOURCES:
             raise RuleDefinitionError(
                 source, f"{key}.id", f"must be one of {sorted(INDICATOR_SOURCES)}"
             )
