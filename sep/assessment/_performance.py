@@ -103,7 +103,8 @@ def aggregate_performance(
     for record in records:
         by_period.setdefault(record.period, []).append(record)
     cycles: list[PerformanceCycle] = []
-    for period in sorted(by_period):
+    # Years and quarters do not order against each other; a year comes before its quarters.
+    for period in sorted(by_period, key=lambda p: (p.year, p.quarter or 0)):
         group = by_period[period]
         dimensions: dict[PerformanceDimension, DimensionSummary] = {}
         for dimension in PerformanceDimension:
