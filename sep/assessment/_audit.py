@@ -675,7 +675,12 @@ def _remediation(history: EvaluationHistory | None) -> AuditRow:
 def _combined(clause: str, parts: Mapping[str, AuditRow]) -> AuditRow:
     f = _Finding(clause)
     for sub, row in parts.items():
-        f.evidence.append(_n("sub_status", clause=sub, status=row.status.value))
+        note = _n("sub_status", clause=sub, status=row.status.value)
+        f.evidence.append(note)
+        if row.status is Status.NOT_SATISFIED:
+            f.problems.append(note)
+        elif row.status is Status.UNKNOWN:
+            f.missing.append(note)
     status = Status.of(Outcome.all_of(row.status.outcome for row in parts.values()))
     return f.row(status)
 
