@@ -20,8 +20,9 @@ from sep.domain._platform import Platform
 
 __all__ = ["GRADUATED_STATES", "PortfolioFigures", "portfolio_figures"]
 
-#: Process states (4.3.2) that mean the incubatee has graduated (4.3.6).
-GRADUATED_STATES = frozenset({"graduated", "post_graduation_tracking", "tracking"})
+#: States of the standard incubation process (4.3.2) reached only after graduation (4.3.6):
+#: ``graduated`` (graduate archive created) and ``tracking`` (post-graduation tracking).
+GRADUATED_STATES = frozenset({"graduated", "tracking"})
 
 _UNKNOWN = "unknown"
 
