@@ -39,6 +39,7 @@ from sep.domain import (
 )
 from sep.domain._assessment import CycleInputs, ImprovementPlan, ScoringModule
 from sep.domain._platform import EvaluationBody, EvaluationBodyKind
+from sep.errors import ValidationError
 from sep.examples import annex_c_platform
 from tests.strategies_assessment import platform_with_evaluation_s
 
@@ -315,6 +316,21 @@ def test_remediation_with_a_plan_satisfies_4_3_7_c(base: Case) -> None:
     report = audit(platform, on=ON, history=history)
     assert report.status_of("4.3.7-c") is Status.SATISFIED
     assert report.status_of("4.3.7-b") is Status.NOT_SATISFIED
+
+
+def test_audit_date_before_the_standard_is_refused(base: Case) -> None:
+    """4.1: the standard is in force from 2020-09-05; an earlier audit date is refused."""
+    platform, history = base
+    with pytest.raises(ValidationError) as err:
+        audit(platform, on=dt.date(2020, 9, 4), history=history)
+    assert err.value.field == "on"
+
+
+def test_whole_annex_c_portfolio_is_audited() -> None:
+    """4.3.6: the 4,001-project Annex C platform audits; no graduate lacks its archive."""
+    report = audit(annex_c_platform(), on=ON)
+    assert report.status_of("4.3.6") is Status.UNKNOWN  # no procedure configured
+    assert not report.row("4.3.6").problems
 
 
 def test_missing_data_never_fails_the_founder(base: Case) -> None:

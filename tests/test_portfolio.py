@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sep.assessment import portfolio_figures
@@ -42,7 +42,8 @@ def test_counts_partition_the_portfolio() -> None:
     assert sum(f.accelerated_by_stage.values()) <= f.accelerated
 
 
-@given(st.lists(incubatee_s(), max_size=6, unique_by=lambda i: i.id))
+@settings(max_examples=30)
+@given(st.lists(incubatee_s(), max_size=4, unique_by=lambda i: i.id))
 def test_figures_never_exceed_what_is_recorded(incubatees: list[Incubatee]) -> None:
     """Annex C: each count is bounded by the facts recorded; unknown is never counted as yes."""
     f = portfolio_figures(incubatees)
