@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
+import jsonschema
 import pytest
 from hypothesis import given
 
@@ -33,6 +35,7 @@ from sep.domain import (
     StaffMember,
     StaffOrigin,
     from_json,
+    json_schema,
     to_json,
 )
 from sep.domain._assessment import CycleInputs, ImprovementPlan, ScoringModule
@@ -102,11 +105,15 @@ def test_generated_bodies_satisfy_their_kind(body: EvaluationBody) -> None:
 
 @pytest.mark.parametrize("cls", sorted(ASSESSMENT_STRATEGIES, key=lambda c: c.__name__))
 def test_evaluation_classes_round_trip_through_json(cls: type) -> None:
-    """4.3.7: the evaluation records travel through JSON losslessly."""
+    """4.3.7: the evaluation records travel through JSON losslessly and fit their schema."""
+
+    schema = json_schema(cls)
 
     @given(ASSESSMENT_STRATEGIES[cls])
     def check(value: Any) -> None:
-        assert from_json(cls, to_json(value)) == value
+        text = to_json(value)
+        assert from_json(cls, text) == value
+        jsonschema.validate(json.loads(text), schema)
 
     check()
 
