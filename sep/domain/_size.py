@@ -61,7 +61,7 @@ import attrs
 from sep.domain._industry import IndustryCode
 from sep.domain._money import CNY, Money
 from sep.errors import RuleDefinitionError, ValidationError
-from sep.evaluation._outcome import Outcome
+from sep._outcome import Outcome
 
 __all__ = [
     "NBS_2017",
