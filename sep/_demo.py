@@ -22,8 +22,9 @@ def run_demo(out: TextIO, *, lang: str = "en") -> None:
     zh = lang == "zh"
     out.write(
         (
-            f"平台 {platform.name}（附录C）：{len(platform.incubatees)} 个项目，加速 {accelerated} 个，"
-            f"{len(platform.modules)} 个业务模块，{len(platform.norms)} 项管理规范\n"
+            f"平台 {platform.name}（附录C）：{len(platform.incubatees)} 个项目，"
+            f"加速 {accelerated} 个，{len(platform.modules)} 个业务模块，"
+            f"{len(platform.norms)} 项管理规范\n"
         )
         if zh
         else (
