@@ -58,10 +58,10 @@ from typing import Any
 
 import attrs
 
+from sep._outcome import Outcome
 from sep.domain._industry import IndustryCode
 from sep.domain._money import CNY, Money
 from sep.errors import RuleDefinitionError, ValidationError
-from sep.evaluation._outcome import Outcome
 
 __all__ = [
     "NBS_2017",
