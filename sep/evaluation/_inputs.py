@@ -159,7 +159,7 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             raise ValidationError(field, amount, err.reason, clause=clause) from None
         return result
 
-    def convert(value: Any) -> Series:
+    def convert(value: Any) -> Any:
         pairs: list[tuple[Any, Any, str]] = []
         if isinstance(value, Mapping):
             pairs = [(label, amount, "") for label, amount in value.items() if amount is not None]
@@ -188,6 +188,8 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             if key in by_ordinal:
                 raise ValidationError(field, str(found), "is given twice", clause=clause)
             by_ordinal[key] = (found, amount_of(amount, field))
+        if not by_ordinal:
+            return MISSING_INPUT  # an empty series says nothing: missing, not zero
         return tuple(by_ordinal[k] for k in sorted(by_ordinal))
 
     return convert
