@@ -393,3 +393,11 @@ def test_unknown_only_when_something_is_missing(facts: dict[str, Any]) -> None:
         assert d.missing
     if not d.missing:
         assert d.outcome is not Outcome.UNKNOWN
+
+
+@settings(max_examples=150, deadline=None)
+@given(_facts)
+def test_fast_outcome_agrees_with_the_traced_criteria(facts: dict[str, Any]) -> None:
+    """The compiled outcome equals the Kleene OR of the traced 4.3.5(a)-(d) results."""
+    d = check_graduation(facts, on=ON)
+    assert d.outcome is Outcome.any_of(c.outcome for c in d.criteria)

@@ -212,5 +212,7 @@ def many(tp: type, clause: str, doc: str, *, unique_by: Callable[[Any], Any] | N
 def one_of(tp: type, clause: str, doc: str, *, optional: bool = False) -> Any:
     """A field of exactly type ``tp`` (an enum, a nested value object)."""
     if optional:
-        return attrs.field(default=None, validator=is_a(tp, optional=True), metadata=meta(clause, doc))
+        return attrs.field(
+            default=None, validator=is_a(tp, optional=True), metadata=meta(clause, doc)
+        )
     return attrs.field(validator=is_a(tp), metadata=meta(clause, doc))

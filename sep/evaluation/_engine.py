@@ -23,8 +23,8 @@ from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUs
 from sep.evaluation._inputs import (
     MISSING_INPUT,
     Series,
-    from_ordinal,
     jsonable_input,
+    label_of,
     normaliser,
     ordinal,
 )
@@ -82,22 +82,22 @@ class _LeafRuntime:
             return UNKNOWN
         if self.leaf.measure == "max_window_sum":
             return self.check(facts).outcome
-        known = {ordinal(p): a for p, a in series}
-        last = ordinal(series[-1][0])
         n = self.periods or 1
-        amounts = [known.get(o) for o in range(last - n + 1, last + 1)]
+        low = ordinal(series[-1][0]) - n + 1
         compare, threshold = self.compare, self.threshold
+        values: list[Decimal] = []
+        # The series is sorted and unique by period: the window is a tail of it.
+        for period, amount in reversed(series):
+            if ordinal(period) < low:
+                break
+            values.append(amount)
         if self.leaf.measure == "each_of_last":
-            result = MET
-            for amount in amounts:
-                if amount is None:
-                    result = UNKNOWN
-                elif not compare(amount, threshold):
+            for amount in values:
+                if not compare(amount, threshold):
                     return NOT_MET
-            return result
-        if None in amounts:
+            return MET if len(values) == n else UNKNOWN
+        if len(values) < n:
             return UNKNOWN
-        values = [a for a in amounts if a is not None]
         mean = sum(values, Decimal(0)) / n
         if mean <= 0:
             return NOT_MET
@@ -135,9 +135,9 @@ class _LeafRuntime:
         quarterly = series[-1][0].quarter is not None
         known = {ordinal(p): a for p, a in series}
         last = ordinal(series[-1][0])
-        window = [from_ordinal(o, quarterly) for o in range(last - n + 1, last + 1)]
+        window = [label_of(o, quarterly) for o in range(last - n + 1, last + 1)]
         amounts = [known.get(o) for o in range(last - n + 1, last + 1)]
-        shown = tuple((str(p), a) for p, a in zip(window, amounts, strict=True))
+        shown = tuple(zip(window, amounts, strict=True))
         missing = tuple(
             f"{leaf.input}[{p}]" for p, a in zip(window, amounts, strict=True) if a is None
         )
@@ -168,9 +168,9 @@ class _LeafRuntime:
     def _window_sum(self, base: dict[str, Any], series: Series) -> Check:
         leaf, n = self.leaf, self.periods or 1
         quarterly = series[-1][0].quarter is not None
-        known = dict(series)
+        known = {ordinal(p): a for p, a in series}
         first, last = ordinal(series[0][0]), ordinal(series[-1][0])
-        span = [from_ordinal(o, quarterly) for o in range(first, max(last, first + n - 1) + 1)]
+        span = list(range(first, max(last, first + n - 1) + 1))
         best: Decimal | None = None
         best_window: tuple[tuple[str, Decimal | None], ...] = ()
         missing: list[str] = []
@@ -179,13 +179,17 @@ class _LeafRuntime:
             amounts = [known.get(p) for p in periods]
             if any(a is None for a in amounts):
                 missing.extend(
-                    f"{leaf.input}[{p}]" for p, a in zip(periods, amounts, strict=True) if a is None
+                    f"{leaf.input}[{label_of(p, quarterly)}]"
+                    for p, a in zip(periods, amounts, strict=True)
+                    if a is None
                 )
                 continue
             total = sum((a for a in amounts if a is not None), Decimal(0))
             if best is None or total > best:
                 best = total
-                best_window = tuple((str(p), a) for p, a in zip(periods, amounts, strict=True))
+                best_window = tuple(
+                    (label_of(p, quarterly), a) for p, a in zip(periods, amounts, strict=True)
+                )
         if best is not None and self.compare(best, self.threshold):
             outcome = MET
         else:

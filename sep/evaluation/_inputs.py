@@ -26,6 +26,7 @@ __all__ = [
     "from_ordinal",
     "is_missing",
     "jsonable_input",
+    "label_of",
     "normaliser",
     "ordinal",
 ]
@@ -211,6 +212,13 @@ def from_ordinal(number: int, quarterly: bool) -> Period:
     if quarterly:
         return Period(number // 4, number % 4 + 1)
     return Period(number)
+
+
+def label_of(number: int, quarterly: bool) -> str:
+    """The label (``2025Q2`` or ``2025``) of an ordinal, without building a Period."""
+    if quarterly:
+        return f"{number // 4}Q{number % 4 + 1}"
+    return str(number)
 
 
 def normaliser(spec: InputSpec) -> Callable[[Any], Any]:
