@@ -26,10 +26,12 @@ from sep.evaluation._api import (
     check_eligibility,
     check_evaluation,
     check_graduation,
+    compile_pack,
     replay,
     verify,
 )
 from sep.evaluation._decision import Change, Check, CriterionResult, Decision, ParameterUse
+from sep.evaluation._engine import Evaluator
 from sep.evaluation._loader import load_pack, load_parameters, pack_from_mapping
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import (
@@ -58,6 +60,7 @@ __all__ = [
     "Criterion",
     "CriterionResult",
     "Decision",
+    "Evaluator",
     "InputSpec",
     "Leaf",
     "Not",
@@ -72,6 +75,7 @@ __all__ = [
     "check_eligibility",
     "check_evaluation",
     "check_graduation",
+    "compile_pack",
     "load_pack",
     "load_parameters",
     "pack_from_mapping",

@@ -226,8 +226,9 @@ class _Renderer:
             line += f"  {self.w['missing']}{self.colon}{', '.join(result.missing)}"
         out.append(line)
         pad = "  " * (depth + 2)
-        for check in result.checks:
-            out.append(pad + self.check_line(check))
+        lines = [self.check_line(check) for check in result.checks]
+        for text in dict.fromkeys(lines):  # a missing series is reported once, not per check
+            out.append(pad + text)
         for child in result.children:
             self.criterion(child, depth + 1, out)
 
