@@ -323,7 +323,14 @@ class Decision:
 
     @property
     def digest(self) -> str:
-        """sha256 hex over the canonical inputs, pack definition, parameter values and date."""
+        """sha256 hex over the pack definition, parameter values, date and canonical inputs.
+
+        Recipe (so anyone can recompute it): ``sha256(H + I)`` where ``H`` is
+        ``json.dumps([P, as_of, [[name, str(value)], ...]])`` (parameters sorted by name),
+        ``P`` the sha256 hex of ``json.dumps(definition, sort_keys=True,
+        ensure_ascii=False)`` of the parsed pack file, and ``I`` is
+        ``json.dumps(inputs, sort_keys=True, ensure_ascii=False)``, both UTF-8.
+        """
         found = self._cache.get("digest")
         if found is None:
             found = self._cache["digest"] = self._evaluator.digest(self._facts)

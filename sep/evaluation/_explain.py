@@ -224,6 +224,15 @@ class _Renderer:
         line = f"{head}{dots} {word}"
         if result.outcome is Outcome.UNKNOWN and result.missing and not result.children:
             line += f"  {self.w['missing']}{self.colon}{', '.join(result.missing)}"
+        elif result.children and result.outcome is not Outcome.MET:
+            # Say which parts decide it, so the reader knows where to look below.
+            culprits = [
+                c.id.removeprefix(result.id + ".")
+                for c in result.children
+                if c.outcome is result.outcome
+            ]
+            sep = "、" if self.lang == "zh" else ", "
+            line += f"  ({sep.join(culprits)})"
         out.append(line)
         pad = "  " * (depth + 2)
         lines = [self.check_line(check) for check in result.checks]
@@ -292,6 +301,8 @@ class _Renderer:
                 f"{change.input} +{self.amount(change.shortfall, unit)} "
                 f"({symbol} {threshold}){where}"
             )
+        if change.op == "==":
+            return f"{change.input} {w['must_be']} {threshold}{where}"
         return f"{change.input} {w['must_be']} {symbol} {threshold}{where}"
 
     def render(self) -> str:
