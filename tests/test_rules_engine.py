@@ -401,3 +401,22 @@ def test_fast_outcome_agrees_with_the_traced_criteria(facts: dict[str, Any]) -> 
     """The compiled outcome equals the Kleene OR of the traced 4.3.5(a)-(d) results."""
     d = check_graduation(facts, on=ON)
     assert d.outcome is Outcome.any_of(c.outcome for c in d.criteria)
+
+
+def test_digest_follows_the_documented_recipe() -> None:
+    """An auditor can recompute the digest from the record and the pack file alone."""
+    import hashlib
+
+    from sep.evaluation import builtin_pack
+
+    d = check_graduation(EXAMPLE, on=ON)
+    record = d.to_dict()
+    definition = builtin_pack(GRADUATION).definition
+    pack_hash = hashlib.sha256(
+        json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    head = json.dumps(
+        [pack_hash, record["as_of"], [[p["name"], p["value"]] for p in record["parameters"]]]
+    )
+    body = json.dumps(record["inputs"], sort_keys=True, ensure_ascii=False)
+    assert hashlib.sha256((head + body).encode()).hexdigest() == record["digest"]

@@ -138,6 +138,13 @@ def check(
         params: Parameter overrides: a value, or a list of ``{since, value, source}``.
         on: The date whose parameter values apply (default: today).
 
+    Keys the pack does not read are ignored, so one fact sheet can serve every pack;
+    ``None`` (and an enum's "unknown") means missing, which gives UNKNOWN, never NOT_MET.
+
+    Raises:
+        ValidationError: a value of the wrong type or out of range, naming the input and
+            its clause; an unknown pack or parameter override.
+
     Example:
         >>> d = check(TORCH_2018_GRADUATION, {"high_tech_enterprise": True})
         >>> d.outcome.value, d.met_by
