@@ -420,3 +420,16 @@ def test_digest_follows_the_documented_recipe() -> None:
     )
     body = json.dumps(record["inputs"], sort_keys=True, ensure_ascii=False)
     assert hashlib.sha256((head + body).encode()).hexdigest() == record["digest"]
+
+
+def test_override_with_a_dated_value_keeps_its_source() -> None:
+    """A ParameterValue override keeps its own since and source in the decision record."""
+    from sep.evaluation import ParameterValue
+
+    value = ParameterValue(dt.date(2026, 3, 1), Decimal("7000000"), "Platform rules art. 12")
+    d = check_graduation({"revenue": "8000000"}, params={"revenue_min": value}, on=ON)
+    assert d.outcome_of("4.3.5(c).revenue") is Outcome.MET
+    used = {p.name: p for p in d.parameters}["revenue_min"]
+    assert (used.since, used.source) == (dt.date(2026, 3, 1), "Platform rules art. 12")
+    with pytest.raises(ValidationError):
+        check_graduation({}, params={"revenue_min": value}, on=dt.date(2026, 2, 1))

@@ -29,7 +29,16 @@ from sep.evaluation._inputs import (
     ordinal,
 )
 from sep.evaluation._outcome import Outcome
-from sep.evaluation._spec import All, AnyOf, Condition, Criterion, Leaf, Not, RulePack
+from sep.evaluation._spec import (
+    All,
+    AnyOf,
+    Condition,
+    Criterion,
+    Leaf,
+    Not,
+    ParameterValue,
+    RulePack,
+)
 
 __all__ = ["Evaluator", "evaluator_for"]
 
@@ -269,8 +278,8 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
         raise ValidationError(
             field, raw, f"unknown parameter; {pack.id} has {sorted(pack.parameters)}"
         )
-    if isinstance(raw, ParameterUse):
-        raw = raw.value
+    if isinstance(raw, ParameterUse | ParameterValue):
+        raw = [raw]  # keeps its own since and source
     if isinstance(raw, Sequence) and not isinstance(raw, str | bytes):
         chosen: Any = None
         for i, item in enumerate(raw):
@@ -301,6 +310,8 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
         number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(str(raw).strip())
     except ArithmeticError:
         raise ValidationError(field, raw, f"must be a {spec.type} value") from None
+    if not number.is_finite():
+        raise ValidationError(field, raw, "must be a finite number")
     value: Decimal | int = number
     if spec.type == "integer":
         if number != number.to_integral_value() or number < 1:
@@ -410,7 +421,7 @@ class Evaluator:
         get = raw.get
         for name, convert in self._runtime.converters:
             value = get(name)
-            if value is not None:
+            if value is not None and value != "":  # an empty form field is missing
                 value = convert(value)
                 if value is not MISSING_INPUT:
                     out[name] = value
