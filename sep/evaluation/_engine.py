@@ -116,24 +116,34 @@ class _LeafRuntime:
     def check(self, facts: Facts) -> Check:
         leaf = self.leaf
         value = facts.get(leaf.input)
+        threshold = self.threshold
+        if leaf.measure == "value":
+            # Positional construction: this runs for every leaf of every traced decision.
+            if value is None:
+                return Check(
+                    leaf.input, leaf.op, "value", leaf.param, threshold, None,
+                    None, UNKNOWN, None, (leaf.input,),
+                )  # fmt: skip
+            outcome = MET if self.compare(value, threshold) else NOT_MET
+            margin = (
+                _margin(leaf.op, value, threshold)
+                if isinstance(value, Decimal) and isinstance(threshold, Decimal)
+                else None
+            )
+            return Check(
+                leaf.input, leaf.op, "value", leaf.param, threshold, None,
+                value, outcome, margin, (),
+            )  # fmt: skip
         base: dict[str, Any] = {
             "input": leaf.input,
             "op": leaf.op,
             "measure": leaf.measure,
             "parameter": leaf.param,
-            "threshold": self.threshold,
+            "threshold": threshold,
             "periods": self.periods,
         }
         if value is None:
             return Check(**base, actual=None, outcome=UNKNOWN, margin=None, missing=(leaf.input,))
-        if leaf.measure == "value":
-            outcome = MET if self.compare(value, self.threshold) else NOT_MET
-            margin = (
-                _margin(leaf.op, value, self.threshold)
-                if isinstance(value, Decimal) and isinstance(self.threshold, Decimal)
-                else None
-            )
-            return Check(**base, actual=value, outcome=outcome, margin=margin, missing=())
         series: Series = value
         if leaf.measure == "max_window_sum":
             return self._window_sum(base, series)
@@ -470,19 +480,10 @@ class Evaluator:
         for child in children:
             missing.extend(child.missing)
         return CriterionResult(
-            id=criterion.id,
-            clause=criterion.clause,
-            outcome=outcome,
-            text_en=criterion.en,
-            text_zh=criterion.zh,
-            values=values,
-            thresholds=thresholds,
-            margin=margin,
-            missing=tuple(dict.fromkeys(missing)),
-            children=children,
-            checks=tuple(mine),
-            combine=criterion.combine if criterion.children else None,
-        )
+            criterion.id, criterion.clause, outcome, criterion.en, criterion.zh,
+            values, thresholds, margin, tuple(dict.fromkeys(missing)), children,
+            tuple(mine), criterion.combine if children else None,
+        )  # fmt: skip
 
     def _trace_condition(
         self, condition: Condition, facts: Facts, checks: dict[int, Check], out: list[Check]
