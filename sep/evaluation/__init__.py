@@ -30,6 +30,7 @@ from sep.evaluation._api import (
     replay,
     verify,
 )
+from sep.evaluation._cases import RuleCase, load_cases, run_cases
 from sep.evaluation._decision import Change, Check, CriterionResult, Decision, ParameterUse
 from sep.evaluation._engine import Evaluator
 from sep.evaluation._loader import load_pack, load_parameters, pack_from_mapping
@@ -68,6 +69,7 @@ __all__ = [
     "ParameterSpec",
     "ParameterUse",
     "ParameterValue",
+    "RuleCase",
     "RulePack",
     "builtin_pack",
     "builtin_packs",
@@ -76,9 +78,11 @@ __all__ = [
     "check_evaluation",
     "check_graduation",
     "compile_pack",
+    "load_cases",
     "load_pack",
     "load_parameters",
     "pack_from_mapping",
     "replay",
+    "run_cases",
     "verify",
 ]
