@@ -26,10 +26,13 @@ from sep.evaluation._api import (
     check_eligibility,
     check_evaluation,
     check_graduation,
+    compile_pack,
     replay,
     verify,
 )
+from sep.evaluation._cases import RuleCase, load_cases, run_cases
 from sep.evaluation._decision import Change, Check, CriterionResult, Decision, ParameterUse
+from sep.evaluation._engine import Evaluator
 from sep.evaluation._loader import load_pack, load_parameters, pack_from_mapping
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import (
@@ -58,6 +61,7 @@ __all__ = [
     "Criterion",
     "CriterionResult",
     "Decision",
+    "Evaluator",
     "InputSpec",
     "Leaf",
     "Not",
@@ -65,6 +69,7 @@ __all__ = [
     "ParameterSpec",
     "ParameterUse",
     "ParameterValue",
+    "RuleCase",
     "RulePack",
     "builtin_pack",
     "builtin_packs",
@@ -72,9 +77,12 @@ __all__ = [
     "check_eligibility",
     "check_evaluation",
     "check_graduation",
+    "compile_pack",
+    "load_cases",
     "load_pack",
     "load_parameters",
     "pack_from_mapping",
     "replay",
+    "run_cases",
     "verify",
 ]

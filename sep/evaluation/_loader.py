@@ -5,12 +5,60 @@ evaluation): a pack file is checked completely when it is loaded — unknown inp
 parameter, type mismatch, duplicate id, clause id not in the document, missing key, bad
 syntax — and each problem is a :class:`~sep.errors.RuleDefinitionError` naming the file and
 the key, so a platform operator can fix a pack without reading Python.
+
+Pack file format (TOML shown; YAML has the same structure)::
+
+    [pack]
+    id = "my-platform/graduation"       # unique id, recorded in every decision
+    version = "2026.1"                  # version of these rules
+    question = "graduation"             # what is asked
+    document = "T/CATE 0001—2020"       # the document the clause ids belong to
+    clause = "4.3.5"                    # the clause the pack as a whole answers
+    combine = "any"                     # top-level criteria: "all" or "any"
+    en = "Graduation"                   # titles
+    zh = "毕业"
+    # clauses = ["..."]                 # required when document is not T/CATE 0001—2020
+
+    [inputs.revenue]                    # every input a condition reads
+    type = "money"                      # bool | money | number | enum | series
+    clause = "4.3.5(c)"
+    en = "revenue"
+    zh = "营业额"
+    # values = [...], unknown = [...]   # enum: allowed words, words meaning "not known"
+    # minimum = 0, maximum = 100        # number: allowed range
+
+    [parameters.revenue_min]            # every threshold, by name, with dated values
+    type = "money"                      # money | number | integer
+    en = "sufficient revenue"
+    zh = "足够规模的营业额"
+    values = [{ since = 2020-09-05, value = "10000000", source = "where it comes from" }]
+
+    [[criteria]]
+    id = "4.3.5(c)"                     # unique
+    clause = "4.3.5(c)"                 # must be a clause id of the document
+    combine = "all"                     # over its children (criteria naming it as parent)
+    en = "..."
+    zh = "..."
+
+    [[criteria]]
+    id = "4.3.5(c).revenue"
+    parent = "4.3.5(c)"
+    clause = "4.3.5(c)"
+    en = "..."
+    zh = "..."
+    condition = { input = "revenue", op = ">=", param = "revenue_min" }
+
+A condition is a leaf ``{input, op, param | value}`` (op: ``== != < <= > >=``), or
+``{all = [...]}``, ``{any = [...]}``, ``{not = {...}}``. A series input is measured over
+periods: ``measure = "each_of_last" | "min_to_mean_of_last" | "max_window_sum"`` with
+``periods`` (an integer parameter name or a count).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -61,13 +109,40 @@ def read_definition(path: str | Path) -> dict[str, Any]:
                 "PyYAML", "YAML rule files need it", "pip install pyyaml, or write TOML"
             ) from None
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_yaml_loader(yaml))
         except yaml.YAMLError as err:
             raise RuleDefinitionError(source, "", f"not valid YAML: {err}") from None
         if not isinstance(data, dict):
             raise RuleDefinitionError(source, "", "the top level must be a mapping")
         return cast(dict[str, Any], data)
     raise RuleDefinitionError(source, "", "use a .toml, .yaml or .yml file")
+
+
+def _yaml_loader(yaml: Any) -> Any:
+    """A SafeLoader reading only true/false as booleans (YAML 1.2).
+
+    YAML 1.1 reads ``on``, ``off``, ``yes``, ``no`` as booleans: a key ``on:`` (the
+    decision date of a case file) would silently become ``True``.
+    """
+    global _YAML_LOADER
+    if _YAML_LOADER is None:
+        bool_tag = "tag:yaml.org,2002:bool"
+
+        class Loader(yaml.SafeLoader):  # type: ignore[misc]
+            pass
+
+        Loader.yaml_implicit_resolvers = {
+            first: [(tag, rx) for tag, rx in resolvers if tag != bool_tag]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+        Loader.add_implicit_resolver(
+            bool_tag, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+        )
+        _YAML_LOADER = Loader
+    return _YAML_LOADER
+
+
+_YAML_LOADER: Any = None
 
 
 def load_pack(path: str | Path) -> RulePack:

@@ -1,0 +1,184 @@
+"""Rule test cases as data: inputs → expected outcome, per criterion, in a TOML file.
+
+A platform operator who changes a parameter or writes a pack states what it must decide
+(for 4.3.5, 4.2.1, 4.3.7-b or their own document) in a case file and runs it with pytest
+or with :func:`run_cases`. A case file looks like::
+
+    [file]
+    pack = "t-cate-0001-2020/graduation"   # a shipped pack id, or a pack file path
+    on = 2026-01-01                        # date for effective-dated parameters
+
+    [[case]]
+    name = "revenue exactly at the threshold meets 4.3.5(c).revenue"
+    inputs = { revenue = "10000000" }
+    outcome = "unknown"                    # met | not_met | unknown
+    criteria = { "4.3.5(c).revenue" = "met", "4.3.5(c)" = "unknown" }
+    missing = ["profit"]                   # optional: inputs that must be listed missing
+    params = { revenue_min = "10000000" }  # optional overrides
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from sep.errors import RuleDefinitionError, SepError
+from sep.evaluation._api import _FILES, check
+from sep.evaluation._loader import load_pack, read_definition
+from sep.evaluation._outcome import Outcome
+from sep.evaluation._spec import RulePack
+
+__all__ = ["RuleCase", "load_cases", "run_cases"]
+
+_OUTCOMES = {o.value: o for o in Outcome}
+
+
+@attrs.frozen
+class RuleCase:
+    """One case of a case file.
+
+    Attributes:
+        name: What the case shows (shown as the test's name).
+        pack: The pack it runs against.
+        inputs: The facts.
+        outcome: Expected overall outcome, or ``None`` to not check it.
+        criteria: Expected outcome per criterion id.
+        missing: Inputs the decision must list as missing.
+        params: Parameter overrides.
+        on: Date for parameters.
+        error: Expected error class name when the inputs must be refused.
+        source: ``file:case[i]`` for messages.
+    """
+
+    name: str
+    pack: RulePack
+    inputs: Mapping[str, Any]
+    outcome: Outcome | None
+    criteria: Mapping[str, Outcome]
+    missing: tuple[str, ...]
+    params: Mapping[str, Any]
+    on: dt.date | None
+    error: str | None
+    source: str
+
+    def run(self) -> list[str]:
+        """Run the case; return the mismatches as readable lines (empty when it passes)."""
+        try:
+            decision = check(self.pack, self.inputs, params=self.params or None, on=self.on)
+        except SepError as err:
+            if self.error is not None and type(err).__name__ == self.error:
+                return []
+            return [f"raised {type(err).__name__}: {err}"]
+        if self.error is not None:
+            return [f"expected {self.error}, but it decided {decision.outcome.value}"]
+        problems: list[str] = []
+        if self.outcome is not None and decision.outcome is not self.outcome:
+            problems.append(f"outcome: expected {self.outcome.value}, got {decision.outcome.value}")
+        for criterion_id, expected in self.criteria.items():
+            try:
+                got = decision.outcome_of(criterion_id)
+            except SepError:
+                problems.append(f"{criterion_id}: no such criterion in {self.pack.id}")
+                continue
+            if got is not expected:
+                problems.append(f"{criterion_id}: expected {expected.value}, got {got.value}")
+        for name in self.missing:
+            if name not in decision.missing:
+                problems.append(f"missing: {name!r} not listed (listed: {list(decision.missing)})")
+        if problems:
+            problems.append("decision:")
+            problems.extend("  " + line for line in decision.explain().splitlines())
+        return problems
+
+
+def _outcome(source: str, key: str, value: Any) -> Outcome:
+    if value not in _OUTCOMES:
+        raise RuleDefinitionError(source, key, f"must be one of {sorted(_OUTCOMES)}")
+    return _OUTCOMES[value]
+
+
+def load_cases(path: str | Path) -> list[RuleCase]:
+    """Read a case file.
+
+    Raises:
+        RuleDefinitionError: naming the file and key of a malformed case.
+    """
+    source = str(path)
+    data = read_definition(path)
+    head = data.get("file", {})
+    if not isinstance(head, Mapping):
+        raise RuleDefinitionError(source, "file", "must be a table")
+    pack_ref = head.get("pack")
+    if not isinstance(pack_ref, str):
+        raise RuleDefinitionError(source, "file.pack", "is required: a pack id or file")
+    if pack_ref in _FILES:
+        from sep.evaluation._api import builtin_pack
+
+        pack = builtin_pack(pack_ref)
+    else:
+        pack = load_pack(Path(path).parent / pack_ref)
+    default_on = head.get("on")
+    cases = data.get("case")
+    if not isinstance(cases, list) or not cases:
+        raise RuleDefinitionError(source, "case", "is required: a list of [[case]] tables")
+    out: list[RuleCase] = []
+    names: set[str] = set()
+    for i, raw in enumerate(cases):
+        key = f"case[{i}]"
+        if not isinstance(raw, Mapping):
+            raise RuleDefinitionError(source, key, "must be a table")
+        name = raw.get("name")
+        if not isinstance(name, str) or not name:
+            raise RuleDefinitionError(source, f"{key}.name", "is required")
+        if name in names:
+            raise RuleDefinitionError(source, f"{key}.name", f"duplicate id {name!r}")
+        names.add(name)
+        criteria = raw.get("criteria", {})
+        if not isinstance(criteria, Mapping):
+            raise RuleDefinitionError(source, f"{key}.criteria", "must be a table")
+        on = raw.get("on", default_on)
+        if on is not None and not isinstance(on, dt.date):
+            raise RuleDefinitionError(source, f"{key}.on", "must be a date")
+        out.append(
+            RuleCase(
+                name=name,
+                pack=pack,
+                inputs=dict(raw.get("inputs", {})),
+                outcome=(
+                    _outcome(source, f"{key}.outcome", raw["outcome"]) if "outcome" in raw else None
+                ),
+                criteria={
+                    str(k): _outcome(source, f"{key}.criteria.{k}", v) for k, v in criteria.items()
+                },
+                missing=tuple(raw.get("missing", ())),
+                params=dict(raw.get("params", {})),
+                on=on,
+                error=raw.get("error"),
+                source=f"{source}:{key}",
+            )
+        )
+    return out
+
+
+def run_cases(path: str | Path) -> dict[str, list[str]]:
+    """Run every case of a file; map each failing case's name to its mismatches.
+
+    Example:
+        >>> from importlib.resources import files
+        >>> import tempfile, os
+        >>> p = os.path.join(tempfile.mkdtemp(), "cases.toml")
+        >>> _ = open(p, "w").write('''[file]
+        ... pack = "t-cate-0001-2020/graduation"
+        ... [[case]]
+        ... name = "listing alone graduates (4.3.5(b))"
+        ... inputs = { listed = true }
+        ... outcome = "met"
+        ... ''')
+        >>> run_cases(p)
+        {}
+    """
+    return {case.name: problems for case in load_cases(path) if (problems := case.run())}
