@@ -12,7 +12,14 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
-from sep.assessment import AuditParameters, EvaluationHistory, Status, audit
+from sep.assessment import (
+    AuditParameters,
+    EvaluationHistory,
+    ScoringScheme,
+    Status,
+    audit,
+    builtin_scheme,
+)
 from sep.assessment._messages import MESSAGES, TITLES
 from sep.domain import (
     BusinessModule,
@@ -305,6 +312,25 @@ def test_overdue_evaluation_fails_4_3_7_b(base: Case) -> None:
     row = report.row("4.3.7-b")
     assert row.status is Status.NOT_SATISFIED
     assert [n.key for n in row.problems] == ["cycle_overdue"]
+
+
+def test_failing_total_is_named_as_a_problem(base: Case) -> None:
+    """4.3.7-b: a total under its pass mark is named even when a module also fails."""
+    platform, _ = base
+    history = EvaluationHistory().evaluate(
+        platform, _inputs(2019, profit=-50_000_000), scheme=_strict_total()
+    )
+    row = audit(platform, on=ON, history=history).row("4.3.7-b")
+    assert row.status is Status.NOT_SATISFIED
+    assert {n.text("en") for n in row.problems} == {
+        "sustainability failed in 2019",
+        "4.3.7-b.total not met",
+    }
+
+
+def _strict_total() -> ScoringScheme:
+    base_scheme = builtin_scheme()
+    return attrs.evolve(base_scheme, thresholds={**base_scheme.thresholds, "total": Decimal(99)})
 
 
 def test_remediation_with_a_plan_satisfies_4_3_7_c(base: Case) -> None:

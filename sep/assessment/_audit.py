@@ -641,7 +641,7 @@ def _cycles(history: EvaluationHistory | None, on: dt.date, params: AuditParamet
         f.problems.append(_n("cycle_overdue", period=latest.period, due=due))
     for module in sorted(latest.failing):
         f.problems.append(_n("module_failed", module=module.value, period=latest.period))
-    if latest.outcome is Outcome.NOT_MET and not latest.failing:
+    if latest.decision.outcome_of("4.3.7-b.total") is Outcome.NOT_MET:
         f.problems.append(_n("criterion_not_met", criterion="4.3.7-b.total"))
     if latest.outcome is Outcome.UNKNOWN:
         f.missing.extend(_n("missing_input", input=name) for name in latest.decision.missing)
