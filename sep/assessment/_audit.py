@@ -52,7 +52,12 @@ STANDARD = "T/CATE 0001—2020"
 
 
 class Status(enum.StrEnum):
-    """The finding on one clause: SATISFIED, NOT_SATISFIED or UNKNOWN."""
+    """The finding on one clause: SATISFIED, NOT_SATISFIED or UNKNOWN.
+
+    Example:
+        >>> Status.of(Outcome.UNKNOWN), Status.NOT_SATISFIED.label("zh")
+        (<Status.UNKNOWN: 'unknown'>, '不符合')
+    """
 
     SATISFIED = "satisfied"
     NOT_SATISFIED = "not_satisfied"
@@ -124,7 +129,14 @@ def _n(key: str, **args: Any) -> Note:
 
 @attrs.frozen
 class AuditRow:
-    """The audit finding on one clause."""
+    """The audit finding on one clause.
+
+    Example:
+        >>> row = AuditRow("4.2.4", Status.UNKNOWN,
+        ...                missing=(Note("missing_field", {"field": "organisational_adaptation"}),))
+        >>> row.title("en"), row.to_dict()["missing"][0]["zh"]
+        ("Founder's organisational adaptation", '未记录 organisational_adaptation')
+    """
 
     clause: str
     status: Status
@@ -159,6 +171,10 @@ class AuditParameters:
             most this many days before the audit date.
         evaluation_grace_days: The next evaluation cycle is due this many days after the
             end of the cycle it covers (4.3.7-b).
+
+    Example:
+        >>> AuditParameters(service_max_age_days=180).to_dict()
+        {'service_max_age_days': 180, 'evaluation_grace_days': 180}
     """
 
     service_max_age_days: int = attrs.field(default=365, validator=attrs.validators.gt(0))
@@ -174,7 +190,18 @@ class AuditParameters:
 
 @attrs.frozen
 class AuditReport:
-    """The result of :func:`audit`: one row per clause, rendered as JSON, Markdown, HTML."""
+    """The result of :func:`audit`: one row per clause, rendered as JSON, Markdown, HTML.
+
+    Example:
+        >>> from sep.examples import annex_c_platform
+        >>> report = audit(annex_c_platform(portfolio=False), on=dt.date(2020, 9, 30))
+        >>> report.counts
+        {'satisfied': 16, 'not_satisfied': 0, 'unknown': 8}
+        >>> report.to_markdown("zh").splitlines()[0]
+        '# 符合性审核: H+'
+        >>> report.to_html().startswith("<!DOCTYPE html>")
+        True
+    """
 
     platform: str
     on: dt.date

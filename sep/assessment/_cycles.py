@@ -160,6 +160,13 @@ class CycleResult:
         total: The weighted total (``None`` when a module is unknown).
         decision: The rules layer's 4.3.7-b decision on the scores.
         monitored: Modules under focused monitoring in this cycle (failed in the previous).
+
+    Example:
+        >>> from sep.examples import annex_c_platform
+        >>> r = evaluate_cycle(annex_c_platform(portfolio=False), CycleInputs(Period(2020),
+        ...     founder_financial=Money(1_000_000), founder_technical=20, founder_cultural=30))
+        >>> r.module_scores[ScoringModule.FOUNDER_CONTRIBUTION], sorted(r.failing)
+        (Decimal('15.40'), [<ScoringModule.FOUNDER_CONTRIBUTION: 'founder_contribution'>])
     """
 
     inputs: CycleInputs
@@ -204,7 +211,11 @@ class CycleResult:
         return {
             "cycle": str(self.period),
             "years": self.inputs.years,
-            "scheme": {"id": self.scheme.id, "version": self.scheme.version},
+            "scheme": {
+                "id": self.scheme.id,
+                "version": self.scheme.version,
+                "example": self.scheme.example,
+            },
             "indicators": [i.to_dict() for i in self.indicators],
             "module_scores": {
                 m.value: None if s is None else str(s) for m, s in self.module_scores.items()

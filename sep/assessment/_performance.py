@@ -55,7 +55,16 @@ class DimensionSummary:
 
 @attrs.frozen
 class PerformanceCycle:
-    """The performance records of one cycle, aggregated per dimension (4.3.4)."""
+    """The performance records of one cycle, aggregated per dimension (4.3.4).
+
+    Example:
+        >>> from sep.domain import PerformanceRecord
+        >>> dim = PerformanceDimension.INCUBATION_OUTCOMES
+        >>> rec = PerformanceRecord("team", Period(2024), dim, 70)
+        >>> (cycle,) = aggregate_performance([rec])
+        >>> cycle.complete, len(cycle.missing_dimensions)
+        (False, 3)
+    """
 
     period: Period
     subjects: tuple[str, ...]

@@ -110,6 +110,12 @@ def portfolio_figures(source: Platform | Iterable[Incubatee]) -> PortfolioFigure
     """Compute Annex C's portfolio figures for a platform or a list of incubatees.
 
     Valuations in a currency other than CNY are left out of the totals (and of ``valued``).
+
+    Example:
+        >>> from sep.examples import synthetic_incubatees
+        >>> f = portfolio_figures(synthetic_incubatees(50, seed=1))
+        >>> f.total, sum(f.by_origin.values())
+        (50, 50)
     """
     incubatees = source.incubatees if isinstance(source, Platform) else tuple(source)
     by_origin: Counter[str] = Counter({o.value: 0 for o in Origin})

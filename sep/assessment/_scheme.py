@@ -209,6 +209,12 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
 
     Raises:
         RuleDefinitionError: naming ``source`` and the key, for any bad entry.
+
+    Example:
+        >>> scheme_from_mapping({"scheme": {"id": "x", "version": "1"}})
+        Traceback (most recent call last):
+        ...
+        sep.errors.RuleDefinitionError: <mapping>: modules: the [modules] tables are required
     """
     head = data.get("scheme")
     if not isinstance(head, Mapping):
@@ -299,6 +305,13 @@ def load_scheme(path: str | Path) -> ScoringScheme:
 
     Raises:
         RuleDefinitionError: if the file cannot be read or an entry is wrong.
+
+    Example:
+        >>> try:
+        ...     load_scheme("no/such/scheme.toml")
+        ... except RuleDefinitionError as err:
+        ...     print(err.source, "|", err.reason.split(":")[0])
+        no/such/scheme.toml | cannot read the file
     """
     return scheme_from_mapping(read_definition(path), source=str(path))
 
@@ -309,6 +322,11 @@ def builtin_scheme(scheme_id: str = EXAMPLE_SCHEME) -> ScoringScheme:
 
     Raises:
         ValidationError: if no shipped scheme has that id.
+
+    Example:
+        >>> s = builtin_scheme()
+        >>> s.example, s.thresholds["total"], s.params()["sustainability_min"]
+        (True, Decimal('60'), Decimal('60'))
     """
     name = _FILES.get(scheme_id)
     if name is None:
