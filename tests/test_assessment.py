@@ -43,7 +43,7 @@ from sep.domain._platform import EvaluationBody, EvaluationBodyKind
 from sep.errors import RuleDefinitionError, ValidationError
 from sep.evaluation import Outcome
 from sep.examples import annex_c_platform
-from tests.strategies_assessment import ASSESSMENT_STRATEGIES, evaluation_body_s
+from tests.strategies import ASSESSMENT_STRATEGIES, evaluation_body_s
 
 SUS = ScoringModule.SUSTAINABILITY
 FOUNDER = ScoringModule.FOUNDER_CONTRIBUTION

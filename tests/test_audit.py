@@ -48,7 +48,7 @@ from sep.domain._assessment import CycleInputs, ImprovementPlan, ScoringModule
 from sep.domain._platform import EvaluationBody, EvaluationBodyKind
 from sep.errors import ValidationError
 from sep.examples import annex_c_platform
-from tests.strategies_assessment import platform_with_evaluation_s
+from tests.strategies import platform_with_evaluation_s
 
 ON = dt.date(2020, 9, 30)
 INSIDE = StaffMember("Wang", StaffOrigin.INTERNAL)

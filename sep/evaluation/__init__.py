@@ -35,6 +35,7 @@ from sep.evaluation._decision import Change, Check, CriterionResult, Decision, P
 from sep.evaluation._engine import Evaluator
 from sep.evaluation._loader import load_pack, load_parameters, pack_from_mapping
 from sep.evaluation._outcome import Outcome
+from sep.evaluation._schema import input_schema
 from sep.evaluation._spec import (
     All,
     AnyOf,
@@ -78,6 +79,7 @@ __all__ = [
     "check_evaluation",
     "check_graduation",
     "compile_pack",
+    "input_schema",
     "load_cases",
     "load_pack",
     "load_parameters",
