@@ -246,11 +246,19 @@ def test_action_error_surfaces_as_engine_error(
         raise RuntimeError("action exploded")
 
     monkeypatch.setattr(_durable, "_record", boom)
+    first = next(_durable._SESSION_IDS)
     with pytest.raises(EngineError) as info:
         revenue_rules.evaluate({"revenue": 5})
     assert "action exploded" in info.value.detail
+    # durable's own action layer swallows the exception into the session state.
+    with pytest.raises(EngineError) as info:
+        revenue_rules._verdicts({"revenue": 5}, revenue_rules._fire_with_durable_actions)
+    assert "action exploded" in info.value.detail
     monkeypatch.undo()
     assert revenue_rules.evaluate({"revenue": 5})["4.3.5(c).revenue<"] is True
+    last = next(_durable._SESSION_IDS)
+    sids = [str(n) for n in range(first, last)]
+    assert _durable._live_sessions(revenue_rules, sids) == [], "failed sessions are deleted"
 
 
 @pytest.mark.parametrize(
@@ -431,3 +439,5 @@ def test_durable_agrees_with_python(case: tuple[list[Leaf], list[dict[str, Any]]
         for facts in fact_sets:
             got = rules.evaluate(facts)
             assert got == {leaf.id: oracle(leaf, facts) for leaf in leaves}, facts
+            # durable's own action layer (actions writing c.s) gives the same verdicts.
+            assert rules._verdicts(facts, rules._fire_with_durable_actions) == got

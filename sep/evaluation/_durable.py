@@ -19,6 +19,13 @@ How durable-rules is used, and why (each point was measured on durable-rules 2.0
   is deleted right after (``delete_state``): durable-rules refuses more than 1,024 live
   session ids per ruleset (``MemoryError``) and keeps every asserted fact until deleted.
   A fresh id also means an identical fact set evaluated twice is never "already observed".
+* **Actions from the C engine.** The actions of the fired rules are taken from
+  durable-rules' C engine one by one, as its own dispatcher does, and run on the caller's
+  thread. durable's Python action layer (a closure and a JSON round trip of the session
+  state per fired rule) is kept as a reference path that the tests compare against; it is
+  about four times slower. An exception in an action becomes
+  :class:`~sep.errors.EngineError` on either path (durable's layer swallows it into the
+  session state, where it is looked for).
 * **A private host.** Every :class:`DurableRuleset` lives on its own
   ``durable.engine.Host`` whose dispatch loop (two never-ending timer threads per host) is
   switched off, so actions run on the caller's thread and nothing is shared with the
@@ -266,16 +273,18 @@ def durable_available() -> bool:
     return True
 
 
-def _record(c: Any, slot: str, verdict: bool) -> None:
-    """What every rule's action does: write its verdict into the session state."""
-    c.s[slot] = verdict
+def _record(state: Any, slot: str, verdict: bool) -> None:
+    """What every rule's action does: write the leaf's verdict into ``state[slot]``."""
+    state[slot] = verdict
 
 
 def _make_action(slot: str, verdict: bool) -> Callable[[Any], None]:
+    """The rule's action for durable-rules' own action layer (records into ``c.s``)."""
+
     # durable-rules inspects the action's code object (one argument: a synchronous action),
     # so this must be a plain function, not a functools.partial.
     def action(c: Any) -> None:
-        _record(c, slot, verdict)
+        _record(c.s, slot, verdict)
 
     return action
 
@@ -336,7 +345,10 @@ class DurableRuleset:
         self._inputs: dict[str, _Input] = {}
         # (leaf id, input name, slot in the session state where its verdict is written)
         self._slots: list[tuple[str, str, str]] = []
+        # durable rule name -> (slot, verdict its action records)
+        self._rules: dict[str, tuple[str, bool]] = {}
         self._validate()
+        self._slot_names = frozenset(slot for _, _, slot in self._slots)
         durable = _durable()
         self._durable = durable
         definition, actions = self._compile()
@@ -440,6 +452,7 @@ class DurableRuleset:
                 rule = f"{'p' if verdict else 'n'}{index}"
                 rules.append(f'"{rule}":{{"all":[{{"m":{_condition(field, op, operand)}}}]}}')
                 actions[rule] = _make_action(slot, verdict)
+                self._rules[rule] = (slot, verdict)
         return "{" + ",".join(rules) + "}", actions
 
     # -- evaluating -----------------------------------------------------------------------
@@ -501,30 +514,84 @@ class DurableRuleset:
             present.add(name)
         return "{" + ",".join(parts) + "}", present
 
-    def _run(self, text: str, sid: str) -> dict[str, Any]:
-        """Assert one fact on a fresh session, run the fired actions, delete the session."""
+    def _fire(self, text: str, sid: str) -> tuple[dict[str, Any], int]:
+        """Assert one fact on a fresh session, run the fired rules' actions, delete the session.
+
+        durable-rules' C engine matches the fact and schedules the actions; they are taken
+        from it one by one (``start_action_for_state``/``complete_and_start_action``, the
+        calls durable's own dispatcher makes) and run here. durable's Python action layer
+        (a closure object and a JSON round trip of the session state per action, see
+        :meth:`_fire_with_durable_actions`) would cost about four times as much.
+
+        Returns:
+            slot → verdict recorded by the fired actions, and how many actions fired.
+        """
         core = self._durable.core
+        handle = self._handle
+        rules = self._rules
+        state: dict[str, Any] = {}
+        fired = 0
+        with _LOCK:
+            if not self._finalizer.alive:
+                raise EngineError(ENGINE, f"ruleset {self._name} is closed")
+            try:
+                result = core.assert_fact(handle, text)
+                code = result[0]
+                if code == 1:  # no rule matched: MessageNotHandledException in durable.engine
+                    return state, fired
+                if code != 0:  # 2 is MessageObservedException: impossible with a fresh sid
+                    raise EngineError(ENGINE, f"assert_fact answered {code} for session {sid}")
+                state_handle = result[1]
+                started = core.start_action_for_state(handle, state_handle)
+                message = started[1] if started else None
+                while message:
+                    # The message is {"<rule name>": {...}}; the names are this module's own.
+                    rule = message[2 : message.index('"', 2)]
+                    fired += 1
+                    try:
+                        slot, verdict = rules[rule]
+                        _record(state, slot, verdict)
+                    except Exception as exc:
+                        core.abandon_action(handle, state_handle)
+                        raise EngineError(
+                            ENGINE, f"the action of rule {rule!r} raised {exc!r}"
+                        ) from exc
+                    message = core.complete_and_start_action(handle, state_handle)
+            except self._durable.error as exc:
+                raise EngineError(ENGINE, str(exc)) from exc
+            finally:
+                # When nothing matched no session was created and deleting it fails.
+                with contextlib.suppress(self._durable.error):
+                    core.delete_state(handle, sid)
+        return state, fired
+
+    def _fire_with_durable_actions(self, text: str, sid: str) -> tuple[dict[str, Any], int]:
+        """:meth:`_fire` through durable-rules' own action layer (actions write ``c.s``).
+
+        The slower reference path: kept to check :meth:`_fire` against it and to measure it.
+        durable swallows an exception raised in an action into the session state
+        (``exception``); it is surfaced here as :class:`EngineError`.
+        """
         outcome: list[Any] = [None, None]
 
         def complete(error: Any, state: Any) -> None:
             outcome[0] = error
             outcome[1] = state
 
+        core = self._durable.core
         with _LOCK:
             if not self._finalizer.alive:
                 raise EngineError(ENGINE, f"ruleset {self._name} is closed")
             try:
                 result = core.assert_fact(self._handle, text)
-                code = result[0]
-                if code == 1:  # no rule matched: MessageNotHandledException in durable.engine
-                    return {}
-                if code == 2:  # MessageObservedException: impossible with a fresh session id
-                    raise EngineError(ENGINE, f"fact already observed in session {sid}")
-                self._ruleset.do_actions(result[1] if code == 0 else 0, complete)
+                if result[0] == 1:
+                    return {}, 0
+                if result[0] != 0:
+                    raise EngineError(ENGINE, f"assert_fact answered {result[0]} for {sid}")
+                self._ruleset.do_actions(result[1], complete)
             except self._durable.error as exc:
                 raise EngineError(ENGINE, str(exc)) from exc
             finally:
-                # When nothing matched no session was created and deleting it fails.
                 with contextlib.suppress(self._durable.error):
                     core.delete_state(self._handle, sid)
         error, state = outcome
@@ -534,7 +601,32 @@ class DurableRuleset:
             raise EngineError(ENGINE, "the actions did not complete")
         if "exception" in state:
             raise EngineError(ENGINE, f"an action raised: {state['exception']}")
-        return state
+        # Overwrites hide a leaf whose two rules both fired; _fire counts those.
+        return state, len(self._slot_names & state.keys())
+
+    def _verdicts(
+        self, facts: Mapping[str, Any], fire: Callable[[str, str], tuple[dict[str, Any], int]]
+    ) -> dict[str, Verdict]:
+        sid = str(next(_SESSION_IDS))
+        text, present = self._fact_json(facts, sid)
+        state, fired = fire(text, sid) if present else ({}, 0)
+        verdicts: dict[str, Verdict] = {}
+        expected = 0
+        for leaf_id, name, slot in self._slots:
+            verdict = state.get(slot)
+            if name in present:
+                expected += 1
+                if not isinstance(verdict, bool):
+                    raise EngineError(
+                        ENGINE, f"neither rule of leaf {leaf_id!r} fired for input {name!r}"
+                    )
+            elif verdict is not None:
+                raise EngineError(ENGINE, f"leaf {leaf_id!r} fired without its input {name!r}")
+            verdicts[leaf_id] = verdict
+        if fired != expected:
+            # Both the predicate and its complement fired for some leaf.
+            raise EngineError(ENGINE, f"{fired} rules fired for {expected} decidable leaves")
+        return verdicts
 
     def evaluate(self, facts: Mapping[str, Any]) -> dict[str, Verdict]:
         """Evaluate every leaf on one set of flat facts.
@@ -556,21 +648,7 @@ class DurableRuleset:
             ...     rules.evaluate({"net_profit": -1.5})
             {'4.3.7-b.loss': True}
         """
-        sid = str(next(_SESSION_IDS))
-        text, present = self._fact_json(facts, sid)
-        state = self._run(text, sid) if present else {}
-        verdicts: dict[str, Verdict] = {}
-        for leaf_id, name, slot in self._slots:
-            verdict = state.get(slot)
-            if name in present:
-                if not isinstance(verdict, bool):
-                    raise EngineError(
-                        ENGINE, f"neither rule of leaf {leaf_id!r} fired for input {name!r}"
-                    )
-            elif verdict is not None:
-                raise EngineError(ENGINE, f"leaf {leaf_id!r} fired without its input {name!r}")
-            verdicts[leaf_id] = verdict
-        return verdicts
+        return self._verdicts(facts, self._fire)
 
     def evaluate_many(self, many: Iterable[Mapping[str, Any]]) -> list[dict[str, Verdict]]:
         """Evaluate every leaf on each fact set, in order (see :meth:`evaluate`).
