@@ -434,8 +434,8 @@ class DurableRuleset:
         if kind == _NUMBER:
             try:
                 number = float(leaf.value)
-            except OverflowError:
-                return "number too large for a double"
+            except (OverflowError, ValueError):  # too large, or a signalling NaN
+                return "must be a finite number that fits a double"
             if not math.isfinite(number):
                 return "must be a finite number"
         return None
@@ -496,7 +496,7 @@ class DurableRuleset:
             if kind == _NUMBER:
                 try:
                     number = float(value)
-                except OverflowError:
+                except (OverflowError, ValueError):  # too large, or a signalling NaN
                     number = math.inf
                 if not math.isfinite(number):
                     raise ValidationError(
