@@ -267,6 +267,7 @@ def test_action_error_surfaces_as_engine_error(
     [
         ([Leaf("a", "x", ">", 1), Leaf("a", "y", ">", 1)], "leaves[1].id"),
         ([Leaf("a", "x", "=>", 1)], "leaves[0].op"),
+        ([Leaf("a", "x", ["<"], 1)], "leaves[0].op"),  # type: ignore[arg-type]
         ([Leaf("a", "x-y", ">", 1)], "leaves[0].input"),
         ([Leaf("a", "营收", ">", 1)], "leaves[0].input"),
         ([Leaf("a", "x", ">", float("nan"))], "leaves[0].value"),
@@ -318,6 +319,18 @@ def test_close_is_idempotent_and_final(revenue_rules: DurableRuleset) -> None:
     assert host._ruleset_list == []
     with pytest.raises(EngineError):
         revenue_rules.evaluate({"revenue": 1})
+
+
+def test_release_while_durable_is_in_use() -> None:
+    """4.3.5(c): a ruleset released while another holds the durable lock (as a garbage
+    collection inside an evaluation would) does not deadlock and leaves the other intact."""
+    keep = DurableRuleset([Leaf("rev", "revenue", ">=", 100)])
+    drop = DurableRuleset([Leaf("rev", "revenue", ">=", 100)])
+    with _durable._LOCK:
+        drop.close()
+    assert drop.closed
+    assert keep.evaluate({"revenue": 100}) == {"rev": True}
+    keep.close()
 
 
 def test_garbage_collection_releases_ruleset() -> None:

@@ -39,7 +39,9 @@ How durable-rules is used, and why (each point was measured on durable-rules 2.0
   ``1 == true`` matches), so every input is checked against the type of the leaves reading
   it before it is posted; a wrong type raises :class:`~sep.errors.ValidationError`.
   Booleans and strings allow only ``==`` and ``!=``: durable-rules orders strings by their
-  JSON-escaped text (``"\x1f" < "0"`` does not match), so string ordering would be wrong.
+  JSON-escaped text (``"\\x1f" < "0"`` does not match), so string ordering would be wrong.
+* **At most 64 leaves.** durable-rules fails when one fact fires more than 64 rules (error
+  303, and the process may crash later); a larger ruleset is refused when built.
 * **Numbers are IEEE-754 doubles.** durable-rules compares numbers as doubles: ``int`` and
   :class:`~decimal.Decimal` inputs and thresholds are converted with ``float()`` before
   posting. Rounding to the nearest double is monotonic, so ``<``/``<=``/``==`` are exact for
@@ -76,7 +78,7 @@ import weakref
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import ModuleType, TracebackType
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import attrs
 
@@ -100,7 +102,6 @@ DURABLE_FIX: Final = (
 #: process may crash afterwards); every leaf fires exactly one rule per evaluation.
 MAX_LEAVES: Final = 64
 
-Op = Literal["<", "<=", ">", ">=", "==", "!="]
 Scalar = float | int | bool | str | Decimal
 Verdict = bool | None
 
@@ -127,8 +128,9 @@ _NUMBER: Final = "number"
 _BOOL: Final = "bool"
 _TEXT: Final = "string"
 
-# One lock for every call into durable-rules (see the module docstring).
-_LOCK: Final = threading.Lock()
+# One lock for every call into durable-rules (see the module docstring). Reentrant: a
+# garbage collection inside a locked section may run the finalizer of another ruleset.
+_LOCK: Final = threading.RLock()
 _SESSION_IDS: Final = itertools.count(1)
 _RULESET_IDS: Final = itertools.count(1)
 
@@ -397,7 +399,7 @@ class DurableRuleset:
                     f"{leaf.input!r} is not a name of ASCII letters, digits and '_'",
                     leaf,
                 )
-            if leaf.op not in _DURABLE_OP:
+            if not isinstance(leaf.op, str) or leaf.op not in _DURABLE_OP:
                 raise self._error(
                     f"{where}.op", f"unknown op {leaf.op!r}; use one of {sorted(_DURABLE_OP)}", leaf
                 )
