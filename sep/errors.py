@@ -64,9 +64,7 @@ class ValidationError(SepError, ValueError):
     value: Any
     reason: str
 
-    def __init__(
-        self, field: str, value: Any, reason: str, *, clause: str | None = None
-    ) -> None:
+    def __init__(self, field: str, value: Any, reason: str, *, clause: str | None = None) -> None:
         self.field = field
         self.value = value
         self.reason = reason
@@ -123,9 +121,7 @@ class RuleDefinitionError(SepError):
     key: str
     reason: str
 
-    def __init__(
-        self, source: str, key: str, reason: str, *, clause: str | None = None
-    ) -> None:
+    def __init__(self, source: str, key: str, reason: str, *, clause: str | None = None) -> None:
         self.source = source
         self.key = key
         self.reason = reason
@@ -145,9 +141,7 @@ class TransitionError(SepError):
     state: str
     reason: str
 
-    def __init__(
-        self, trigger: str, state: str, reason: str, *, clause: str | None = None
-    ) -> None:
+    def __init__(self, trigger: str, state: str, reason: str, *, clause: str | None = None) -> None:
         self.trigger = trigger
         self.state = state
         self.reason = reason

@@ -1,5 +1,114 @@
-"""The domain model of T/CATE 0001—2020: enterprises, platforms and incubatees."""
+"""The domain model of T/CATE 0001—2020: enterprises, platforms and incubatees.
 
+Frozen attrs value objects validated at construction (a bad value raises
+:class:`sep.errors.ValidationError` naming the field and the clause), with JSON in and
+out (:func:`to_json`, :func:`from_json`) and a JSON Schema per class (:func:`json_schema`).
+"""
+
+from sep.domain._enterprise import ChainResources, Enterprise
+from sep.domain._enums import (
+    Alignment,
+    CoCreatorKind,
+    EventKind,
+    FeasibilityPoint,
+    FinancingStage,
+    GrowthClass,
+    MentorKind,
+    ModuleKind,
+    NormArea,
+    Origin,
+    PerformanceDimension,
+    PlanAspect,
+    ServiceProvider,
+    ServiceTarget,
+    ServiceTier,
+    StaffOrigin,
+)
+from sep.domain._incubatee import (
+    Archive,
+    AuditRecord,
+    DecisionRef,
+    Event,
+    FinancingRound,
+    Incubatee,
+    PeriodFinancials,
+    PlatformResource,
+    ProcessRecord,
+)
+from sep.domain._industry import IndustryCode
 from sep.domain._money import CNY, Money, Period
+from sep.domain._platform import (
+    BusinessModule,
+    Capabilities,
+    CoCreator,
+    DevelopmentPlan,
+    FeasibilityAssessment,
+    FeasibilityStudy,
+    ManagementNorm,
+    Mentor,
+    PerformanceRecord,
+    PlanItem,
+    Platform,
+    Revision,
+    Service,
+    StaffMember,
+)
+from sep.domain._serde import from_dict, from_json, json_schema, to_dict, to_json
+from sep.domain._size import NBS_2017, SizeClass, SizeClassification, classify_size
 
-__all__ = ["CNY", "Money", "Period"]
+__all__ = [
+    "CNY",
+    "NBS_2017",
+    "Alignment",
+    "Archive",
+    "AuditRecord",
+    "BusinessModule",
+    "Capabilities",
+    "ChainResources",
+    "CoCreator",
+    "CoCreatorKind",
+    "DecisionRef",
+    "DevelopmentPlan",
+    "Enterprise",
+    "Event",
+    "EventKind",
+    "FeasibilityAssessment",
+    "FeasibilityPoint",
+    "FeasibilityStudy",
+    "FinancingRound",
+    "FinancingStage",
+    "GrowthClass",
+    "Incubatee",
+    "IndustryCode",
+    "ManagementNorm",
+    "Mentor",
+    "MentorKind",
+    "ModuleKind",
+    "Money",
+    "NormArea",
+    "Origin",
+    "PerformanceDimension",
+    "PerformanceRecord",
+    "Period",
+    "PeriodFinancials",
+    "PlanAspect",
+    "PlanItem",
+    "Platform",
+    "PlatformResource",
+    "ProcessRecord",
+    "Revision",
+    "Service",
+    "ServiceProvider",
+    "ServiceTarget",
+    "ServiceTier",
+    "SizeClass",
+    "SizeClassification",
+    "StaffMember",
+    "StaffOrigin",
+    "classify_size",
+    "from_dict",
+    "from_json",
+    "json_schema",
+    "to_dict",
+    "to_json",
+]

@@ -146,21 +146,21 @@ def to_decimal(value: Any) -> Decimal:
     return result
 
 
-def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
+def to_tuple(value: Any) -> Any:
     """Accept any iterable (a list from JSON, a generator) and freeze it as a tuple."""
     if isinstance(value, tuple):
         return value
     if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
-        return value  # type: ignore[return-value]  # the validator reports it by name
+        return value  # the validator reports it by name
     return tuple(value)
 
 
-def to_frozenset(value: Iterable[T]) -> frozenset[T]:
+def to_frozenset(value: Any) -> Any:
     """Accept any iterable and freeze it as a frozenset."""
     if isinstance(value, frozenset):
         return value
     if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
-        return value  # type: ignore[return-value]  # the validator reports it by name
+        return value  # the validator reports it by name
     return frozenset(value)
 
 
@@ -212,5 +212,7 @@ def many(tp: type, clause: str, doc: str, *, unique_by: Callable[[Any], Any] | N
 def one_of(tp: type, clause: str, doc: str, *, optional: bool = False) -> Any:
     """A field of exactly type ``tp`` (an enum, a nested value object)."""
     if optional:
-        return attrs.field(default=None, validator=is_a(tp, optional=True), metadata=meta(clause, doc))
+        return attrs.field(
+            default=None, validator=is_a(tp, optional=True), metadata=meta(clause, doc)
+        )
     return attrs.field(validator=is_a(tp), metadata=meta(clause, doc))

@@ -1,0 +1,382 @@
+"""Incubatees: the startups a platform serves (4.2.2) and graduates (4.3.5, 4.3.6, Annex C).
+
+An incubatee records what the graduation criteria of 4.3.5 ask about (events, financing,
+periodic financials, organisation), the platform resources it holds and must return at
+graduation (4.3.6 step 3), its graduate archive (4.3.6 step 5), and the audit trail of its
+incubation process (4.3.2), so that one JSON document carries the whole file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from sep.domain._enums import EventKind, FinancingStage, GrowthClass, Origin
+from sep.domain._fields import (
+    date_field,
+    fail,
+    is_a,
+    many,
+    meta,
+    non_negative,
+    one_of,
+    text,
+    tri,
+)
+from sep.domain._money import CNY, Money, Period
+from sep.errors import ValidationError
+
+__all__ = [
+    "Archive",
+    "AuditRecord",
+    "DecisionRef",
+    "Event",
+    "FinancingRound",
+    "Incubatee",
+    "PeriodFinancials",
+    "PlatformResource",
+    "ProcessRecord",
+]
+
+
+def _money(clause: str, doc: str, *, negative_ok: bool = False, required: bool = False) -> Any:
+    validators: list[Any] = [is_a(Money, optional=not required)]
+    if not negative_ok:
+        validators.append(non_negative(optional=not required))
+    if required:
+        return attrs.field(validator=validators, metadata=meta(clause, doc))
+    return attrs.field(default=None, validator=validators, metadata=meta(clause, doc))
+
+
+@attrs.frozen
+class FinancingRound:
+    """One financing round (4.3.5(b); Annex C financing stages).
+
+    Example:
+        >>> FinancingRound(amount=Money.wan(3200), stage=FinancingStage.SERIES_A_PLUS).amount
+        Money(amount=Decimal('32000000'), currency='CNY')
+    """
+
+    amount: Money = _money("4.3.5(b)", "Amount raised in the round.", required=True)
+    on: dt.date | None = date_field("4.3.5(b)", "Date the round closed.")
+    stage: FinancingStage | None = one_of(
+        FinancingStage, "C", "Financing stage the round belongs to (Annex C).", optional=True
+    )
+    investors: tuple[str, ...] = many(str, "4.3.5(b)", "Investors in the round.")
+    post_money_valuation: Money | None = _money("C", "Post-money valuation.")
+    independent: bool | None = tri(
+        "4.3.5(b)", "Raised independently (not from the founder or the platform)."
+    )
+
+
+@attrs.frozen
+class PeriodFinancials:
+    """Financial figures of one calendar year or quarter (4.3.5(c))."""
+
+    period: Period = one_of(Period, "4.3.5(c)", "The year or quarter these figures cover.")
+    revenue: Money | None = _money("4.3.5(c)", "营业额: revenue in the period.")
+    profit: Money | None = _money("4.3.5(c)", "利润: profit (may be negative).", negative_ok=True)
+    operating_cash_flow: Money | None = _money(
+        "4.3.5(c)", "经营现金流: operating cash flow (may be negative).", negative_ok=True
+    )
+
+
+@attrs.frozen
+class Event:
+    """Something that happened to an incubatee and bears on graduation (4.3.5)."""
+
+    kind: EventKind = one_of(EventKind, "4.3.5", "What happened.")
+    on: dt.date | None = date_field("4.3.5", "When it happened.")
+    detail: str | None = text("4.3.5", "Free-text detail (acquirer, exchange, round).")
+
+
+@attrs.frozen
+class PlatformResource:
+    """A platform resource an incubatee holds and returns at graduation (4.3.6 step 3)."""
+
+    id: str = text("4.3.6", "Identifier of the resource, unique per incubatee.", optional=False)
+    kind: str = text("4.3.6", "Kind: space, equipment, fund, licence, …", optional=False)
+    description: str | None = text("4.3.6", "What it is.")
+    return_terms: str | None = text("4.3.6", "Return as agreed beforehand (具体退还方式).")
+    granted_on: dt.date | None = date_field("4.3.6", "When the platform granted it.")
+    returned_on: dt.date | None = date_field("4.3.6", "When it was returned; null if held.")
+
+    @property
+    def returned(self) -> bool:
+        """Whether the resource has been returned."""
+        return self.returned_on is not None
+
+
+@attrs.frozen
+class Archive:
+    """The graduate archive (4.3.6 step 5)."""
+
+    reference: str = text("4.3.6", "Archive reference number.", optional=False)
+    created_on: dt.date = date_field("4.3.6", "When the archive was created.", optional=False)
+    documents: tuple[str, ...] = many(str, "4.3.6", "Documents filed (certificate, attestation…).")
+
+
+@attrs.frozen
+class DecisionRef:
+    """Enough of a rules decision to identify and replay it (4.3.5, 4.3.6 step 1)."""
+
+    digest: str = text(
+        "4.3.5", "The decision's hash over inputs, rules and parameters.", optional=False
+    )
+    pack: str = text("4.3.5", "Rule pack id.", optional=False)
+    edition: str = text("4.3.5", "Rule pack edition.", optional=False)
+    outcome: str = text("4.3.5", "met, not_met or unknown.", optional=False)
+
+
+def _aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise fail(attribute, value, "must be a timezone-aware datetime")
+
+
+def _aware_field() -> Any:
+    return attrs.field(validator=_aware, metadata=meta("4.3.2", "When (timezone-aware)."))
+
+
+@attrs.frozen
+class AuditRecord:
+    """One transition of the incubation process (4.3.2, 4.3.6), as recorded."""
+
+    from_state: str = text("4.3.2", "State before the transition.", optional=False)
+    to_state: str = text("4.3.2", "State after the transition.", optional=False)
+    trigger: str = text("4.3.2", "The trigger fired.", optional=False)
+    at: dt.datetime = _aware_field()
+    actor: str | None = text("4.3.2", "Who fired it.")
+    reason: str | None = text("4.3.2", "Why, in the actor's words.")
+    decision: DecisionRef | None = one_of(
+        DecisionRef, "4.3.5", "The rules decision relied on, if any.", optional=True
+    )
+    data: tuple[tuple[str, str], ...] = attrs.field(
+        factory=tuple,
+        validator=is_a(tuple),
+        metadata=meta("4.3.2", "Further recorded facts, as (key, value) pairs."),
+    )
+
+
+@attrs.frozen
+class ProcessRecord:
+    """Where an incubatee stands in the incubation process, with its append-only history."""
+
+    state: str = text("4.3.2", "The current state of the incubation process.", optional=False)
+    history: tuple[AuditRecord, ...] = many(AuditRecord, "4.3.2", "Every transition, oldest first.")
+
+
+def _financials_unique(value: Iterable[PeriodFinancials]) -> None:
+    seen: set[Period] = set()
+    for i, item in enumerate(value):
+        if item.period in seen:
+            raise ValidationError(
+                f"financials[{i}].period", str(item.period), "appears twice", clause="4.3.5(c)"
+            )
+        seen.add(item.period)
+
+
+@attrs.frozen
+class Incubatee:
+    """A startup served by a platform (4.2.2), judged for graduation (4.3.5).
+
+    Yes/no facts are ``None`` when unknown. An event of kind ``acquired_by_founder``,
+    ``listed`` or ``platform_equity_exit`` also settles the matching fact; recording the
+    event while the fact says ``False`` is refused as a contradiction.
+
+    Example:
+        >>> inc = Incubatee(id="h-001", name="Leishen", origin=Origin.INTERNAL,
+        ...     financials=[PeriodFinancials(Period(2025), revenue=Money.wan(820))])
+        >>> inc.facts()["revenue"]
+        Money(amount=Decimal('8200000'), currency='CNY')
+        >>> inc.facts()["listed"] is None
+        True
+    """
+
+    id: str = text("4.2.2", "Identifier, unique within the platform.", optional=False)
+    name: str = text("4.2.2", "Name of the startup or project.", optional=False)
+    origin: Origin = one_of(Origin, "4.2.2", "Internal, external or industry-chain.")
+    founded: dt.date | None = date_field("4.2.2", "Date the startup was founded.")
+    admitted: dt.date | None = date_field("4.3.2", "Date it was admitted to incubation.")
+    accelerated: bool | None = tri("C", "Admitted to the accelerator (Annex C: 343 of 4,000+).")
+    financing_stage: FinancingStage | None = one_of(
+        FinancingStage, "C", "Financing stage reached (seed, angel, series A+).", optional=True
+    )
+    growth: GrowthClass | None = one_of(
+        GrowthClass, "C", "Growth class reached: gazelle or unicorn.", optional=True
+    )
+    financing_rounds: tuple[FinancingRound, ...] = many(
+        FinancingRound, "4.3.5(b)", "Financing rounds, in any order."
+    )
+    valuation: Money | None = _money("C", "Latest valuation.")
+    financials: tuple[PeriodFinancials, ...] = many(
+        PeriodFinancials, "4.3.5(c)", "Financial figures per year or quarter."
+    )
+    organisation_complete: bool | None = tri("4.3.5(c)", "Internal organisation is complete.")
+    needs_platform_services: bool | None = tri("4.3.5(c)", "Still needs the platform's services.")
+    acquired_by_founder: bool | None = tri(
+        "4.3.5(a)", "Acquired internally by the founder as a business unit or subsidiary."
+    )
+    listed: bool | None = tri("4.3.5(b)", "Independently listed (IPO).")
+    platform_equity_exited: bool | None = tri(
+        "4.3.5(d)", "The platform's investment and equity have exited."
+    )
+    high_tech_enterprise: bool | None = tri(
+        "4.3.5", "Certified national high-tech enterprise (国科发区〔2018〕300号)."
+    )
+    acquired_by_other: bool | None = tri(
+        "4.3.5", "Merged into or acquired by another company (国科发区〔2018〕300号)."
+    )
+    events: tuple[Event, ...] = many(Event, "4.3.5", "Events bearing on graduation.")
+    resources: tuple[PlatformResource, ...] = many(
+        PlatformResource, "4.3.6", "Platform resources held or returned.", unique_by=lambda r: r.id
+    )
+    archive: Archive | None = one_of(Archive, "4.3.6", "Graduate archive.", optional=True)
+    process: ProcessRecord | None = one_of(
+        ProcessRecord, "4.3.2", "State and history of the incubation process.", optional=True
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _financials_unique(self.financials)
+        for kind, flag, name, clause in (
+            (
+                EventKind.ACQUIRED_BY_FOUNDER,
+                self.acquired_by_founder,
+                "acquired_by_founder",
+                "4.3.5(a)",
+            ),
+            (EventKind.LISTED, self.listed, "listed", "4.3.5(b)"),
+            (
+                EventKind.PLATFORM_EQUITY_EXIT,
+                self.platform_equity_exited,
+                "platform_equity_exited",
+                "4.3.5(d)",
+            ),
+            (
+                EventKind.HIGH_TECH_CERTIFIED,
+                self.high_tech_enterprise,
+                "high_tech_enterprise",
+                "4.3.5",
+            ),
+            (EventKind.ACQUIRED_BY_OTHER, self.acquired_by_other, "acquired_by_other", "4.3.5"),
+        ):
+            if flag is False and self._has(kind):
+                raise ValidationError(
+                    name, False, f"contradicts a recorded {kind.value!r} event", clause=clause
+                )
+
+    def _has(self, kind: EventKind) -> bool:
+        return any(event.kind is kind for event in self.events)
+
+    def _fact(self, kind: EventKind, flag: bool | None) -> bool | None:
+        return True if self._has(kind) else flag
+
+    @property
+    def held_resources(self) -> tuple[PlatformResource, ...]:
+        """Platform resources not yet returned (4.3.6 step 3)."""
+        return tuple(r for r in self.resources if not r.returned)
+
+    def annual_revenue(self) -> dict[Period, Money | None]:
+        """Revenue per calendar year: a yearly record, else four complete quarters summed."""
+        years: dict[Period, Money | None] = {}
+        quarters: dict[int, list[Money | None]] = {}
+        for record in self.financials:
+            if record.period.quarter is None:
+                years[record.period] = record.revenue
+            else:
+                quarters.setdefault(record.period.year, []).append(record.revenue)
+        for year, values in quarters.items():
+            key = Period(year)
+            if key in years and years[key] is not None:
+                continue
+            known = [v for v in values if v is not None]
+            years[key] = _sum(known) if len(known) == 4 else None
+        return dict(sorted(years.items()))
+
+    def _latest_year(self, field: str) -> Money | None:
+        # Latest calendar year with a yearly record, else the latest four quarters summed.
+        yearly = sorted(
+            (r for r in self.financials if r.period.quarter is None), key=lambda r: r.period
+        )
+        quarterly = sorted(
+            (r for r in self.financials if r.period.quarter is not None), key=lambda r: r.period
+        )
+        if quarterly and (not yearly or quarterly[-1].period.year > yearly[-1].period.year):
+            last4 = quarterly[-4:]
+            consecutive = len(last4) == 4 and all(
+                a.period.next() == b.period for a, b in itertools.pairwise(last4)
+            )
+            values = [getattr(r, field) for r in last4]
+            if consecutive and None not in values:
+                return _sum(values)
+            return None
+        if yearly:
+            value: Money | None = getattr(yearly[-1], field)
+            return value
+        return None
+
+    def cash_flow_series(self) -> dict[str, Money | None]:
+        """Operating cash flow per period, gaps filled with ``None`` (4.3.5(c)).
+
+        Quarters are used when any quarterly figures exist, else years.
+        """
+        quarterly = [r for r in self.financials if r.period.quarter is not None]
+        records = quarterly or list(self.financials)
+        if not records:
+            return {}
+        by_period = {r.period: r.operating_cash_flow for r in records}
+        ordered = sorted(by_period)
+        series: dict[str, Money | None] = {}
+        current = ordered[0]
+        while current <= ordered[-1]:
+            series[str(current)] = by_period.get(current)
+            current = current.next()
+        return series
+
+    def facts(self) -> dict[str, Any]:
+        """The flat inputs of the graduation rules (4.3.5; 国科发区〔2018〕300号).
+
+        ``None`` means unknown. With no financing round recorded, the largest round and
+        the cumulative investment are unknown rather than zero.
+        """
+        rounds = [r.amount for r in self.financing_rounds if r.amount.currency == CNY]
+        annual = self.annual_revenue()
+        acquired_by_founder = self._fact(EventKind.ACQUIRED_BY_FOUNDER, self.acquired_by_founder)
+        acquired_by_other = self._fact(EventKind.ACQUIRED_BY_OTHER, self.acquired_by_other)
+        acquired: bool | None
+        if acquired_by_founder or acquired_by_other:
+            acquired = True
+        elif acquired_by_founder is False and acquired_by_other is False:
+            acquired = False
+        else:
+            acquired = None
+        return {
+            "acquired_by_founder": acquired_by_founder,
+            "listed": self._fact(EventKind.LISTED, self.listed),
+            "largest_financing_round": max(rounds, key=lambda m: m.amount) if rounds else None,
+            "revenue": self._latest_year("revenue"),
+            "profit": self._latest_year("profit"),
+            "operating_cash_flow": self.cash_flow_series(),
+            "organisation_complete": self.organisation_complete,
+            "needs_platform_services": self.needs_platform_services,
+            "platform_equity_exited": self._fact(
+                EventKind.PLATFORM_EQUITY_EXIT, self.platform_equity_exited
+            ),
+            "high_tech_enterprise": self._fact(
+                EventKind.HIGH_TECH_CERTIFIED, self.high_tech_enterprise
+            ),
+            "cumulative_investment": _sum(rounds) if rounds else None,
+            "annual_revenue": {str(k): v for k, v in annual.items()},
+            "acquired": acquired,
+        }
+
+
+def _sum(values: Iterable[Money]) -> Money:
+    total = Money(Decimal(0))
+    for value in values:
+        total = total + value
+    return total

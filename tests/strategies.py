@@ -1,0 +1,337 @@
+"""Hypothesis strategies for every domain object of ``sep``, in one place.
+
+Valid objects come from the ``*_s`` strategies; :data:`invalid_values` yields values that
+each domain field must refuse (negative amounts, NaN, wrong enums, bad GB/T codes, wrong
+types).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from sep.domain import (
+    Alignment,
+    Archive,
+    AuditRecord,
+    BusinessModule,
+    Capabilities,
+    ChainResources,
+    CoCreator,
+    CoCreatorKind,
+    DecisionRef,
+    DevelopmentPlan,
+    Enterprise,
+    Event,
+    EventKind,
+    FeasibilityAssessment,
+    FeasibilityPoint,
+    FeasibilityStudy,
+    FinancingRound,
+    FinancingStage,
+    GrowthClass,
+    Incubatee,
+    ManagementNorm,
+    Mentor,
+    MentorKind,
+    ModuleKind,
+    Money,
+    NormArea,
+    Origin,
+    PerformanceDimension,
+    PerformanceRecord,
+    Period,
+    PeriodFinancials,
+    PlanAspect,
+    PlanItem,
+    Platform,
+    PlatformResource,
+    ProcessRecord,
+    Revision,
+    Service,
+    ServiceProvider,
+    ServiceTarget,
+    ServiceTier,
+    StaffMember,
+    StaffOrigin,
+)
+
+text_s = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12
+).filter(str.strip)
+tri_s = st.none() | st.booleans()
+dates_s = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2035, 12, 31))
+amounts_s = st.decimals(
+    min_value=Decimal("-1e12"),
+    max_value=Decimal("1e12"),
+    allow_nan=False,
+    allow_infinity=False,
+    places=2,
+)
+money_s = st.builds(Money, amounts_s, st.sampled_from(["CNY", "CNY", "USD"]))
+nonneg_money_s = st.builds(Money, amounts_s.map(abs))
+cny_s = st.builds(Money, amounts_s.map(abs))
+periods_s = st.builds(Period, st.integers(2000, 2030), st.none() | st.integers(1, 4))
+share_s = st.decimals(min_value=0, max_value=1, places=3)
+industry_s = st.sampled_from(
+    [
+        "A",
+        "B",
+        "C",
+        "C38",
+        "C3851",
+        "D",
+        "E",
+        "F",
+        "51",
+        "52",
+        "54",
+        "59",
+        "60",
+        "61",
+        "62",
+        "63",
+        "65",
+        "7010",
+        "702",
+        "703",
+        "L",
+        "M",
+        "N",
+        "O",
+        "85",
+        "R",
+        "J",
+        "K",
+        "70",
+        "Q",
+        "S",
+        "P",
+    ]
+)
+
+
+def opt(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """``None`` (unknown) or a value."""
+    return st.none() | strategy
+
+
+def tuples(strategy: st.SearchStrategy[Any], max_size: int = 3) -> st.SearchStrategy[Any]:
+    """A short tuple of ``strategy``'s values."""
+    return st.lists(strategy, max_size=max_size).map(tuple)
+
+
+chain_s = st.builds(ChainResources, tri_s, tri_s, tri_s)
+enterprise_s = st.builds(
+    Enterprise,
+    name=text_s,
+    industry=industry_s,
+    employees=opt(st.integers(0, 500_000)),
+    operating_revenue=opt(cny_s),
+    total_assets=opt(cny_s),
+    field_focus=opt(text_s),
+    focused_industry=tri_s,
+    strong_rd=tri_s,
+    high_brand_premium=tri_s,
+    chain=chain_s,
+    group_enterprise=tri_s,
+    in_transformation=tri_s,
+    open_innovation_architecture=tri_s,
+    reform_autonomy=tri_s,
+    industrial_scale=tri_s,
+    can_open_industry_resources=tri_s,
+    free_cash_flow=opt(st.builds(Money, amounts_s)),
+    early_funding_capacity=opt(cny_s),
+)
+financing_round_s = st.builds(
+    FinancingRound,
+    amount=nonneg_money_s,
+    on=opt(dates_s),
+    stage=opt(st.sampled_from(FinancingStage)),
+    investors=tuples(text_s),
+    post_money_valuation=opt(nonneg_money_s),
+    independent=tri_s,
+)
+financials_s = st.builds(
+    PeriodFinancials,
+    period=periods_s,
+    revenue=opt(nonneg_money_s),
+    profit=opt(money_s),
+    operating_cash_flow=opt(money_s),
+)
+event_s = st.builds(Event, st.sampled_from(EventKind), opt(dates_s), opt(text_s))
+resource_s = st.builds(
+    PlatformResource, text_s, text_s, opt(text_s), opt(text_s), opt(dates_s), opt(dates_s)
+)
+archive_s = st.builds(Archive, text_s, dates_s, tuples(text_s))
+decision_ref_s = st.builds(
+    DecisionRef, text_s, text_s, text_s, st.sampled_from(["met", "not_met", "unknown"])
+)
+aware_s = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1),
+    max_value=dt.datetime(2035, 1, 1),
+    timezones=st.just(dt.UTC),
+)
+audit_s = st.builds(
+    AuditRecord,
+    text_s,
+    text_s,
+    text_s,
+    aware_s,
+    opt(text_s),
+    opt(text_s),
+    opt(decision_ref_s),
+    tuples(st.tuples(text_s, text_s)),
+)
+process_s = st.builds(ProcessRecord, text_s, tuples(audit_s))
+
+
+@st.composite
+def incubatee_s(draw: st.DrawFn) -> Incubatee:
+    """A valid incubatee: unique periods and resource ids, events consistent with facts."""
+    financials = draw(st.lists(financials_s, max_size=5, unique_by=lambda f: f.period))
+    resources = draw(st.lists(resource_s, max_size=3, unique_by=lambda r: r.id))
+    events = draw(tuples(event_s))
+    kinds = {e.kind for e in events}
+
+    def fact(kind: EventKind) -> bool | None:
+        value = draw(tri_s)
+        return None if value is False and kind in kinds else value
+
+    return Incubatee(
+        id=draw(text_s),
+        name=draw(text_s),
+        origin=draw(st.sampled_from(Origin)),
+        founded=draw(opt(dates_s)),
+        admitted=draw(opt(dates_s)),
+        accelerated=draw(tri_s),
+        financing_stage=draw(opt(st.sampled_from(FinancingStage))),
+        growth=draw(opt(st.sampled_from(GrowthClass))),
+        financing_rounds=draw(tuples(financing_round_s)),
+        valuation=draw(opt(nonneg_money_s)),
+        financials=tuple(financials),
+        organisation_complete=draw(tri_s),
+        needs_platform_services=draw(tri_s),
+        acquired_by_founder=fact(EventKind.ACQUIRED_BY_FOUNDER),
+        listed=fact(EventKind.LISTED),
+        platform_equity_exited=fact(EventKind.PLATFORM_EQUITY_EXIT),
+        high_tech_enterprise=fact(EventKind.HIGH_TECH_CERTIFIED),
+        acquired_by_other=fact(EventKind.ACQUIRED_BY_OTHER),
+        events=events,
+        resources=tuple(resources),
+        archive=draw(opt(archive_s)),
+        process=draw(opt(process_s)),
+    )
+
+
+co_creator_s = st.builds(
+    CoCreator, text_s, st.sampled_from(CoCreatorKind), tuples(text_s), opt(share_s)
+)
+staff_s = st.builds(StaffMember, text_s, st.sampled_from(StaffOrigin), opt(text_s))
+module_s = st.builds(BusinessModule, st.sampled_from(ModuleKind), tuples(staff_s))
+service_s = st.builds(
+    Service, text_s, st.sampled_from(ServiceTier), st.sampled_from(ServiceProvider), opt(dates_s)
+)
+plan_item_s = st.builds(
+    PlanItem, st.sampled_from(PlanAspect), text_s, st.frozensets(st.sampled_from(Alignment))
+)
+plan_s = st.builds(
+    DevelopmentPlan,
+    periods_s.map(lambda p: Period(p.year)),
+    st.integers(1, 20),
+    st.lists(plan_item_s, max_size=6, unique_by=lambda i: i.aspect).map(tuple),
+)
+
+
+@st.composite
+def norm_s(draw: st.DrawFn) -> ManagementNorm:
+    """A norm whose revisions are dated in order with unique versions (append-only)."""
+    days = sorted(draw(st.lists(dates_s, max_size=4)))
+    revisions = tuple(Revision(f"{i + 1}.0", day, draw(opt(text_s))) for i, day in enumerate(days))
+    return ManagementNorm(draw(st.sampled_from(NormArea)), draw(text_s), revisions)
+
+
+performance_s = st.builds(
+    PerformanceRecord,
+    text_s,
+    periods_s,
+    st.sampled_from(PerformanceDimension),
+    opt(st.decimals(min_value=0, max_value=100, places=1)),
+    opt(text_s),
+)
+feasibility_s = st.builds(
+    FeasibilityStudy,
+    st.integers(3, 5),
+    opt(dates_s),
+    st.lists(
+        st.builds(FeasibilityAssessment, st.sampled_from(FeasibilityPoint), text_s, tri_s),
+        max_size=7,
+        unique_by=lambda a: a.point,
+    ).map(tuple),
+)
+mentor_s = st.builds(Mentor, text_s, st.sampled_from(MentorKind), tri_s)
+capabilities_s = st.builds(
+    Capabilities,
+    tuples(text_s),
+    tuples(text_s),
+    opt(nonneg_money_s),
+    tuples(text_s),
+    tuples(mentor_s),
+)
+platform_s = st.builds(
+    Platform,
+    name=text_s,
+    leading_founder=enterprise_s,
+    established=opt(dates_s),
+    co_founders=tuples(enterprise_s, 2),
+    co_creators=tuples(co_creator_s),
+    service_targets=st.frozensets(st.sampled_from(ServiceTarget)),
+    feasibility=opt(feasibility_s),
+    organisational_adaptation=opt(text_s),
+    modules=st.lists(module_s, max_size=4, unique_by=lambda m: m.kind).map(tuple),
+    services=tuples(service_s),
+    development_plan=opt(plan_s),
+    norms=st.lists(norm_s(), max_size=3, unique_by=lambda n: n.area).map(tuple),
+    performance=tuples(performance_s),
+    capabilities=opt(capabilities_s),
+    incubatees=st.lists(incubatee_s(), max_size=2, unique_by=lambda i: i.id).map(tuple),
+)
+
+#: Every top-level and nested domain class with its strategy.
+DOMAIN_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
+    Money: money_s,
+    Period: periods_s,
+    ChainResources: chain_s,
+    Enterprise: enterprise_s,
+    FinancingRound: financing_round_s,
+    PeriodFinancials: financials_s,
+    Event: event_s,
+    PlatformResource: resource_s,
+    Archive: archive_s,
+    DecisionRef: decision_ref_s,
+    AuditRecord: audit_s,
+    ProcessRecord: process_s,
+    Incubatee: incubatee_s(),
+    CoCreator: co_creator_s,
+    StaffMember: staff_s,
+    BusinessModule: module_s,
+    Service: service_s,
+    PlanItem: plan_item_s,
+    DevelopmentPlan: plan_s,
+    ManagementNorm: norm_s(),
+    PerformanceRecord: performance_s,
+    FeasibilityStudy: feasibility_s,
+    Mentor: mentor_s,
+    Capabilities: capabilities_s,
+    Platform: platform_s,
+}
+
+#: Values no field of the domain accepts where a number, amount, enum or code is expected.
+invalid_numbers = st.sampled_from(
+    [float("nan"), float("inf"), "NaN", "Infinity", "abc", True, [], {}, None]
+)
+invalid_codes = st.sampled_from(["00", "99", "Z", "C99", "1", "12345", "", "c-38", 38])
+invalid_enums = st.sampled_from(["martian", "", "INTERNAL ", 3, True, None, ["internal"]])
