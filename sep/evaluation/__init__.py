@@ -29,6 +29,16 @@ from sep.evaluation._api import (
     replay,
     verify,
 )
+from sep.evaluation._batch import (
+    BatchResult,
+    SeriesColumn,
+    check_batch,
+    check_eligibility_batch,
+    check_evaluation_batch,
+    check_graduation_batch,
+    columns_from,
+    synthetic_graduation_columns,
+)
 from sep.evaluation._decision import Change, Check, CriterionResult, Decision, ParameterUse
 from sep.evaluation._loader import load_pack, load_parameters, pack_from_mapping
 from sep.evaluation._outcome import Outcome
@@ -52,6 +62,7 @@ __all__ = [
     "TORCH_2018_GRADUATION",
     "All",
     "AnyOf",
+    "BatchResult",
     "Change",
     "Check",
     "Condition",
@@ -66,15 +77,22 @@ __all__ = [
     "ParameterUse",
     "ParameterValue",
     "RulePack",
+    "SeriesColumn",
     "builtin_pack",
     "builtin_packs",
     "check",
+    "check_batch",
     "check_eligibility",
+    "check_eligibility_batch",
     "check_evaluation",
+    "check_evaluation_batch",
     "check_graduation",
+    "check_graduation_batch",
+    "columns_from",
     "load_pack",
     "load_parameters",
     "pack_from_mapping",
     "replay",
+    "synthetic_graduation_columns",
     "verify",
 ]
