@@ -26,6 +26,7 @@ from sep.evaluation._api import (
     check_eligibility,
     check_evaluation,
     check_graduation,
+    compile_pack,
     replay,
     verify,
 )
@@ -40,6 +41,7 @@ from sep.evaluation._batch import (
     synthetic_graduation_columns,
 )
 from sep.evaluation._decision import Change, Check, CriterionResult, Decision, ParameterUse
+from sep.evaluation._engine import Evaluator
 from sep.evaluation._loader import load_pack, load_parameters, pack_from_mapping
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import (
@@ -69,6 +71,7 @@ __all__ = [
     "Criterion",
     "CriterionResult",
     "Decision",
+    "Evaluator",
     "InputSpec",
     "Leaf",
     "Not",
@@ -89,6 +92,7 @@ __all__ = [
     "check_graduation",
     "check_graduation_batch",
     "columns_from",
+    "compile_pack",
     "load_pack",
     "load_parameters",
     "pack_from_mapping",

@@ -17,7 +17,7 @@ from typing import Any
 
 from sep.errors import ValidationError
 from sep.evaluation._decision import Decision
-from sep.evaluation._engine import evaluator_for
+from sep.evaluation._engine import Evaluator, evaluator_for
 from sep.evaluation._loader import load_pack, pack_from_mapping, read_definition
 from sep.evaluation._spec import RulePack
 
@@ -32,6 +32,7 @@ __all__ = [
     "check_eligibility",
     "check_evaluation",
     "check_graduation",
+    "compile_pack",
     "replay",
     "verify",
 ]
@@ -99,6 +100,29 @@ def _pack(pack: RulePack | str) -> RulePack:
     raise ValidationError("pack", pack, f"unknown rule pack; one of {sorted(_FILES)} or a file")
 
 
+def compile_pack(
+    pack: RulePack | str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
+) -> Evaluator:
+    """The compiled evaluator of ``pack`` with its parameters resolved for ``on``.
+
+    Other engines (streaming, column-wise) use it to share parameter resolution, input
+    normalisation and explanations with the direct evaluator; a :class:`Decision` built
+    with it explains itself the same way.
+
+    Example:
+        >>> ev = compile_pack(GRADUATION, on=dt.date(2026, 1, 1))
+        >>> facts = ev.facts({"revenue": "12,000,000"})
+        >>> facts, ev.outcome_of(facts).value
+        ({'revenue': Decimal('12000000')}, 'unknown')
+        >>> [(p.name, str(p.value)) for p in ev.parameters][:2]
+        [('cash_flow_periods', '4'), ('cash_flow_stability_ratio', '0.5')]
+    """
+    return evaluator_for(_pack(pack), on, params)
+
+
 def check(
     pack: RulePack | str,
     facts: Any,
@@ -114,23 +138,20 @@ def check(
         params: Parameter overrides: a value, or a list of ``{since, value, source}``.
         on: The date whose parameter values apply (default: today).
 
+    Keys the pack does not read are ignored, so one fact sheet can serve every pack;
+    ``None`` (and an enum's "unknown") means missing, which gives UNKNOWN, never NOT_MET.
+
+    Raises:
+        ValidationError: a value of the wrong type or out of range, naming the input and
+            its clause; an unknown pack or parameter override.
+
     Example:
         >>> d = check(TORCH_2018_GRADUATION, {"high_tech_enterprise": True})
         >>> d.outcome.value, d.met_by
         ('met', ('第九条(十)1',))
     """
-    rules = _pack(pack)
-    evaluator = evaluator_for(rules, on, params)
-    normalised = evaluator.facts(_facts(facts))
-    return Decision(
-        rules.id,
-        rules.edition,
-        rules.question,
-        evaluator.outcome_of(normalised),
-        evaluator.as_of,
-        evaluator,
-        normalised,
-    )
+    evaluator = evaluator_for(_pack(pack), on, params)
+    return Decision.of(evaluator, evaluator.facts(_facts(facts)))
 
 
 def check_eligibility(

@@ -51,6 +51,12 @@ def _json(value: Any) -> Any:
 class ParameterUse:
     """A parameter value a decision used.
 
+    Example:
+        >>> from sep.evaluation import check_graduation
+        >>> use = check_graduation({}, on=dt.date(2026, 1, 1)).parameters[2]
+        >>> use.name, use.value, use.unit, use.since
+        ('large_financing_min', Decimal('50000000'), 'CNY', datetime.date(2020, 9, 5))
+
     Attributes:
         name: Parameter name (``"large_financing_min"``).
         value: The value (Decimal, or int for counts).
@@ -79,6 +85,15 @@ class ParameterUse:
 @attrs.frozen
 class Check:
     """The result of one leaf predicate ``measure(input) op threshold``.
+
+    Example:
+        >>> from sep.evaluation import check_graduation
+        >>> d = check_graduation({"revenue": "8200000"}, on=dt.date(2026, 1, 1))
+        >>> c = d.result_of("4.3.5(c).revenue").checks[0]
+        >>> c.input, c.op, c.parameter, c.threshold
+        ('revenue', '>=', 'revenue_min', Decimal('10000000'))
+        >>> c.actual, c.margin, c.outcome.value
+        (Decimal('8200000'), Decimal('-1800000'), 'not_met')
 
     Attributes:
         input: The input read.
@@ -120,6 +135,14 @@ class Check:
 class Change:
     """One change in a why-not flip set: an input that must meet ``op threshold``.
 
+    Example:
+        >>> from sep.evaluation import check_evaluation
+        >>> d = check_evaluation({"score_service_system": 70, "score_incubation_performance": 70,
+        ...     "score_founder_contribution": 70, "score_sustainability": 70, "score_total": 58},
+        ...     on=dt.date(2026, 1, 1))
+        >>> [(c.input, c.op, c.threshold, c.shortfall) for c in d.why_not()[0]]
+        [('score_total', '>=', Decimal('60'), Decimal('2'))]
+
     Attributes:
         criterion: The criterion the leaf belongs to.
         clause: Its clause id.
@@ -155,6 +178,14 @@ class Change:
 @attrs.frozen
 class CriterionResult:
     """The outcome of one criterion, with what it was decided on.
+
+    Example:
+        >>> from sep.evaluation import check_graduation
+        >>> r = check_graduation({"listed": False}, on=dt.date(2026, 1, 1)).result_of("4.3.5(b)")
+        >>> r.outcome.value, r.missing
+        ('unknown', ('largest_financing_round',))
+        >>> [(c.id, c.outcome.value) for c in r.children]
+        [('4.3.5(b).listing', 'not_met'), ('4.3.5(b).financing', 'unknown')]
 
     Attributes:
         id: Criterion id (``"4.3.5(c).revenue"``).
@@ -238,6 +269,26 @@ class Decision:
     _facts: dict[str, Any] = attrs.field(repr=False, alias="facts")
     _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, init=False)
 
+    @classmethod
+    def of(
+        cls, evaluator: Evaluator, facts: dict[str, Any], outcome: Outcome | None = None
+    ) -> Decision:
+        """Build a decision from normalised ``facts`` (see :meth:`Evaluator.facts`).
+
+        Another engine that computed ``outcome`` itself passes it; the decision then
+        explains itself with the direct evaluator's trace.
+
+        Example:
+            >>> from sep.evaluation import compile_pack, GRADUATION
+            >>> ev = compile_pack(GRADUATION, on=dt.date(2026, 1, 1))
+            >>> Decision.of(ev, ev.facts({"listed": True})).outcome
+            <Outcome.MET: 'met'>
+        """
+        pack = evaluator.pack
+        if outcome is None:
+            outcome = evaluator.outcome_of(facts)
+        return cls(pack.id, pack.edition, pack.question, outcome, evaluator.as_of, evaluator, facts)
+
     # -- lazily computed ---------------------------------------------------------------
 
     def _trace(self) -> tuple[tuple[CriterionResult, ...], dict[int, Check]]:
@@ -272,7 +323,14 @@ class Decision:
 
     @property
     def digest(self) -> str:
-        """sha256 hex over the canonical inputs, pack definition, parameter values and date."""
+        """sha256 hex over the pack definition, parameter values, date and canonical inputs.
+
+        Recipe (so anyone can recompute it): ``sha256(H + I)`` where ``H`` is
+        ``json.dumps([P, as_of, [[name, str(value)], ...]])`` (parameters sorted by name),
+        ``P`` the sha256 hex of ``json.dumps(definition, sort_keys=True,
+        ensure_ascii=False)`` of the parsed pack file, and ``I`` is
+        ``json.dumps(inputs, sort_keys=True, ensure_ascii=False)``, both UTF-8.
+        """
         found = self._cache.get("digest")
         if found is None:
             found = self._cache["digest"] = self._evaluator.digest(self._facts)

@@ -23,13 +23,22 @@ from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUs
 from sep.evaluation._inputs import (
     MISSING_INPUT,
     Series,
-    from_ordinal,
     jsonable_input,
+    label_of,
     normaliser,
     ordinal,
 )
 from sep.evaluation._outcome import Outcome
-from sep.evaluation._spec import All, AnyOf, Condition, Criterion, Leaf, Not, RulePack
+from sep.evaluation._spec import (
+    All,
+    AnyOf,
+    Condition,
+    Criterion,
+    Leaf,
+    Not,
+    ParameterValue,
+    RulePack,
+)
 
 __all__ = ["Evaluator", "evaluator_for"]
 
@@ -82,22 +91,22 @@ class _LeafRuntime:
             return UNKNOWN
         if self.leaf.measure == "max_window_sum":
             return self.check(facts).outcome
-        known = {ordinal(p): a for p, a in series}
-        last = ordinal(series[-1][0])
         n = self.periods or 1
-        amounts = [known.get(o) for o in range(last - n + 1, last + 1)]
+        low = ordinal(series[-1][0]) - n + 1
         compare, threshold = self.compare, self.threshold
+        values: list[Decimal] = []
+        # The series is sorted and unique by period: the window is a tail of it.
+        for period, amount in reversed(series):
+            if ordinal(period) < low:
+                break
+            values.append(amount)
         if self.leaf.measure == "each_of_last":
-            result = MET
-            for amount in amounts:
-                if amount is None:
-                    result = UNKNOWN
-                elif not compare(amount, threshold):
+            for amount in values:
+                if not compare(amount, threshold):
                     return NOT_MET
-            return result
-        if None in amounts:
+            return MET if len(values) == n else UNKNOWN
+        if len(values) < n:
             return UNKNOWN
-        values = [a for a in amounts if a is not None]
         mean = sum(values, Decimal(0)) / n
         if mean <= 0:
             return NOT_MET
@@ -107,24 +116,34 @@ class _LeafRuntime:
     def check(self, facts: Facts) -> Check:
         leaf = self.leaf
         value = facts.get(leaf.input)
+        threshold = self.threshold
+        if leaf.measure == "value":
+            # Positional construction: this runs for every leaf of every traced decision.
+            if value is None:
+                return Check(
+                    leaf.input, leaf.op, "value", leaf.param, threshold, None,
+                    None, UNKNOWN, None, (leaf.input,),
+                )  # fmt: skip
+            outcome = MET if self.compare(value, threshold) else NOT_MET
+            margin = (
+                _margin(leaf.op, value, threshold)
+                if isinstance(value, Decimal) and isinstance(threshold, Decimal)
+                else None
+            )
+            return Check(
+                leaf.input, leaf.op, "value", leaf.param, threshold, None,
+                value, outcome, margin, (),
+            )  # fmt: skip
         base: dict[str, Any] = {
             "input": leaf.input,
             "op": leaf.op,
             "measure": leaf.measure,
             "parameter": leaf.param,
-            "threshold": self.threshold,
+            "threshold": threshold,
             "periods": self.periods,
         }
         if value is None:
             return Check(**base, actual=None, outcome=UNKNOWN, margin=None, missing=(leaf.input,))
-        if leaf.measure == "value":
-            outcome = MET if self.compare(value, self.threshold) else NOT_MET
-            margin = (
-                _margin(leaf.op, value, self.threshold)
-                if isinstance(value, Decimal) and isinstance(self.threshold, Decimal)
-                else None
-            )
-            return Check(**base, actual=value, outcome=outcome, margin=margin, missing=())
         series: Series = value
         if leaf.measure == "max_window_sum":
             return self._window_sum(base, series)
@@ -135,9 +154,9 @@ class _LeafRuntime:
         quarterly = series[-1][0].quarter is not None
         known = {ordinal(p): a for p, a in series}
         last = ordinal(series[-1][0])
-        window = [from_ordinal(o, quarterly) for o in range(last - n + 1, last + 1)]
+        window = [label_of(o, quarterly) for o in range(last - n + 1, last + 1)]
         amounts = [known.get(o) for o in range(last - n + 1, last + 1)]
-        shown = tuple((str(p), a) for p, a in zip(window, amounts, strict=True))
+        shown = tuple(zip(window, amounts, strict=True))
         missing = tuple(
             f"{leaf.input}[{p}]" for p, a in zip(window, amounts, strict=True) if a is None
         )
@@ -168,9 +187,9 @@ class _LeafRuntime:
     def _window_sum(self, base: dict[str, Any], series: Series) -> Check:
         leaf, n = self.leaf, self.periods or 1
         quarterly = series[-1][0].quarter is not None
-        known = dict(series)
+        known = {ordinal(p): a for p, a in series}
         first, last = ordinal(series[0][0]), ordinal(series[-1][0])
-        span = [from_ordinal(o, quarterly) for o in range(first, max(last, first + n - 1) + 1)]
+        span = list(range(first, max(last, first + n - 1) + 1))
         best: Decimal | None = None
         best_window: tuple[tuple[str, Decimal | None], ...] = ()
         missing: list[str] = []
@@ -179,13 +198,17 @@ class _LeafRuntime:
             amounts = [known.get(p) for p in periods]
             if any(a is None for a in amounts):
                 missing.extend(
-                    f"{leaf.input}[{p}]" for p, a in zip(periods, amounts, strict=True) if a is None
+                    f"{leaf.input}[{label_of(p, quarterly)}]"
+                    for p, a in zip(periods, amounts, strict=True)
+                    if a is None
                 )
                 continue
             total = sum((a for a in amounts if a is not None), Decimal(0))
             if best is None or total > best:
                 best = total
-                best_window = tuple((str(p), a) for p, a in zip(periods, amounts, strict=True))
+                best_window = tuple(
+                    (label_of(p, quarterly), a) for p, a in zip(periods, amounts, strict=True)
+                )
         if best is not None and self.compare(best, self.threshold):
             outcome = MET
         else:
@@ -265,8 +288,8 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
         raise ValidationError(
             field, raw, f"unknown parameter; {pack.id} has {sorted(pack.parameters)}"
         )
-    if isinstance(raw, ParameterUse):
-        raw = raw.value
+    if isinstance(raw, ParameterUse | ParameterValue):
+        raw = [raw]  # keeps its own since and source
     if isinstance(raw, Sequence) and not isinstance(raw, str | bytes):
         chosen: Any = None
         for i, item in enumerate(raw):
@@ -297,6 +320,8 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
         number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(str(raw).strip())
     except ArithmeticError:
         raise ValidationError(field, raw, f"must be a {spec.type} value") from None
+    if not number.is_finite():
+        raise ValidationError(field, raw, "must be a finite number")
     value: Decimal | int = number
     if spec.type == "integer":
         if number != number.to_integral_value() or number < 1:
@@ -406,7 +431,7 @@ class Evaluator:
         get = raw.get
         for name, convert in self._runtime.converters:
             value = get(name)
-            if value is not None:
+            if value is not None and value != "":  # an empty form field is missing
                 value = convert(value)
                 if value is not MISSING_INPUT:
                     out[name] = value
@@ -455,19 +480,10 @@ class Evaluator:
         for child in children:
             missing.extend(child.missing)
         return CriterionResult(
-            id=criterion.id,
-            clause=criterion.clause,
-            outcome=outcome,
-            text_en=criterion.en,
-            text_zh=criterion.zh,
-            values=values,
-            thresholds=thresholds,
-            margin=margin,
-            missing=tuple(dict.fromkeys(missing)),
-            children=children,
-            checks=tuple(mine),
-            combine=criterion.combine if criterion.children else None,
-        )
+            criterion.id, criterion.clause, outcome, criterion.en, criterion.zh,
+            values, thresholds, margin, tuple(dict.fromkeys(missing)), children,
+            tuple(mine), criterion.combine if children else None,
+        )  # fmt: skip
 
     def _trace_condition(
         self, condition: Condition, facts: Facts, checks: dict[int, Check], out: list[Check]

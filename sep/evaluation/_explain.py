@@ -97,6 +97,7 @@ class _Renderer:
         pack = decision._evaluator.pack
         self.pack = pack
         self.params = {p.name: p for p in decision.parameters}
+        self.colon = "：" if lang == "zh" else ": "
 
     # -- values ------------------------------------------------------------------------
 
@@ -139,7 +140,10 @@ class _Renderer:
         if check.margin is None or check.outcome is Outcome.UNKNOWN:
             return ""
         unit = self.unit_of(check)
-        if check.margin < 0 or (check.margin == 0 and check.outcome is Outcome.NOT_MET):
+        if check.margin == 0 and check.outcome is Outcome.NOT_MET:
+            # A strict comparison ("over 5,000,000") at exactly the threshold.
+            return "，须超过该值" if self.lang == "zh" else " — equal to it; it must be exceeded"
+        if check.margin < 0:
             return f" — {self.w['short']} {self.amount(-check.margin, unit)}"
         if self.lang == "zh":
             return f"，{self.w['over']} {self.amount(check.margin, unit)}"
@@ -155,12 +159,13 @@ class _Renderer:
         note = self.param_note(check.parameter)
         if check.measure == "value":
             if check.actual is None:
-                return f"{label}: {w['missing']} ({check.input}){note}"
+                return f"{label}{self.colon}{w['missing']} ({check.input}){note}"
             if isinstance(check.threshold, bool | str):
                 actual = self.amount(check.actual, unit)
                 if check.outcome is Outcome.MET:
-                    return f"{label}: {actual}"
-                return f"{label}: {actual} ({w['needs']} {_SYMBOL[check.op]} {threshold})"
+                    return f"{label}{self.colon}{actual}"
+                needs = f"{_SYMBOL[check.op]} " if check.op != "==" else ""
+                return f"{label}{self.colon}{actual} ({w['needs']} {needs}{threshold})"
             symbol = _SYMBOL[check.op] if check.outcome is Outcome.MET else _NEGATED[check.op]
             actual = self.amount(check.actual, unit)
             return f"{label} {actual} {symbol} {threshold}{note}{self.margin(check)}"
@@ -171,7 +176,7 @@ class _Renderer:
             f"; {w['missing']}: " + ", ".join(f"{check.input}[{p}]" for p in gaps) if gaps else ""
         )
         if check.actual is None and not window:
-            return f"{label}: {w['missing']} ({check.input}){note}"
+            return f"{label}{self.colon}{w['missing']} ({check.input}){note}"
         if check.measure == "each_of_last":
             good = [p for p, a in window if a is not None and _holds(check.op, a, check.threshold)]
             bad = [
@@ -218,11 +223,21 @@ class _Renderer:
         dots = "." * max(2, _WIDTH - _width(head))
         line = f"{head}{dots} {word}"
         if result.outcome is Outcome.UNKNOWN and result.missing and not result.children:
-            line += f"  {self.w['missing']}: {', '.join(result.missing)}"
+            line += f"  {self.w['missing']}{self.colon}{', '.join(result.missing)}"
+        elif result.children and result.outcome is not Outcome.MET:
+            # Say which parts decide it, so the reader knows where to look below.
+            culprits = [
+                c.id.removeprefix(result.id + ".")
+                for c in result.children
+                if c.outcome is result.outcome
+            ]
+            sep = "、" if self.lang == "zh" else ", "
+            line += f"  ({sep.join(culprits)})"
         out.append(line)
         pad = "  " * (depth + 2)
-        for check in result.checks:
-            out.append(pad + self.check_line(check))
+        lines = [self.check_line(check) for check in result.checks]
+        for text in dict.fromkeys(lines):  # a missing series is reported once, not per check
+            out.append(pad + text)
         for child in result.children:
             self.criterion(child, depth + 1, out)
 
@@ -286,6 +301,8 @@ class _Renderer:
                 f"{change.input} +{self.amount(change.shortfall, unit)} "
                 f"({symbol} {threshold}){where}"
             )
+        if change.op == "==":
+            return f"{change.input} {w['must_be']} {threshold}{where}"
         return f"{change.input} {w['must_be']} {symbol} {threshold}{where}"
 
     def render(self) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "from_ordinal",
     "is_missing",
     "jsonable_input",
+    "label_of",
     "normaliser",
     "ordinal",
 ]
@@ -159,7 +160,7 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             raise ValidationError(field, amount, err.reason, clause=clause) from None
         return result
 
-    def convert(value: Any) -> Series:
+    def convert(value: Any) -> Any:
         pairs: list[tuple[Any, Any, str]] = []
         if isinstance(value, Mapping):
             pairs = [(label, amount, "") for label, amount in value.items() if amount is not None]
@@ -188,6 +189,8 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             if key in by_ordinal:
                 raise ValidationError(field, str(found), "is given twice", clause=clause)
             by_ordinal[key] = (found, amount_of(amount, field))
+        if not by_ordinal:
+            return MISSING_INPUT  # an empty series says nothing: missing, not zero
         return tuple(by_ordinal[k] for k in sorted(by_ordinal))
 
     return convert
@@ -209,6 +212,13 @@ def from_ordinal(number: int, quarterly: bool) -> Period:
     if quarterly:
         return Period(number // 4, number % 4 + 1)
     return Period(number)
+
+
+def label_of(number: int, quarterly: bool) -> str:
+    """The label (``2025Q2`` or ``2025``) of an ordinal, without building a Period."""
+    if quarterly:
+        return f"{number // 4}Q{number % 4 + 1}"
+    return str(number)
 
 
 def normaliser(spec: InputSpec) -> Callable[[Any], Any]:

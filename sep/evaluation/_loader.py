@@ -5,6 +5,53 @@ evaluation): a pack file is checked completely when it is loaded — unknown inp
 parameter, type mismatch, duplicate id, clause id not in the document, missing key, bad
 syntax — and each problem is a :class:`~sep.errors.RuleDefinitionError` naming the file and
 the key, so a platform operator can fix a pack without reading Python.
+
+Pack file format (TOML shown; YAML has the same structure)::
+
+    [pack]
+    id = "my-platform/graduation"       # unique id, recorded in every decision
+    version = "2026.1"                  # version of these rules
+    question = "graduation"             # what is asked
+    document = "T/CATE 0001—2020"       # the document the clause ids belong to
+    clause = "4.3.5"                    # the clause the pack as a whole answers
+    combine = "any"                     # top-level criteria: "all" or "any"
+    en = "Graduation"                   # titles
+    zh = "毕业"
+    # clauses = ["..."]                 # required when document is not T/CATE 0001—2020
+
+    [inputs.revenue]                    # every input a condition reads
+    type = "money"                      # bool | money | number | enum | series
+    clause = "4.3.5(c)"
+    en = "revenue"
+    zh = "营业额"
+    # values = [...], unknown = [...]   # enum: allowed words, words meaning "not known"
+    # minimum = 0, maximum = 100        # number: allowed range
+
+    [parameters.revenue_min]            # every threshold, by name, with dated values
+    type = "money"                      # money | number | integer
+    en = "sufficient revenue"
+    zh = "足够规模的营业额"
+    values = [{ since = 2020-09-05, value = "10000000", source = "where it comes from" }]
+
+    [[criteria]]
+    id = "4.3.5(c)"                     # unique
+    clause = "4.3.5(c)"                 # must be a clause id of the document
+    combine = "all"                     # over its children (criteria naming it as parent)
+    en = "..."
+    zh = "..."
+
+    [[criteria]]
+    id = "4.3.5(c).revenue"
+    parent = "4.3.5(c)"
+    clause = "4.3.5(c)"
+    en = "..."
+    zh = "..."
+    condition = { input = "revenue", op = ">=", param = "revenue_min" }
+
+A condition is a leaf ``{input, op, param | value}`` (op: ``== != < <= > >=``), or
+``{all = [...]}``, ``{any = [...]}``, ``{not = {...}}``. A series input is measured over
+periods: ``measure = "each_of_last" | "min_to_mean_of_last" | "max_window_sum"`` with
+``periods`` (an integer parameter name or a count).
 """
 
 from __future__ import annotations

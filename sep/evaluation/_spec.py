@@ -129,6 +129,12 @@ class ParameterSpec:
 class Leaf:
     """A predicate ``measure(input) op threshold``.
 
+    Example:
+        >>> from sep.evaluation import builtin_pack, GRADUATION
+        >>> leaf = builtin_pack(GRADUATION).criterion("4.3.5(c).revenue").condition
+        >>> leaf.input, leaf.op, leaf.param, leaf.measure
+        ('revenue', '>=', 'revenue_min', 'value')
+
     Attributes:
         input: Name of the input read.
         op: One of :data:`OPS`.
@@ -179,6 +185,11 @@ Condition: TypeAlias = Leaf | All | AnyOf | Not
 class Criterion:
     """One criterion: a clause's requirement, decided by a condition or by its children.
 
+    Example:
+        >>> from sep.evaluation import builtin_pack, GRADUATION
+        >>> [c.id for c in builtin_pack(GRADUATION).criterion("4.3.5(b)").walk()]
+        ['4.3.5(b)', '4.3.5(b).listing', '4.3.5(b).financing']
+
     Attributes:
         id: Unique id within the pack (``"4.3.5(c).revenue"``).
         clause: Clause id in the pack's document (``"4.3.5(c)"``).
@@ -208,6 +219,14 @@ class Criterion:
 @attrs.frozen
 class RulePack:
     """A checked rule pack: the question it answers and how.
+
+    Example:
+        >>> from sep.evaluation import builtin_pack, ELIGIBILITY
+        >>> pack = builtin_pack(ELIGIBILITY)
+        >>> pack.combine, [c.id for c in pack.criteria]
+        ('all', ['3.1', '4.2.1(1)', '4.2.1(2)', '4.2.1(3)', '4.2.1(4)'])
+        >>> [c.id for c in pack.criterion("3.1").children][:2]
+        ['3.1.size', '3.1.focus']
 
     Attributes:
         id: Pack id (``"t-cate-0001-2020/graduation"``).
