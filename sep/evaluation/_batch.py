@@ -51,7 +51,7 @@ import attrs
 import numpy as np
 
 from sep.errors import ValidationError
-from sep.evaluation._api import ELIGIBILITY, EVALUATION, GRADUATION, _facts, _pack
+from sep.evaluation._api import ELIGIBILITY, EVALUATION, GRADUATION, _facts, _pack, compile_pack
 from sep.evaluation._batch_columns import (
     BoolColumn,
     Encoded,
@@ -65,7 +65,7 @@ from sep.evaluation._batch_columns import (
     rows_of,
 )
 from sep.evaluation._decision import ParameterUse
-from sep.evaluation._engine import Evaluator, evaluator_for
+from sep.evaluation._engine import Evaluator
 from sep.evaluation._inputs import MISSING_INPUT, normaliser, ordinal
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import All, AnyOf, Condition, Criterion, InputSpec, Leaf, RulePack
@@ -624,8 +624,8 @@ def check_batch(
     """
     if extra not in ("error", "ignore"):
         raise ValidationError("extra", extra, "must be 'error' or 'ignore'")
-    rules = _pack(pack)
-    evaluator = evaluator_for(rules, on, params)
+    evaluator = compile_pack(pack, params=params, on=on)
+    rules = evaluator.pack
     plan = _plan_for(evaluator)
     raw, rows = _gather(rules, columns, extra, n)
     env = _Env(rules, raw, rows)
@@ -648,6 +648,7 @@ def check_graduation_batch(
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
     extra: Literal["error", "ignore"] = "error",
+    n: int | None = None,
     pack: RulePack | str = GRADUATION,
 ) -> BatchResult:
     """May these incubatees graduate? Any one of 4.3.5(a)–(d), column-wise.
@@ -657,7 +658,7 @@ def check_graduation_batch(
         >>> len(r), sorted(r.summary()["outcome"])
         (1000, ['met', 'not_met', 'unknown'])
     """
-    return check_batch(pack, columns, params=params, on=on, extra=extra)
+    return check_batch(pack, columns, params=params, on=on, extra=extra, n=n)
 
 
 def check_eligibility_batch(
@@ -666,6 +667,7 @@ def check_eligibility_batch(
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
     extra: Literal["error", "ignore"] = "error",
+    n: int | None = None,
     pack: RulePack | str = ELIGIBILITY,
 ) -> BatchResult:
     """May these enterprises found a platform? 3.1 and all of 4.2.1(1)–(4), column-wise.
@@ -675,7 +677,7 @@ def check_eligibility_batch(
         >>> r.outcome.tolist(), r.outcome_of("3.1.size").tolist()
         ([0, -1, -1], [0, -1, -1])
     """
-    return check_batch(pack, columns, params=params, on=on, extra=extra)
+    return check_batch(pack, columns, params=params, on=on, extra=extra, n=n)
 
 
 def check_evaluation_batch(
@@ -684,6 +686,7 @@ def check_evaluation_batch(
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
     extra: Literal["error", "ignore"] = "error",
+    n: int | None = None,
     pack: RulePack | str = EVALUATION,
 ) -> BatchResult:
     """Do these platforms' evaluations pass? Each 4.3.7-d module and the total (4.3.7-b).
@@ -693,7 +696,7 @@ def check_evaluation_batch(
         >>> r.outcome_of("4.3.7-b.total").tolist()
         [1, 0]
     """
-    return check_batch(pack, columns, params=params, on=on, extra=extra)
+    return check_batch(pack, columns, params=params, on=on, extra=extra, n=n)
 
 
 # -- building columns ---------------------------------------------------------------------
@@ -723,8 +726,17 @@ def _column(spec: InputSpec, values: list[Any]) -> Any:
         out[:] = values
         return out
     by_ordinal: dict[int, str] = {}
-    for series in values:
+    kinds: set[bool] = set()
+    for i, series in enumerate(values):
         for period, _ in series or ():
+            kinds.add(period.quarter is not None)
+            if len(kinds) > 1:
+                raise ValidationError(
+                    f"[{i}].{spec.name}",
+                    str(period),
+                    "a series column holds quarters or years, not both across rows",
+                    clause=spec.clause,
+                )
             by_ordinal.setdefault(ordinal(period), str(period))
     order = sorted(by_ordinal)
     position = {key: j for j, key in enumerate(order)}
@@ -769,14 +781,14 @@ def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> d
         values: list[Any] = []
         for i, facts in enumerate(rows):
             value = facts.get(name)
-            if value is not None:
+            if value is not None and value != "":  # an empty form field is missing
                 try:
                     value = convert(value)
                 except ValidationError as err:
                     raise err.at(f"[{i}]") from None
                 if value is MISSING_INPUT:
                     value = None
-            values.append(value)
+            values.append(None if value == "" else value)
         out[name] = _column(spec, values)
     return out
 

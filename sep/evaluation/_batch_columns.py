@@ -29,7 +29,7 @@ import attrs
 import numpy as np
 
 from sep.errors import ValidationError
-from sep.evaluation._inputs import _parse_period, normaliser, ordinal
+from sep.evaluation._inputs import MISSING_INPUT, _parse_period, normaliser, ordinal
 from sep.evaluation._spec import InputSpec
 
 __all__ = [
@@ -236,7 +236,7 @@ def _bool(spec: InputSpec, arr: np.ndarray[Any, Any]) -> BoolColumn:
                 codes[i] = 0
             elif isinstance(value, np.bool_):
                 codes[i] = 2 if value else 0
-            elif is_na(value):
+            elif is_na(value) or value == "":
                 codes[i] = 1
             else:
                 raise _bad(spec, i, value, "must be true or false (or missing)")
@@ -284,13 +284,16 @@ def _money_floats(spec: InputSpec, values: Floats, sub: str = "") -> tuple[Fen, 
 
 
 def _money_objects(spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = "") -> tuple[Fen, Bools]:
-    convert = normaliser(spec)
+    # An empty string is a blank form field (missing) for an input, but not for a period of
+    # a series, where the direct evaluator refuses it too.
+    blank = None if sub else ""
+    convert = normaliser(spec if spec.type == "money" else attrs.evolve(spec, type="money"))
     flat = arr.ravel().tolist()
     fen = np.zeros(len(flat), np.int64)
     known = np.zeros(len(flat), np.bool_)
     width = arr.shape[1] if arr.ndim == 2 else 1
     for i, value in enumerate(flat):
-        if is_na(value):
+        if is_na(value) or value == blank:
             continue
         row = i // width
         if isinstance(value, float | np.floating):
@@ -341,7 +344,7 @@ def _number(spec: InputSpec, arr: np.ndarray[Any, Any]) -> NumberColumn:
         convert = normaliser(spec)
         values = np.full(arr.shape[0], np.nan)
         for i, value in enumerate(arr.tolist()):
-            if is_na(value):
+            if is_na(value) or value == "":
                 continue
             try:
                 values[i] = float(convert(value))
@@ -377,7 +380,7 @@ def _enum(spec: InputSpec, arr: np.ndarray[Any, Any]) -> EnumColumn:
             hit = np.asarray(arr == value, dtype=np.bool_)
             codes[hit] = code
             matched |= hit
-        for value in spec.unknown:
+        for value in (*spec.unknown, ""):
             matched |= np.asarray(arr == value, dtype=np.bool_)
         rest = np.flatnonzero(~matched)
     except (TypeError, ValueError):  # elements whose == is not a bool (pandas.NA)
@@ -385,7 +388,7 @@ def _enum(spec: InputSpec, arr: np.ndarray[Any, Any]) -> EnumColumn:
     index = {v: i for i, v in enumerate(spec.values)}
     for i in rest.tolist():
         value = arr[i]
-        if is_na(value):
+        if is_na(value) or value == "":
             continue
         value = getattr(value, "value", value)  # an Enum member of the domain model
         if isinstance(value, str) and value in index:
@@ -429,22 +432,28 @@ def _series_parts(spec: InputSpec, raw: Any, n: int | None) -> tuple[list[str], 
 
 
 def _series_from_rows(spec: InputSpec, arr: np.ndarray[Any, Any]) -> tuple[list[str], list[Any]]:
-    # One mapping {period: amount} (or None) per row, as the direct evaluator takes them.
+    # One value per row as the direct evaluator takes it ({period: amount}, a list of
+    # {period, amount}, or missing), read by the same converter.
+    convert = normaliser(spec)
+    rows: list[Any] = []
     labels: dict[str, None] = {}
-    rows = arr.tolist()
-    for i, row in enumerate(rows):
-        if is_na(row):
-            continue
-        if not isinstance(row, Mapping):
-            raise _bad(spec, i, row, "must map periods to amounts ({'2025Q1': '100000'})")
-        labels.update(dict.fromkeys(str(k) for k in row))
-    order = list(labels)
-    columns = [np.empty(len(rows), object) for _ in order]
-    for i, row in enumerate(rows):
-        text_keyed = {} if is_na(row) else {str(k): v for k, v in row.items()}
-        for j, label in enumerate(order):
-            columns[j][i] = text_keyed.get(label)
-    return order, columns
+    for i, value in enumerate(arr.tolist()):
+        series: Any = ()
+        if not (is_na(value) or value == ""):
+            try:
+                series = convert(value)
+            except ValidationError as err:
+                raise _bad(spec, i, value, f"{err.field}: {err.reason}") from None
+            if series is MISSING_INPUT:
+                series = ()
+        rows.append({str(p): a for p, a in series})
+        labels.update(dict.fromkeys(str(p) for p, _ in series))
+    columns = []
+    for label in labels:
+        column = np.empty(len(rows), object)
+        column[:] = [row.get(label) for row in rows]
+        columns.append(column)
+    return list(labels), columns
 
 
 def _series(spec: InputSpec, raw: Any, n: int | None) -> SeriesGrid:
