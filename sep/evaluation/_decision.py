@@ -355,10 +355,11 @@ class Decision:
             ValidationError: if the pack has no such criterion.
         """
         if "trace" not in self._cache:
-            # Answer one criterion without tracing them all (a guard asks just this).
-            fn = self._evaluator.criterion_outcomes.get(criterion_id)
-            if fn is not None:
-                return fn(self._facts)
+            # Answer without tracing: every criterion's outcome in one pass, kept for the
+            # next question (callers often read them all).
+            outcomes = self._outcomes()
+            if criterion_id in outcomes:
+                return outcomes[criterion_id]
         for top in self.criteria:
             for result in top.walk():
                 if result.id == criterion_id:
@@ -374,13 +375,17 @@ class Decision:
                     return result
         raise ValidationError("criterion_id", criterion_id, "unknown criterion")
 
+    def _outcomes(self) -> dict[str, Outcome]:
+        found: dict[str, Outcome] | None = self._cache.get("outcomes")
+        if found is None:
+            found = self._cache["outcomes"] = self._evaluator.outcomes(self._facts)
+        return found
+
     @property
     def met_by(self) -> tuple[str, ...]:
         """Ids of the top-level criteria that are MET."""
-        fns = self._evaluator.criterion_outcomes
-        return tuple(
-            c.id for c in self._evaluator.pack.criteria if fns[c.id](self._facts) is Outcome.MET
-        )
+        outcomes = self._outcomes()
+        return tuple(c.id for c in self._evaluator.pack.criteria if outcomes[c.id] is Outcome.MET)
 
     def why_not(self) -> list[tuple[Change, ...]]:
         """For NOT_MET or UNKNOWN: the smallest sets of changes that would make it MET.

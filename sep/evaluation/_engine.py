@@ -394,8 +394,14 @@ class Evaluator:
         self._leaves: dict[int, _LeafRuntime] = {}
         #: The compiled outcome of each criterion by id, for cheap single questions.
         self.criterion_outcomes: dict[str, Fast] = {}
-        fns = [self._criterion(c) for c in self.pack.criteria]
+        # Every criterion in evaluation order (children first): id, its condition's closure
+        # or (combine is any, positions of its children).
+        self._steps: list[tuple[str, Fast | None, bool, tuple[int, ...]]] = []
+        fns = [self._criterion(c)[0] for c in self.pack.criteria]
         self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
+        self._step_ids = tuple(step[0] for step in self._steps)
+        #: Every criterion's outcome by id, each computed once (what reading them all costs).
+        self.outcomes: Callable[[Facts], dict[str, Outcome]] = self._outcomes
         head = json.dumps(
             [runtime.digest, as_of.isoformat(), [[u.name, str(u.value)] for u in parameters]]
         )
@@ -403,14 +409,32 @@ class Evaluator:
 
     # -- compilation -------------------------------------------------------------------
 
-    def _criterion(self, criterion: Criterion) -> Fast:
+    def _criterion(self, criterion: Criterion) -> tuple[Fast, int]:
         if criterion.condition is not None:
             fn = self._condition(criterion.condition)
+            self._steps.append((criterion.id, fn, False, ()))
         else:
-            fns = [self._criterion(c) for c in criterion.children]
-            fn = _any(fns) if criterion.combine == "any" else _all(fns)
+            compiled = [self._criterion(c) for c in criterion.children]
+            fns = [f for f, _ in compiled]
+            is_any = criterion.combine == "any"
+            fn = _any(fns) if is_any else _all(fns)
+            self._steps.append((criterion.id, None, is_any, tuple(i for _, i in compiled)))
         self.criterion_outcomes[criterion.id] = fn
-        return fn
+        return fn, len(self._steps) - 1
+
+    def _outcomes(self, facts: Facts) -> dict[str, Outcome]:
+        results: list[Outcome] = []
+        append = results.append
+        for _, fn, is_any, children in self._steps:
+            if fn is not None:
+                append(fn(facts))
+                continue
+            parts = [results[i] for i in children]
+            if is_any:
+                append(MET if MET in parts else UNKNOWN if UNKNOWN in parts else NOT_MET)
+            else:
+                append(NOT_MET if NOT_MET in parts else UNKNOWN if UNKNOWN in parts else MET)
+        return dict(zip(self._step_ids, results, strict=True))
 
     def _condition(self, condition: Condition) -> Fast:
         if isinstance(condition, Leaf):
