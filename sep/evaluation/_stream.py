@@ -383,19 +383,26 @@ class RuleStream:
         evaluator = copy.copy(base)
         evaluator.outcome_of = self._answer("")
         evaluator.criterion_outcomes = {cid: self._answer(cid) for cid in self._compiled.ids}
+        evaluator.outcomes = self._criteria_outcomes
         self._evaluator = evaluator
         self._converters = {name: normaliser(spec) for name, spec in self._pack.inputs.items()}
         self._state: dict[Hashable, tuple[_StreamFacts, Decision]] = {}
         self._lock = threading.RLock()
 
-    def _answer(self, criterion_id: str) -> Callable[[Facts], Outcome]:
-        compiled = self._compiled
+    def _durable_outcomes(self, facts: Facts) -> dict[str, Outcome]:
+        """durable's outcomes of ``facts``: kept with streamed facts, else evaluated again."""
+        found: dict[str, Outcome] | None = getattr(facts, "outcomes", None)
+        if found is None:
+            found = self._compiled.outcomes(facts)
+        return found
 
+    def _criteria_outcomes(self, facts: Facts) -> dict[str, Outcome]:
+        found = self._durable_outcomes(facts)
+        return {cid: outcome for cid, outcome in found.items() if cid}
+
+    def _answer(self, criterion_id: str) -> Callable[[Facts], Outcome]:
         def answer(facts: Facts) -> Outcome:
-            found = getattr(facts, "outcomes", None)
-            if found is None:
-                found = compiled.outcomes(facts)
-            return found[criterion_id]
+            return self._durable_outcomes(facts)[criterion_id]
 
         return answer
 
