@@ -344,14 +344,17 @@ def test_garbage_collection_releases_ruleset() -> None:
     assert host._ruleset_directory == {}
 
 
-def test_create_close_many_does_not_leak_hosts() -> None:
-    """4.3.5(c): 300 create/close cycles leave no ruleset registered and no host thread."""
+def test_create_close_many_does_not_leak() -> None:
+    """4.3.5(c): 300 create/evaluate/close cycles leave no ruleset registered, no session
+    to free and no host thread."""
     threads_before = threading.active_count()
     hosts = []
     for i in range(300):
         with DurableRuleset([Leaf("rev", "revenue", ">=", i)]) as rules:
             assert rules.evaluate({"revenue": 150}) == {"rev": i <= 150}
+            assert len(rules._sessions) == 1
             hosts.append(rules._host)
+        assert rules._sessions == set()
     assert all(host._ruleset_list == [] for host in hosts)
     assert threading.active_count() == threads_before
 
