@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import operator
+import os
 import subprocess
 import sys
 import threading
@@ -48,6 +49,14 @@ def oracle(leaf: Leaf, facts: Mapping[str, Any]) -> bool | None:
     if not isinstance(threshold, bool | str):
         value, threshold = float(value), float(threshold)
     return PY_OPS[leaf.op](value, threshold)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (0 where /proc is not available)."""
+    statm = Path("/proc/self/statm")
+    if not statm.exists():
+        return 0.0
+    return int(statm.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 @pytest.fixture
@@ -348,6 +357,7 @@ def test_create_close_many_does_not_leak() -> None:
     """4.3.5(c): 300 create/evaluate/close cycles leave no ruleset registered, no session
     to free and no host thread."""
     threads_before = threading.active_count()
+    rss_before = rss_mb()
     hosts = []
     for i in range(300):
         with DurableRuleset([Leaf("rev", "revenue", ">=", i)]) as rules:
@@ -357,6 +367,8 @@ def test_create_close_many_does_not_leak() -> None:
         assert rules._sessions == set()
     assert all(host._ruleset_list == [] for host in hosts)
     assert threading.active_count() == threads_before
+    # A leaked ruleset or session costs about 200 KB: 300 of them would be 60 MB.
+    assert rss_mb() - rss_before < 20
 
 
 def test_evaluate_many_keeps_order(revenue_rules: DurableRuleset) -> None:
