@@ -745,10 +745,11 @@ class DurableRuleset:
 class DurableStream:
     """Partial facts arriving over time, merged per entity and evaluated on every arrival.
 
-    The merged facts are kept here (only the inputs the leaves read); each post evaluates
-    them on a fresh durable-rules session that is deleted at once, so a long stream keeps
-    no durable-rules session alive and its memory stays flat. A ``None`` value in a partial
-    fact erases that input (it becomes unknown again).
+    The merged facts are kept here (only the inputs the leaves read), not in durable-rules:
+    each post asserts the merged facts on the ruleset's one reused session and retracts
+    them again, so any number of entities uses no more durable-rules sessions than one and
+    a long stream's memory stays flat (durable-rules allows 1,024 live sessions per
+    ruleset). A ``None`` value in a partial fact erases that input (unknown again).
 
     Example:
         >>> rules = DurableRuleset([
