@@ -150,6 +150,11 @@ def test_float_precision_at_equality() -> None:
         assert rules.evaluate({"ratio": Decimal("0.3")}) == {leaf.id: True}
         # Beyond 15 significant digits two decimals can round to the same double.
         assert rules.evaluate({"ratio": Decimal("0.30000000000000000001")}) == {leaf.id: True}
+    # The same for integers beyond 2**53 (documented: numbers compare as doubles).
+    big = Leaf("4.3.5(c).big", "amount", "==", 2**53)
+    with DurableRuleset([big]) as rules:
+        assert rules.evaluate({"amount": 2**53 + 1}) == {big.id: True}
+        assert rules.evaluate({"amount": 2**53 + 2}) == {big.id: False}
 
 
 def test_exponent_numbers_are_read_back() -> None:
