@@ -15,10 +15,12 @@ How durable-rules is used, and why (each point was measured on durable-rules 2.0
   of the two must fire; anything else is reported as :class:`~sep.errors.EngineError`.
 * **Facts, not events.** A posted *event* is consumed by the first rule it matches, so
   ``post`` answers only one leaf per message. A *fact* (``assert_fact``) is offered to
-  every rule, so one call decides all leaves. Each evaluation uses a fresh session id that
-  is deleted right after (``delete_state``): durable-rules refuses more than 1,024 live
-  session ids per ruleset (``MemoryError``) and keeps every asserted fact until deleted.
-  A fresh id also means an identical fact set evaluated twice is never "already observed".
+  every rule, so one call decides all leaves. The fact is retracted right after, on the one
+  session each ruleset reuses: durable-rules keeps every asserted fact until it is
+  retracted or its session deleted, refuses more than 1,024 live sessions per ruleset
+  (``MemoryError``), and a session created and deleted per evaluation costs about 100 KB
+  of C heap allocated and freed each time. Every fact gets a new id, so an identical fact
+  set evaluated twice is never "already observed".
 * **Actions from the C engine.** The actions of the fired rules are taken from
   durable-rules' C engine one by one, as its own dispatcher does, and run on the caller's
   thread. durable's Python action layer (a closure and a JSON round trip of the session
@@ -132,6 +134,7 @@ _TEXT: Final = "string"
 # garbage collection inside a locked section may run the finalizer of another ruleset.
 _LOCK: Final = threading.RLock()
 _SESSION_IDS: Final = itertools.count(1)
+_FACT_IDS: Final = itertools.count(1)
 _RULESET_IDS: Final = itertools.count(1)
 
 
@@ -299,13 +302,18 @@ def _condition(field: str, op: str, value: float | bool | str) -> str:
     return f'{{"{durable_op}":{{"{field}":{operand}}}}}'
 
 
-def _release(host: Any, name: str, handle: int, core: ModuleType) -> None:
+def _release(host: Any, name: str, handle: int, core: ModuleType, sessions: set[str]) -> None:
     """Remove one ruleset from its host and free it in the C engine (idempotent)."""
     with _LOCK:
         ruleset = host._ruleset_directory.pop(name, None)
         if ruleset is None:
             return
         host._ruleset_list.remove(ruleset)
+        # delete_ruleset does not free the ruleset's sessions (about 200 KB each).
+        for sid in sessions:
+            with contextlib.suppress(Exception):
+                core.delete_state(handle, sid)
+        sessions.clear()
         core.delete_ruleset(handle)
 
 
@@ -351,6 +359,10 @@ class DurableRuleset:
         self._rules: dict[str, tuple[str, bool]] = {}
         self._validate()
         self._slot_names = frozenset(slot for _, _, slot in self._slots)
+        # The durable session the evaluations reuse (see _fire); None until first needed.
+        self._sid: str | None = None
+        # Sessions to delete when the ruleset is released (shared with the finalizer).
+        self._sessions: set[str] = set()
         durable = _durable()
         self._durable = durable
         definition, actions = self._compile()
@@ -367,7 +379,7 @@ class DurableRuleset:
         self._ruleset = ruleset
         self._handle: int = ruleset._handle
         self._finalizer = weakref.finalize(
-            self, _release, host, self._name, self._handle, durable.core
+            self, _release, host, self._name, self._handle, durable.core, self._sessions
         )
 
     # -- building -------------------------------------------------------------------------
@@ -479,9 +491,9 @@ class DurableRuleset:
         """Whether :meth:`close` has run."""
         return not self._finalizer.alive
 
-    def _fact_json(self, facts: Mapping[str, Any], sid: str) -> tuple[str, set[str]]:
+    def _fact_json(self, facts: Mapping[str, Any], sid: str, fact_id: str) -> tuple[str, set[str]]:
         """Check and write the inputs present in ``facts``; return the JSON and their names."""
-        parts = [f'"sid":"{sid}","id":"{sid}"']
+        parts = [f'"sid":"{sid}","id":"{fact_id}"']
         present: set[str] = set()
         for name, spec in self._inputs.items():
             value = facts.get(name)
@@ -516,8 +528,8 @@ class DurableRuleset:
             present.add(name)
         return "{" + ",".join(parts) + "}", present
 
-    def _fire(self, text: str, sid: str) -> tuple[dict[str, Any], int]:
-        """Assert one fact on a fresh session, run the fired rules' actions, delete the session.
+    def _fire(self, facts: Mapping[str, Any]) -> tuple[dict[str, Any], int, set[str]]:
+        """Assert the facts on this ruleset's session, run the fired rules' actions, retract.
 
         durable-rules' C engine matches the fact and schedules the actions; they are taken
         from it one by one (``start_action_for_state``/``complete_and_start_action``, the
@@ -525,8 +537,16 @@ class DurableRuleset:
         (a closure object and a JSON round trip of the session state per action, see
         :meth:`_fire_with_durable_actions`) would cost about four times as much.
 
+        One session per ruleset is reused (the module lock makes evaluations one at a
+        time) and the fact is retracted afterwards: creating and deleting a session per
+        evaluation allocates and frees about 100 KB each time, which made the C heap grow
+        and shrink on every call (a system call each, up to four times slower). After any
+        failure the session is dropped and a new one is used, so nothing leaks into the
+        next evaluation.
+
         Returns:
-            slot → verdict recorded by the fired actions, and how many actions fired.
+            slot → verdict recorded by the fired actions, how many actions fired, and the
+            names of the inputs that were present.
         """
         core = self._durable.core
         handle = self._handle
@@ -536,38 +556,60 @@ class DurableRuleset:
         with _LOCK:
             if not self._finalizer.alive:
                 raise EngineError(ENGINE, f"ruleset {self._name} is closed")
+            if self._sid is None:
+                self._sid = str(next(_SESSION_IDS))
+                self._sessions.add(self._sid)
+            text, present = self._fact_json(facts, self._sid, str(next(_FACT_IDS)))
+            if not present:
+                return state, fired, present
+            healthy = False
+            started = False
             try:
                 result = core.assert_fact(handle, text)
                 code = result[0]
-                if code == 1:  # no rule matched: MessageNotHandledException in durable.engine
-                    return state, fired
-                if code != 0:  # 2 is MessageObservedException: impossible with a fresh sid
-                    raise EngineError(ENGINE, f"assert_fact answered {code} for session {sid}")
-                state_handle = result[1]
-                started = core.start_action_for_state(handle, state_handle)
-                message = started[1] if started else None
-                while message:
-                    # The message is {"<rule name>": {...}}; the names are this module's own.
-                    rule = message[2 : message.index('"', 2)]
-                    fired += 1
-                    try:
-                        slot, verdict = rules[rule]
-                        _record(state, slot, verdict)
-                    except Exception as exc:
-                        core.abandon_action(handle, state_handle)
-                        raise EngineError(
-                            ENGINE, f"the action of rule {rule!r} raised {exc!r}"
-                        ) from exc
-                    message = core.complete_and_start_action(handle, state_handle)
+                if code == 0:
+                    state_handle = result[1]
+                    begun = core.start_action_for_state(handle, state_handle)
+                    started = True
+                    message = begun[1] if begun else None
+                    while message:
+                        # The message is {"<rule name>": {...}}; the names are this module's.
+                        rule = message[2 : message.index('"', 2)]
+                        fired += 1
+                        try:
+                            slot, verdict = rules[rule]
+                            _record(state, slot, verdict)
+                        except Exception as exc:
+                            core.abandon_action(handle, state_handle)
+                            raise EngineError(
+                                ENGINE, f"the action of rule {rule!r} raised {exc!r}"
+                            ) from exc
+                        message = core.complete_and_start_action(handle, state_handle)
+                elif code != 1:  # 1: nothing matched; 2: "already observed" (ids are unique)
+                    raise EngineError(ENGINE, f"assert_fact answered {code}")
+                with contextlib.suppress(self._durable.error):  # nothing to retract if 1
+                    core.retract_fact(handle, text)
+                healthy = True
             except self._durable.error as exc:
                 raise EngineError(ENGINE, str(exc)) from exc
             finally:
-                # When nothing matched no session was created and deleting it fails.
-                with contextlib.suppress(self._durable.error):
-                    core.delete_state(handle, sid)
-        return state, fired
+                if not healthy:
+                    self._drop_session(started)
+        return state, fired, present
 
-    def _fire_with_durable_actions(self, text: str, sid: str) -> tuple[dict[str, Any], int]:
+    def _drop_session(self, started: bool) -> None:
+        """Forget the current session after a failure; the next evaluation gets a new one."""
+        sid, self._sid = self._sid, None
+        self._sessions.discard(sid or "")
+        # durable-rules 2.0.28 crashes deleting a session whose queued actions were never
+        # started; such a session (about 100 KB, after a failure only) is left alone.
+        if sid is not None and started:
+            with contextlib.suppress(self._durable.error):
+                self._durable.core.delete_state(self._handle, sid)
+
+    def _fire_with_durable_actions(
+        self, facts: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], int, set[str]]:
         """:meth:`_fire` through durable-rules' own action layer (actions write ``c.s``).
 
         The slower reference path: kept to check :meth:`_fire` against it and to measure it.
@@ -581,21 +623,27 @@ class DurableRuleset:
             outcome[1] = state
 
         core = self._durable.core
+        sid = str(next(_SESSION_IDS))  # a fresh session: the actions write its state
+        text, present = self._fact_json(facts, sid, sid)
+        if not present:
+            return {}, 0, present
         with _LOCK:
             if not self._finalizer.alive:
                 raise EngineError(ENGINE, f"ruleset {self._name} is closed")
             try:
                 result = core.assert_fact(self._handle, text)
                 if result[0] == 1:
-                    return {}, 0
+                    return {}, 0, present
                 if result[0] != 0:
                     raise EngineError(ENGINE, f"assert_fact answered {result[0]} for {sid}")
                 self._ruleset.do_actions(result[1], complete)
             except self._durable.error as exc:
                 raise EngineError(ENGINE, str(exc)) from exc
             finally:
-                with contextlib.suppress(self._durable.error):
-                    core.delete_state(self._handle, sid)
+                # Never delete a session whose actions did not run (durable would crash).
+                if outcome[1] is not None or outcome[0] is None:
+                    with contextlib.suppress(self._durable.error):
+                        core.delete_state(self._handle, sid)
         error, state = outcome
         if error is not None:
             raise EngineError(ENGINE, f"running the actions failed: {error}")
@@ -604,14 +652,14 @@ class DurableRuleset:
         if "exception" in state:
             raise EngineError(ENGINE, f"an action raised: {state['exception']}")
         # Overwrites hide a leaf whose two rules both fired; _fire counts those.
-        return state, len(self._slot_names & state.keys())
+        return state, len(self._slot_names & state.keys()), present
 
     def _verdicts(
-        self, facts: Mapping[str, Any], fire: Callable[[str, str], tuple[dict[str, Any], int]]
+        self,
+        facts: Mapping[str, Any],
+        fire: Callable[[Mapping[str, Any]], tuple[dict[str, Any], int, set[str]]],
     ) -> dict[str, Verdict]:
-        sid = str(next(_SESSION_IDS))
-        text, present = self._fact_json(facts, sid)
-        state, fired = fire(text, sid) if present else ({}, 0)
+        state, fired, present = fire(facts)
         verdicts: dict[str, Verdict] = {}
         expected = 0
         for leaf_id, name, slot in self._slots:
@@ -697,10 +745,11 @@ class DurableRuleset:
 class DurableStream:
     """Partial facts arriving over time, merged per entity and evaluated on every arrival.
 
-    The merged facts are kept here (only the inputs the leaves read); each post evaluates
-    them on a fresh durable-rules session that is deleted at once, so a long stream keeps
-    no durable-rules session alive and its memory stays flat. A ``None`` value in a partial
-    fact erases that input (it becomes unknown again).
+    The merged facts are kept here (only the inputs the leaves read), not in durable-rules:
+    each post asserts the merged facts on the ruleset's one reused session and retracts
+    them again, so any number of entities uses no more durable-rules sessions than one and
+    a long stream's memory stays flat (durable-rules allows 1,024 live sessions per
+    ruleset). A ``None`` value in a partial fact erases that input (unknown again).
 
     Example:
         >>> rules = DurableRuleset([
