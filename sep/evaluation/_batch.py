@@ -16,21 +16,23 @@ code  :class:`~sep.evaluation.Outcome`
 -1    ``UNKNOWN`` (missing data; never ``NOT_MET``)
 ====  ===========================
 
-Column encodings (a missing column means every row's value is missing):
+Column encodings. A column not given means every row's value is missing; in ``object``
+columns ``None``, ``NaN``, ``pandas.NA`` and ``""`` (a blank form field) are missing:
 
 * **bool**: a ``bool`` array (nothing missing); ``float`` with ``1.0``/``0.0`` and ``NaN``
   for missing; ``object`` with ``True``/``False``/``None``; a pandas ``boolean`` column; or a
   :class:`numpy.ma.MaskedArray` whose mask marks the missing rows.
 * **money**: CNY, as ``float64`` (``NaN`` missing), whole-yuan integers, or ``object`` holding
-  ``Decimal``/``str``/``Money``/``None``. Amounts are kept to the fen (0.01 CNY) in ``int64``
-  and compared exactly against the ``Decimal`` thresholds, so results equal the direct
-  evaluator's for every amount with at most two decimals: from floats below 1e13 CNY in
-  magnitude, from integers and decimals below 1e15 CNY. A float column's values are rounded
-  to the fen; a decimal or string with a smaller part is refused.
+  ``Decimal``/``str``/``Money``/``None``. Results equal the direct evaluator's (which works
+  in ``Decimal``) for every amount with at most two decimals: below 1e13 CNY in magnitude
+  from floats, below 1e15 CNY from integers and decimals. Floats are compared as given
+  where that is exact (thresholds to the fen below 1e13 CNY); elsewhere, and inside series
+  measures, amounts are ``int64`` fen (floats rounded to the fen). A decimal or string
+  with a part below the fen is refused, as is anything beyond ±1e15 CNY.
 * **number**: ``float64`` (``NaN`` missing) or ``object``; exact against the direct evaluator
   for values written with at most 15 significant digits.
-* **enum**: strings (``str`` or ``object``); ``None``/``NaN`` and the input's "unknown" strings
-  are missing; any other string is refused.
+* **enum**: strings (``str`` or ``object``); the input's "unknown" strings are missing too;
+  any other string is refused.
 * **series**: :class:`SeriesColumn` (an ``n × k`` array, oldest period first, ``NaN`` a missing
   period, with the ``k`` period labels), a mapping ``{period label: money column}``, a
   DataFrame whose columns are period labels, or an ``object`` column of per-row mappings
