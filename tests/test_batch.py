@@ -501,6 +501,19 @@ def test_bad_columns_name_the_column_and_clause(
     assert err.value.clause == clause
 
 
+@pytest.mark.parametrize(
+    "column", [np.array([101.0]), np.array([-0.5]), np.array(["x"], object), np.array([np.inf])]
+)
+def test_bad_number_columns(column: Any) -> None:
+    """Scores outside their declared range, non-numbers and infinities are refused naming
+    the column, row and clause, as the direct evaluator refuses them (4.3.7-b)."""
+    with pytest.raises(ValidationError) as err:
+        check_evaluation_batch({"score_total": column}, on=ON)
+    assert (err.value.field, err.value.clause) == ("score_total[0]", "4.3.7-b")
+    with pytest.raises(ValidationError):
+        check(EVALUATION, {"score_total": column.tolist()[0]}, on=ON)
+
+
 def test_enum_columns() -> None:
     """Enum strings compare as values; "unknown", None, NaN and blanks are missing; other
     strings are refused naming the column and clause (3.1 size class)."""

@@ -615,6 +615,11 @@ def check_batch(
             would otherwise leave an input missing), ``"ignore"`` skips them.
         n: The number of rows, needed only when no input column is given.
 
+    With pandas, pass the DataFrame itself (``extra="ignore"`` if it holds other columns);
+    a series input is a sub-frame whose columns are period labels, e.g.
+    ``{**dict(df.items()), "operating_cash_flow": df[["2025Q1", "2025Q2"]]}`` with
+    ``extra="ignore"``.
+
     Raises:
         ValidationError: A bad column (length, name, value), naming it and its clause.
 
