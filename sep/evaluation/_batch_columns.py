@@ -157,11 +157,13 @@ class SeriesGrid:
         fen: ``k × n`` amounts in fen (0 where unknown), one row per period.
         known: ``k × n`` mask of known periods.
         first: Ordinal of the grid's first period (see :func:`~sep.evaluation._inputs.ordinal`).
+        quarterly: Whether the periods are quarters (else years).
     """
 
     fen: Fen
     known: Bools
     first: int
+    quarterly: bool = False
 
 
 Encoded = BoolColumn | MoneyColumn | NumberColumn | EnumColumn | SeriesGrid
@@ -498,7 +500,7 @@ def _series(spec: InputSpec, raw: Any, n: int | None) -> SeriesGrid:
         part_fen, part_known = _money_array(spec, arr, f"[{label}]")
         fen[key - first] = part_fen
         known[key - first] = part_known
-    return SeriesGrid(fen, known, first)
+    return SeriesGrid(fen, known, first, bool(quarterly))
 
 
 # -- entry point --------------------------------------------------------------------------
