@@ -98,7 +98,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    obj = from_dict(_DOMAIN[args.kind], _read_json(args.file))
+    obj: Any = from_dict(_DOMAIN[args.kind], _read_json(args.file))
     out.write(f"ok: a valid {type(obj).__name__}\n")
     return 0
 

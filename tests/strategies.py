@@ -22,9 +22,12 @@ from sep.domain import (
     ChainResources,
     CoCreator,
     CoCreatorKind,
+    CycleInputs,
     DecisionRef,
     DevelopmentPlan,
     Enterprise,
+    EvaluationBody,
+    EvaluationBodyKind,
     Event,
     EventKind,
     FeasibilityAssessment,
@@ -33,6 +36,7 @@ from sep.domain import (
     FinancingRound,
     FinancingStage,
     GrowthClass,
+    ImprovementPlan,
     Incubatee,
     ManagementNorm,
     Mentor,
@@ -51,6 +55,7 @@ from sep.domain import (
     PlatformResource,
     ProcessRecord,
     Revision,
+    ScoringModule,
     Service,
     ServiceProvider,
     ServiceTarget,
@@ -281,6 +286,52 @@ capabilities_s = st.builds(
     tuples(text_s),
     tuples(mentor_s),
 )
+ratings_s = st.decimals(min_value=0, max_value=100, places=2)
+internal_s = st.builds(StaffMember, text_s, st.just(StaffOrigin.INTERNAL), opt(text_s))
+external_s = st.builds(StaffMember, text_s, st.just(StaffOrigin.EXTERNAL), opt(text_s))
+
+
+@st.composite
+def evaluation_body_s(draw: st.DrawFn) -> EvaluationBody:
+    """A valid evaluating body of any of the three kinds (4.3.7-a)."""
+    kind = draw(st.sampled_from(EvaluationBodyKind))
+    inside = st.lists(internal_s, min_size=1, max_size=3)
+    outside = st.lists(external_s, min_size=1, max_size=3)
+    if kind is EvaluationBodyKind.INTERNAL_COMMITTEE:
+        members = draw(inside)
+    elif kind is EvaluationBodyKind.THIRD_PARTY_EXPERTS:
+        members = draw(outside)
+    else:
+        members = draw(st.permutations(draw(inside) + draw(outside)))
+    return EvaluationBody(kind, tuple(members), draw(opt(text_s)))
+
+
+years_s = st.builds(Period, st.integers(2000, 2030))
+
+cycle_inputs_s = st.builds(
+    CycleInputs,
+    years_s,
+    st.integers(1, 5),
+    opt(ratings_s),
+    opt(cny_s),
+    opt(ratings_s),
+    opt(ratings_s),
+    opt(cny_s),
+    opt(st.builds(Money, amounts_s)),
+    opt(cny_s),
+    opt(dates_s),
+)
+
+improvement_plan_s = st.builds(
+    ImprovementPlan,
+    st.sampled_from(ScoringModule),
+    years_s,
+    st.lists(external_s, min_size=1, max_size=3).map(tuple),
+    text_s,
+    opt(dates_s),
+)
+
+
 platform_s = st.builds(
     Platform,
     name=text_s,
@@ -298,7 +349,15 @@ platform_s = st.builds(
     performance=tuples(performance_s),
     capabilities=opt(capabilities_s),
     incubatees=st.lists(incubatee_s(), max_size=2, unique_by=lambda i: i.id).map(tuple),
+    incubation_process=opt(text_s),
+    graduation_pack=opt(
+        st.sampled_from(["t-cate-0001-2020/graduation", "gkfq-2018-300/graduation", "nope"])
+    ),
+    graduation_procedure=opt(text_s),
+    evaluation_body=opt(evaluation_body_s()),
+    evaluation_scheme=opt(st.sampled_from(["sep-example-2020", "nope"])),
 )
+platform_with_evaluation_s = platform_s
 
 #: Every top-level and nested domain class with its strategy.
 DOMAIN_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
@@ -328,6 +387,13 @@ DOMAIN_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     Capabilities: capabilities_s,
     Platform: platform_s,
 }
+#: The evaluation records of 4.3.7 (a subset, also tested against their own schemas).
+ASSESSMENT_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
+    EvaluationBody: evaluation_body_s(),
+    CycleInputs: cycle_inputs_s,
+    ImprovementPlan: improvement_plan_s,
+}
+DOMAIN_STRATEGIES.update(ASSESSMENT_STRATEGIES)
 
 #: Values no field of the domain accepts where a number, amount, enum or code is expected.
 invalid_numbers = st.sampled_from(

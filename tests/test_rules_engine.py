@@ -433,3 +433,21 @@ def test_override_with_a_dated_value_keeps_its_source() -> None:
     assert (used.since, used.source) == (dt.date(2026, 3, 1), "Platform rules art. 12")
     with pytest.raises(ValidationError):
         check_graduation({}, params={"revenue_min": value}, on=dt.date(2026, 2, 1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_facts)
+def test_single_criterion_answers_agree_with_the_trace(facts: dict[str, Any]) -> None:
+    """outcome_of() before tracing (compiled) equals every traced criterion's outcome."""
+    fresh = check_graduation(facts, on=ON)
+    quick = {cid: fresh.outcome_of(cid) for cid in _ids()}
+    met_by = fresh.met_by
+    traced = check_graduation(facts, on=ON)
+    assert quick == {r.id: r.outcome for top in traced.criteria for r in top.walk()}
+    assert met_by == tuple(c.id for c in traced.criteria if c.outcome is Outcome.MET)
+
+
+def _ids() -> list[str]:
+    from sep.evaluation import builtin_pack
+
+    return [c.id for top in builtin_pack(GRADUATION).criteria for c in top.walk()]

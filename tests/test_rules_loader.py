@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sep.errors import RuleDefinitionError
+from sep.errors import RuleDefinitionError, ValidationError
 from sep.evaluation import (
     All,
     AnyOf,
@@ -294,3 +294,16 @@ values = [
         dt.date(2026, 1, 1),
         "Platform board, 2025-12",
     )
+
+
+def test_yaml_reads_only_true_and_false_as_booleans(tmp_path: Path) -> None:
+    """In YAML an 'on:' key stays a key and 'yes' stays a word (refused for a bool input)."""
+    from sep.evaluation._loader import read_definition
+
+    path = _write(tmp_path, "file:\n  on: 2027-03-31\nlisted: yes\nflag: true\n", "c.yaml")
+    data = read_definition(path)
+    assert data["file"] == {"on": dt.date(2027, 3, 31)}
+    assert data["listed"] == "yes"
+    assert data["flag"] is True
+    with pytest.raises(ValidationError):
+        check("t-cate-0001-2020/graduation", {"listed": data["listed"]})

@@ -5,6 +5,7 @@ Frozen attrs value objects validated at construction (a bad value raises
 out (:func:`to_json`, :func:`from_json`) and a JSON Schema per class (:func:`json_schema`).
 """
 
+from sep.domain._assessment import CycleInputs, ImprovementPlan, ScoringModule
 from sep.domain._enterprise import ChainResources, Enterprise
 from sep.domain._enums import (
     Alignment,
@@ -42,6 +43,8 @@ from sep.domain._platform import (
     Capabilities,
     CoCreator,
     DevelopmentPlan,
+    EvaluationBody,
+    EvaluationBodyKind,
     FeasibilityAssessment,
     FeasibilityStudy,
     ManagementNorm,
@@ -67,9 +70,12 @@ __all__ = [
     "ChainResources",
     "CoCreator",
     "CoCreatorKind",
+    "CycleInputs",
     "DecisionRef",
     "DevelopmentPlan",
     "Enterprise",
+    "EvaluationBody",
+    "EvaluationBodyKind",
     "Event",
     "EventKind",
     "FeasibilityAssessment",
@@ -78,6 +84,7 @@ __all__ = [
     "FinancingRound",
     "FinancingStage",
     "GrowthClass",
+    "ImprovementPlan",
     "Incubatee",
     "IndustryCode",
     "ManagementNorm",
@@ -97,6 +104,7 @@ __all__ = [
     "PlatformResource",
     "ProcessRecord",
     "Revision",
+    "ScoringModule",
     "Service",
     "ServiceProvider",
     "ServiceTarget",

@@ -10,6 +10,7 @@ capabilities, and the portfolio of incubatees (4.2.2, Annex C).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +55,8 @@ __all__ = [
     "Capabilities",
     "CoCreator",
     "DevelopmentPlan",
+    "EvaluationBody",
+    "EvaluationBodyKind",
     "FeasibilityAssessment",
     "FeasibilityStudy",
     "ManagementNorm",
@@ -102,6 +105,73 @@ class StaffMember:
     name: str = text("4.2.5", "Name.", optional=False)
     origin: StaffOrigin = one_of(StaffOrigin, "4.2.5", "From inside the founder or outside.")
     role: str | None = text("4.2.5", "Role on the team.")
+
+
+class EvaluationBodyKind(enum.StrEnum):
+    """The three possible evaluating bodies of the platform (4.3.7-a)."""
+
+    INTERNAL_COMMITTEE = "internal_committee"
+    """An internal evaluation committee of the founder's staff: all members internal."""
+    THIRD_PARTY_EXPERTS = "third_party_experts"
+    """Independent third-party experts: all members external."""
+    JOINT_COMMITTEE = "joint_committee"
+    """A joint committee of the founder's staff and third-party experts: both kinds."""
+
+
+def _check_body(inst: EvaluationBody, attribute: attrs.Attribute[Any], value: Any) -> None:
+    origins = {member.origin for member in value}
+    if not value:
+        raise ValidationError(
+            "members", (), "an evaluating body needs at least one member", clause="4.3.7-a"
+        )
+    wanted = {
+        EvaluationBodyKind.INTERNAL_COMMITTEE: ({StaffOrigin.INTERNAL}, "all founder staff"),
+        EvaluationBodyKind.THIRD_PARTY_EXPERTS: ({StaffOrigin.EXTERNAL}, "all external experts"),
+        EvaluationBodyKind.JOINT_COMMITTEE: (set(StaffOrigin), "both founder staff and experts"),
+    }
+    expected, words = wanted[inst.kind]
+    if origins != expected:
+        found = ", ".join(sorted(o.value for o in origins))
+        raise ValidationError(
+            "members",
+            found,
+            f"members of {inst.kind.value} must be {words}; they are {found}",
+            clause="4.3.7-a",
+        )
+
+
+def _members() -> Any:
+    # Typed Any, like the other field helpers, so mypy does not read it as a default.
+    return attrs.field(
+        converter=to_tuple,
+        validator=[items_are(StaffMember), _check_body],
+        metadata=meta("4.3.7-a", "Members, each internal (founder staff) or external."),
+    )
+
+
+@attrs.frozen
+class EvaluationBody:
+    """The body that evaluates the platform (4.3.7-a), its composition checked.
+
+    An internal committee is all founder staff, third-party experts are all external, a
+    joint committee has both.
+
+    Example:
+        >>> joint = EvaluationBody(EvaluationBodyKind.JOINT_COMMITTEE, [
+        ...     StaffMember("Wang", StaffOrigin.INTERNAL), StaffMember("Li", StaffOrigin.EXTERNAL)])
+        >>> len(joint.members)
+        2
+        >>> try:
+        ...     EvaluationBody(EvaluationBodyKind.INTERNAL_COMMITTEE,
+        ...                    [StaffMember("Li", StaffOrigin.EXTERNAL)])
+        ... except ValidationError as err:
+        ...     print(err.reason, err.clause)
+        members of internal_committee must be all founder staff; they are external 4.3.7-a
+    """
+
+    kind: EvaluationBodyKind = one_of(EvaluationBodyKind, "4.3.7-a", "Which of the three bodies.")
+    members: tuple[StaffMember, ...] = _members()
+    name: str | None = text("4.3.7-a", "Name of the committee or panel.")
 
 
 @attrs.frozen
@@ -351,6 +421,23 @@ class Platform:
     )
     incubatees: tuple[Incubatee, ...] = many(
         Incubatee, "4.2.2", "The portfolio of incubatees.", unique_by=lambda i: i.id
+    )
+    incubation_process: str | None = text(
+        "4.3.2",
+        "Reference to the documented incubation process the platform follows, from "
+        "recruitment to post-graduation tracking (a process definition id or document).",
+    )
+    graduation_pack: str | None = text(
+        "4.3.5", "The graduation criteria in use: a shipped rule pack id or a pack file."
+    )
+    graduation_procedure: str | None = text(
+        "4.3.6", "Reference to the documented graduation procedure (review to archive)."
+    )
+    evaluation_body: EvaluationBody | None = one_of(
+        EvaluationBody, "4.3.7-a", "The body that evaluates the platform.", optional=True
+    )
+    evaluation_scheme: str | None = text(
+        "4.3.7-d", "The scoring scheme in use: a shipped scheme id or a scheme file."
     )
 
     def norm(self, area: NormArea) -> ManagementNorm | None:

@@ -40,10 +40,12 @@ from sep.evaluation._batch import (
     columns_from,
     synthetic_graduation_columns,
 )
+from sep.evaluation._cases import RuleCase, load_cases, run_cases
 from sep.evaluation._decision import Change, Check, CriterionResult, Decision, ParameterUse
 from sep.evaluation._engine import Evaluator
 from sep.evaluation._loader import load_pack, load_parameters, pack_from_mapping
 from sep.evaluation._outcome import Outcome
+from sep.evaluation._schema import input_schema
 from sep.evaluation._spec import (
     All,
     AnyOf,
@@ -79,6 +81,7 @@ __all__ = [
     "ParameterSpec",
     "ParameterUse",
     "ParameterValue",
+    "RuleCase",
     "RulePack",
     "SeriesColumn",
     "builtin_pack",
@@ -93,10 +96,13 @@ __all__ = [
     "check_graduation_batch",
     "columns_from",
     "compile_pack",
+    "input_schema",
+    "load_cases",
     "load_pack",
     "load_parameters",
     "pack_from_mapping",
     "replay",
+    "run_cases",
     "synthetic_graduation_columns",
     "verify",
 ]

@@ -15,6 +15,9 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+import attrs
+
+from sep.domain import Enterprise, Incubatee, from_dict
 from sep.errors import ValidationError
 from sep.evaluation._decision import Decision
 from sep.evaluation._engine import Evaluator, evaluator_for
@@ -75,10 +78,30 @@ def builtin_packs() -> tuple[str, ...]:
     return tuple(sorted(_FILES))
 
 
-def _facts(obj: Any) -> Mapping[str, Any]:
-    """The flat named inputs of ``obj``: a mapping as is, else ``obj.facts()``."""
+def _domain_class(question: str) -> type | None:
+    return {"graduation": Incubatee, "eligibility": Enterprise}.get(question)
+
+
+def _is_document(data: Mapping[str, Any], cls: type) -> bool:
+    """Whether ``data`` carries every required field of the domain class ``cls``."""
+    required = {f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING}
+    return required <= set(data)
+
+
+def _facts(obj: Any, rules: RulePack | None = None) -> Mapping[str, Any]:
+    """The flat named inputs of ``obj``.
+
+    A mapping of named inputs is used as is. A mapping that is a domain document (the JSON
+    form of an :class:`~sep.domain.Incubatee` for graduation, of an
+    :class:`~sep.domain.Enterprise` for eligibility, recognised by carrying that class's
+    required fields) is validated into that object first, so bad data is refused. Any
+    other object gives its ``facts()``.
+    """
     if isinstance(obj, Mapping):
-        return obj
+        cls = _domain_class(rules.question) if rules is not None else None
+        if cls is None or not _is_document(obj, cls):
+            return obj
+        obj = from_dict(cls, obj)
     method = getattr(obj, "facts", None)
     if callable(method):
         result = method()
@@ -150,8 +173,9 @@ def check(
         >>> d.outcome.value, d.met_by
         ('met', ('第九条(十)1',))
     """
-    evaluator = evaluator_for(_pack(pack), on, params)
-    return Decision.of(evaluator, evaluator.facts(_facts(facts)))
+    rules = _pack(pack)
+    evaluator = evaluator_for(rules, on, params)
+    return Decision.of(evaluator, evaluator.facts(_facts(facts, rules)))
 
 
 def check_eligibility(

@@ -354,6 +354,11 @@ class Decision:
         Raises:
             ValidationError: if the pack has no such criterion.
         """
+        if "trace" not in self._cache:
+            # Answer one criterion without tracing them all (a guard asks just this).
+            fn = self._evaluator.criterion_outcomes.get(criterion_id)
+            if fn is not None:
+                return fn(self._facts)
         for top in self.criteria:
             for result in top.walk():
                 if result.id == criterion_id:
@@ -372,7 +377,10 @@ class Decision:
     @property
     def met_by(self) -> tuple[str, ...]:
         """Ids of the top-level criteria that are MET."""
-        return tuple(c.id for c in self.criteria if c.outcome is Outcome.MET)
+        fns = self._evaluator.criterion_outcomes
+        return tuple(
+            c.id for c in self._evaluator.pack.criteria if fns[c.id](self._facts) is Outcome.MET
+        )
 
     def why_not(self) -> list[tuple[Change, ...]]:
         """For NOT_MET or UNKNOWN: the smallest sets of changes that would make it MET.

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sep.domain import Money
+from sep.domain._money import Money
 from sep.errors import ValidationError
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
 from sep.evaluation._inputs import (
@@ -392,6 +392,8 @@ class Evaluator:
         self.parameters = parameters
         self._values = {u.name: u.value for u in parameters}
         self._leaves: dict[int, _LeafRuntime] = {}
+        #: The compiled outcome of each criterion by id, for cheap single questions.
+        self.criterion_outcomes: dict[str, Fast] = {}
         fns = [self._criterion(c) for c in self.pack.criteria]
         self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
         head = json.dumps(
@@ -403,9 +405,12 @@ class Evaluator:
 
     def _criterion(self, criterion: Criterion) -> Fast:
         if criterion.condition is not None:
-            return self._condition(criterion.condition)
-        fns = [self._criterion(c) for c in criterion.children]
-        return _any(fns) if criterion.combine == "any" else _all(fns)
+            fn = self._condition(criterion.condition)
+        else:
+            fns = [self._criterion(c) for c in criterion.children]
+            fn = _any(fns) if criterion.combine == "any" else _all(fns)
+        self.criterion_outcomes[criterion.id] = fn
+        return fn
 
     def _condition(self, condition: Condition) -> Fast:
         if isinstance(condition, Leaf):

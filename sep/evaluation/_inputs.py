@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sep.domain import CNY, Money, Period
+from sep.domain._money import CNY, Money, Period
 from sep.errors import CurrencyMismatchError, ValidationError
 from sep.evaluation._spec import InputSpec
 
@@ -145,50 +145,56 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
     name, clause = spec.name, spec.clause
     money = _money(spec)
 
-    def period(label: Any, field: str) -> Period:
-        if isinstance(label, Period):
-            return label
-        try:
-            return _parse_period(label if isinstance(label, str) else str(label))
-        except ValidationError as err:
-            raise ValidationError(field, label, err.reason, clause=clause) from None
-
-    def amount_of(amount: Any, field: str) -> Decimal:
-        try:
-            result: Decimal = money(amount)
-        except ValidationError as err:
-            raise ValidationError(field, amount, err.reason, clause=clause) from None
-        return result
+    def where(label: Any, row: int | None, part: str = "") -> str:
+        # Field paths are built only when something is wrong (this runs per call).
+        if row is None:
+            return f"{name}[{label}]"
+        return f"{name}[{row}]{part}"
 
     def convert(value: Any) -> Any:
-        pairs: list[tuple[Any, Any, str]] = []
         if isinstance(value, Mapping):
-            pairs = [(label, amount, "") for label, amount in value.items() if amount is not None]
+            pairs: Any = (
+                (label, amount, None) for label, amount in value.items() if amount is not None
+            )
         elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
+            rows: list[tuple[Any, Any, int | None]] = []
             for i, row in enumerate(value):
                 if not isinstance(row, Mapping) or "period" not in row:
                     raise ValidationError(
                         f"{name}[{i}]", row, "must be {period, amount}", clause=clause
                     )
                 if row.get("amount") is not None:
-                    pairs.append((row["period"], row["amount"], f"{name}[{i}]"))
+                    rows.append((row["period"], row["amount"], i))
+            pairs = rows
         else:
             raise ValidationError(
                 name, value, "must map periods to amounts ({'2025Q1': '100000'})", clause=clause
             )
         by_ordinal: dict[int, tuple[Period, Decimal]] = {}
         quarterly: bool | None = None
-        for label, amount, where in pairs:
-            field = where or f"{name}[{label}]"
-            found = period(label, f"{where}.period" if where else field)
+        for label, amount, row in pairs:
+            try:
+                found = label if isinstance(label, Period) else _parse_period(str(label))
+            except ValidationError as err:
+                raise ValidationError(
+                    where(label, row, ".period"), label, err.reason, clause=clause
+                ) from None
+            is_quarter = found.quarter is not None
             if quarterly is None:
-                quarterly = found.quarter is not None
-            elif quarterly != (found.quarter is not None):
+                quarterly = is_quarter
+            elif quarterly is not is_quarter:
                 raise ValidationError(name, value, "mixes years and quarters", clause=clause)
             key = ordinal(found)
             if key in by_ordinal:
-                raise ValidationError(field, str(found), "is given twice", clause=clause)
-            by_ordinal[key] = (found, amount_of(amount, field))
+                raise ValidationError(
+                    where(label, row), str(found), "is given twice", clause=clause
+                )
+            try:
+                by_ordinal[key] = (found, money(amount))
+            except ValidationError as err:
+                raise ValidationError(
+                    where(label, row), amount, err.reason, clause=clause
+                ) from None
         if not by_ordinal:
             return MISSING_INPUT  # an empty series says nothing: missing, not zero
         return tuple(by_ordinal[k] for k in sorted(by_ordinal))

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -108,13 +109,40 @@ def read_definition(path: str | Path) -> dict[str, Any]:
                 "PyYAML", "YAML rule files need it", "pip install pyyaml, or write TOML"
             ) from None
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_yaml_loader(yaml))
         except yaml.YAMLError as err:
             raise RuleDefinitionError(source, "", f"not valid YAML: {err}") from None
         if not isinstance(data, dict):
             raise RuleDefinitionError(source, "", "the top level must be a mapping")
         return cast(dict[str, Any], data)
     raise RuleDefinitionError(source, "", "use a .toml, .yaml or .yml file")
+
+
+def _yaml_loader(yaml: Any) -> Any:
+    """A SafeLoader reading only true/false as booleans (YAML 1.2).
+
+    YAML 1.1 reads ``on``, ``off``, ``yes``, ``no`` as booleans: a key ``on:`` (the
+    decision date of a case file) would silently become ``True``.
+    """
+    global _YAML_LOADER
+    if _YAML_LOADER is None:
+        bool_tag = "tag:yaml.org,2002:bool"
+
+        class Loader(yaml.SafeLoader):  # type: ignore[misc]
+            pass
+
+        Loader.yaml_implicit_resolvers = {
+            first: [(tag, rx) for tag, rx in resolvers if tag != bool_tag]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+        Loader.add_implicit_resolver(
+            bool_tag, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+        )
+        _YAML_LOADER = Loader
+    return _YAML_LOADER
+
+
+_YAML_LOADER: Any = None
 
 
 def load_pack(path: str | Path) -> RulePack:

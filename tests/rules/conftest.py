@@ -1,4 +1,4 @@
-"""Collect rule case files (``tests/rules/*.toml``) as pytest items, one per ``[[case]]``.
+"""Collect rule case files (``tests/rules/*.toml`` or ``.yaml``): one pytest item per case.
 
 Each case states, for a rule pack (4.2.1 eligibility, 4.3.5 graduation, 4.3.7-b
 evaluation, the 2018 incubator measures), the inputs and the expected outcome overall and
@@ -52,6 +52,6 @@ class RuleCaseItem(pytest.Item):
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    if file_path.suffix == ".toml" and file_path.parent == _HERE:
+    if file_path.suffix in (".toml", ".yaml", ".yml") and file_path.parent == _HERE:
         return RuleCaseFile.from_parent(parent, path=file_path)
     return None
