@@ -247,6 +247,14 @@ def test_generated_fact_sheets_agree_with_direct(pack_id: str, data: st.DataObje
     labels = YEARS if pack_id == TORCH_2018_GRADUATION else QUARTERS
     rows = data.draw(_fact_sheets(pack, labels))
     _agree(pack_id, rows)
+    # The raw values as object columns (strings, Decimals, ints, per-row series mappings)
+    # go through the batch readers instead of columns_from: same outcomes.
+    raw: dict[str, Any] = {}
+    for name in pack.inputs:
+        column = np.empty(len(rows), object)
+        column[:] = [facts.get(name) for facts in rows]
+        raw[name] = column
+    _assert_agrees(pack_id, rows, check_batch(pack_id, raw, on=ON))
 
 
 @pytest.mark.parametrize(
@@ -423,6 +431,39 @@ def test_series_encodings_give_the_same_outcomes() -> None:
         _assert_agrees(GRADUATION, facts, result)
 
 
+def _numeric(value: Any) -> Any:
+    """JSON inputs with amounts as Decimals, so ``"0.00"`` equals ``"0"``."""
+    if isinstance(value, Mapping):
+        return {k: _numeric(v) for k, v in value.items()}
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return value
+    return value
+
+
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_row_decisions_explain_batch_rows(pack_id: str) -> None:
+    """``decision(i)`` rebuilds row ``i``'s facts and gives the direct Decision, whose outcomes
+    are the batch's and whose inputs are the row's (all packs; explanations of 4.3.5 etc.)."""
+    pack = builtin_pack(pack_id)
+    leaves = _thresholds(pack_id)
+    rows = [
+        {name: v}
+        for name, spec in pack.inputs.items()
+        for v in _edge_values(spec, leaves.get(name, []))
+    ]
+    result = check_batch(pack_id, columns_from(rows, pack_id), on=ON)
+    for i, facts in enumerate(rows):
+        decision = result.decision(i)
+        assert decision.outcome is result.row(i)["outcome"]
+        for criterion_id in result.criteria:
+            assert decision.outcome_of(criterion_id) is result.row(i)[criterion_id]
+        assert _numeric(decision.inputs) == _numeric(check(pack_id, facts, on=ON).inputs)
+        assert decision.as_of == ON
+
+
 def test_missing_column_is_unknown_never_not_met() -> None:
     """An input without a column is missing for every row: its criteria are UNKNOWN, never
     NOT_MET (4.3.5, 4.2.1)."""
@@ -499,6 +540,19 @@ def test_bad_columns_name_the_column_and_clause(
         check_graduation_batch(columns, on=ON)
     assert err.value.field == field
     assert err.value.clause == clause
+
+
+@pytest.mark.parametrize(
+    "column", [np.array([101.0]), np.array([-0.5]), np.array(["x"], object), np.array([np.inf])]
+)
+def test_bad_number_columns(column: Any) -> None:
+    """Scores outside their declared range, non-numbers and infinities are refused naming
+    the column, row and clause, as the direct evaluator refuses them (4.3.7-b)."""
+    with pytest.raises(ValidationError) as err:
+        check_evaluation_batch({"score_total": column}, on=ON)
+    assert (err.value.field, err.value.clause) == ("score_total[0]", "4.3.7-b")
+    with pytest.raises(ValidationError):
+        check(EVALUATION, {"score_total": column.tolist()[0]}, on=ON)
 
 
 def test_enum_columns() -> None:

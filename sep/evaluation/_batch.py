@@ -16,21 +16,23 @@ code  :class:`~sep.evaluation.Outcome`
 -1    ``UNKNOWN`` (missing data; never ``NOT_MET``)
 ====  ===========================
 
-Column encodings (a missing column means every row's value is missing):
+Column encodings. A column not given means every row's value is missing; in ``object``
+columns ``None``, ``NaN``, ``pandas.NA`` and ``""`` (a blank form field) are missing:
 
 * **bool**: a ``bool`` array (nothing missing); ``float`` with ``1.0``/``0.0`` and ``NaN``
   for missing; ``object`` with ``True``/``False``/``None``; a pandas ``boolean`` column; or a
   :class:`numpy.ma.MaskedArray` whose mask marks the missing rows.
 * **money**: CNY, as ``float64`` (``NaN`` missing), whole-yuan integers, or ``object`` holding
-  ``Decimal``/``str``/``Money``/``None``. Amounts are kept to the fen (0.01 CNY) in ``int64``
-  and compared exactly against the ``Decimal`` thresholds, so results equal the direct
-  evaluator's for every amount with at most two decimals: from floats below 1e13 CNY in
-  magnitude, from integers and decimals below 1e15 CNY. A float column's values are rounded
-  to the fen; a decimal or string with a smaller part is refused.
+  ``Decimal``/``str``/``Money``/``None``. Results equal the direct evaluator's (which works
+  in ``Decimal``) for every amount with at most two decimals: below 1e13 CNY in magnitude
+  from floats, below 1e15 CNY from integers and decimals. Floats are compared as given
+  where that is exact (thresholds to the fen below 1e13 CNY); elsewhere, and inside series
+  measures, amounts are ``int64`` fen (floats rounded to the fen). A decimal or string
+  with a part below the fen is refused, as is anything beyond ±1e15 CNY.
 * **number**: ``float64`` (``NaN`` missing) or ``object``; exact against the direct evaluator
   for values written with at most 15 significant digits.
-* **enum**: strings (``str`` or ``object``); ``None``/``NaN`` and the input's "unknown" strings
-  are missing; any other string is refused.
+* **enum**: strings (``str`` or ``object``); the input's "unknown" strings are missing too;
+  any other string is refused.
 * **series**: :class:`SeriesColumn` (an ``n × k`` array, oldest period first, ``NaN`` a missing
   period, with the ``k`` period labels), a mapping ``{period label: money column}``, a
   DataFrame whose columns are period labels, or an ``object`` column of per-row mappings
@@ -64,9 +66,9 @@ from sep.evaluation._batch_columns import (
     missing,
     rows_of,
 )
-from sep.evaluation._decision import ParameterUse
+from sep.evaluation._decision import Decision, ParameterUse
 from sep.evaluation._engine import Evaluator
-from sep.evaluation._inputs import MISSING_INPUT, normaliser, ordinal
+from sep.evaluation._inputs import MISSING_INPUT, label_of, normaliser, ordinal
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import All, AnyOf, Condition, Criterion, InputSpec, Leaf, RulePack
 
@@ -495,6 +497,8 @@ class BatchResult:
     parameters: tuple[ParameterUse, ...]
     outcome: Int8s = attrs.field(repr=False)
     criteria: Mapping[str, Int8s] = attrs.field(repr=False)
+    _evaluator: Evaluator = attrs.field(repr=False, alias="evaluator")
+    _encoded: Mapping[str, Encoded] = attrs.field(repr=False, alias="encoded")
 
     def __len__(self) -> int:
         return int(self.outcome.shape[0])
@@ -532,10 +536,60 @@ class BatchResult:
         """``{"outcome": codes, criterion id: codes, ...}``, ready for ``pandas.DataFrame``."""
         return {"outcome": self.outcome, **self.criteria}
 
+    def facts(self, index: int) -> dict[str, Any]:
+        """The inputs of row ``index`` as the direct evaluator reads them (missing left out).
+
+        Money is given to the fen, as the batch compared it.
+        """
+        out: dict[str, Any] = {}
+        spec_of = self._evaluator.pack.inputs
+        for name, column in self._encoded.items():
+            value = _value_at(spec_of[name], column, index)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def decision(self, index: int) -> Decision:
+        """The direct evaluator's :class:`~sep.evaluation.Decision` for row ``index``, to
+        explain it (``explain()``, ``why_not()``, ``to_json()``) with the same parameters.
+
+        Example:
+            >>> r = check_graduation_batch({"revenue": [8_200_000.0, 12_000_000.0]})
+            >>> d = r.decision(0)
+            >>> d.outcome_of("4.3.5(c).revenue").value, str(d.result_of("4.3.5(c).revenue").margin)
+            ('not_met', '-1800000')
+        """
+        evaluator = self._evaluator
+        return Decision.of(evaluator, evaluator.facts(self.facts(index)))
+
     def row(self, index: int) -> dict[str, Outcome]:
         """The outcomes of row ``index``: ``"outcome"`` (the pack's) and each criterion id."""
         codes = self.CODES
         return {key: codes[int(column[index])] for key, column in self.to_columns().items()}
+
+
+def _yuan(fen: Any) -> Decimal:
+    # Whole yuan without decimals, as most amounts are written.
+    whole, part = divmod(int(fen), 100)
+    return Decimal(whole) if part == 0 else Decimal(int(fen)).scaleb(-2)
+
+
+def _value_at(spec: InputSpec, column: Encoded, i: int) -> Any:
+    if isinstance(column, BoolColumn):
+        return (False, None, True)[int(column.codes[i])]
+    if isinstance(column, EnumColumn):
+        code = int(column.codes[i])
+        return spec.values[code] if code < len(spec.values) else None
+    if isinstance(column, MoneyColumn):
+        return _yuan(column.fen[i]) if column.known[i] else None
+    if isinstance(column, NumberColumn):
+        number = float(column.values[i])
+        return None if number != number else Decimal(repr(number))
+    series = {
+        label_of(column.first + j, column.quarterly): _yuan(column.fen[j, i])
+        for j in np.flatnonzero(column.known[:, i]).tolist()
+    }
+    return series or None
 
 
 def _counts(codes: Int8s) -> tuple[int, int, int]:
@@ -613,6 +667,11 @@ def check_batch(
             would otherwise leave an input missing), ``"ignore"`` skips them.
         n: The number of rows, needed only when no input column is given.
 
+    With pandas, pass the DataFrame itself (``extra="ignore"`` if it holds other columns);
+    a series input is a sub-frame whose columns are period labels, e.g.
+    ``{**dict(df.items()), "operating_cash_flow": df[["2025Q1", "2025Q2"]]}`` with
+    ``extra="ignore"``.
+
     Raises:
         ValidationError: A bad column (length, name, value), naming it and its clause.
 
@@ -639,6 +698,8 @@ def check_batch(
         parameters=evaluator.parameters,
         outcome=_public(overall),
         criteria=criteria,
+        evaluator=evaluator,
+        encoded=env.encoded,
     )
 
 

@@ -157,11 +157,13 @@ class SeriesGrid:
         fen: ``k × n`` amounts in fen (0 where unknown), one row per period.
         known: ``k × n`` mask of known periods.
         first: Ordinal of the grid's first period (see :func:`~sep.evaluation._inputs.ordinal`).
+        quarterly: Whether the periods are quarters (else years).
     """
 
     fen: Fen
     known: Bools
     first: int
+    quarterly: bool = False
 
 
 Encoded = BoolColumn | MoneyColumn | NumberColumn | EnumColumn | SeriesGrid
@@ -180,8 +182,9 @@ def to_array(raw: Any) -> np.ndarray[Any, Any]:
     """A numpy view of a column: numpy arrays as they are, pandas columns via ``to_numpy``.
 
     pandas' nullable types (``boolean``, ``Float64``, ``Int64``, ``string``) have no numpy
-    dtype: booleans and floats become ``float64`` with ``NaN``, the others ``object`` with
-    ``None``, so their missing entries stay missing.
+    dtype: booleans and numbers become ``float64`` with ``NaN`` (integers stay exact below
+    2**53, beyond the batch money range), the others ``object`` with ``None``, so their
+    missing entries stay missing.
     """
     if isinstance(raw, np.ma.MaskedArray):
         data = np.asarray(raw.data)
@@ -200,7 +203,7 @@ def to_array(raw: Any) -> np.ndarray[Any, Any]:
     dtype = getattr(raw, "dtype", None)
     to_numpy = getattr(raw, "to_numpy", None)
     if dtype is not None and not isinstance(dtype, np.dtype) and callable(to_numpy):
-        if getattr(dtype, "kind", "O") in ("b", "f"):
+        if getattr(dtype, "kind", "O") in ("b", "f", "i", "u"):
             return np.asarray(to_numpy(dtype="float64", na_value=np.nan))
         return np.asarray(to_numpy(dtype=object, na_value=None))
     if callable(to_numpy):
@@ -497,7 +500,7 @@ def _series(spec: InputSpec, raw: Any, n: int | None) -> SeriesGrid:
         part_fen, part_known = _money_array(spec, arr, f"[{label}]")
         fen[key - first] = part_fen
         known[key - first] = part_known
-    return SeriesGrid(fen, known, first)
+    return SeriesGrid(fen, known, first, bool(quarterly))
 
 
 # -- entry point --------------------------------------------------------------------------
