@@ -354,12 +354,14 @@ class Decision:
         Raises:
             ValidationError: if the pack has no such criterion.
         """
-        if "trace" not in self._cache:
-            # Answer without tracing: every criterion's outcome in one pass, kept for the
+        cache = self._cache
+        if "trace" not in cache:
+            # Answer without tracing: every criterion's outcome from one pass, kept for the
             # next question (callers often read them all).
-            outcomes = self._outcomes()
-            if criterion_id in outcomes:
-                return outcomes[criterion_id]
+            outcomes = cache.get("outcomes") or self._outcomes()
+            found = outcomes.get(criterion_id)
+            if found is not None:
+                return found
         for top in self.criteria:
             for result in top.walk():
                 if result.id == criterion_id:

@@ -78,6 +78,10 @@ class _LeafRuntime:
         self.periods = periods
         self.compare = _OPS[leaf.op]
         self.fast: Fast = self._fast_value if leaf.measure == "value" else self._fast_series
+        # The last series measured and its outcome: a decision asked for its outcome and
+        # then for every criterion measures the same (immutable) series twice otherwise.
+        # One tuple, replaced whole, so concurrent callers never see a torn pair.
+        self._memo: tuple[Series | None, Outcome] = (None, UNKNOWN)
 
     def _fast_value(self, facts: Facts) -> Outcome:
         value = facts.get(self.leaf.input)
@@ -89,6 +93,14 @@ class _LeafRuntime:
         series: Series | None = facts.get(self.leaf.input)
         if series is None:
             return UNKNOWN
+        memo = self._memo
+        if memo[0] is series:
+            return memo[1]
+        outcome = self._measure_series(series, facts)
+        self._memo = (series, outcome)
+        return outcome
+
+    def _measure_series(self, series: Series, facts: Facts) -> Outcome:
         if self.leaf.measure == "max_window_sum":
             return self.check(facts).outcome
         n = self.periods or 1
