@@ -24,13 +24,15 @@ from sep.evaluation import (
     GRADUATION,
     TORCH_2018_GRADUATION,
     Decision,
+    GraduationStream,
     Outcome,
+    RuleStream,
     builtin_pack,
     check,
+    check_stream,
     pack_from_mapping,
 )
 from sep.evaluation import _durable as durable_adapter
-from sep.evaluation._stream import GraduationStream, RuleStream, check_stream
 
 ON = dt.date(2026, 1, 1)
 

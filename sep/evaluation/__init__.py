@@ -58,6 +58,7 @@ from sep.evaluation._spec import (
     ParameterValue,
     RulePack,
 )
+from sep.evaluation._stream import GraduationStream, RuleStream, check_stream
 
 __all__ = [
     "ELIGIBILITY",
@@ -74,6 +75,7 @@ __all__ = [
     "CriterionResult",
     "Decision",
     "Evaluator",
+    "GraduationStream",
     "InputSpec",
     "Leaf",
     "Not",
@@ -83,6 +85,7 @@ __all__ = [
     "ParameterValue",
     "RuleCase",
     "RulePack",
+    "RuleStream",
     "SeriesColumn",
     "builtin_pack",
     "builtin_packs",
@@ -94,6 +97,7 @@ __all__ = [
     "check_evaluation_batch",
     "check_graduation",
     "check_graduation_batch",
+    "check_stream",
     "columns_from",
     "compile_pack",
     "input_schema",
