@@ -35,12 +35,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import attrs  # noqa: E402
-import bench_durable  # noqa: E402  (a sibling script, reused)
+import attrs
+import bench_durable
 
-from sep.evaluation import GRADUATION, Outcome, check, check_graduation  # noqa: E402
-from sep.evaluation._durable import _durable, durable_available  # noqa: E402
-from sep.evaluation._stream import RuleStream  # noqa: E402
+from sep.evaluation import GRADUATION, Outcome, check, check_graduation
+from sep.evaluation._durable import _durable, durable_available
+from sep.evaluation._stream import RuleStream
 
 ON = dt.date(2026, 1, 1)
 QUARTERS = ("2025Q1", "2025Q2", "2025Q3", "2025Q4")
@@ -82,7 +82,9 @@ def _node(node_id: str, kind: str, name: str, content: Any = None) -> dict[str, 
 
 
 def _expressions(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"expressions": [{"id": f"e{i}", "key": k, "value": v} for i, (k, v) in enumerate(pairs)]}
+    return {
+        "expressions": [{"id": f"e{i}", "key": k, "value": v} for i, (k, v) in enumerate(pairs)]
+    }
 
 
 def _is(field: str, want: str = "true") -> str:
@@ -128,7 +130,11 @@ def zen_model(p: dict[str, Any]) -> str:
         ("d", _is("platform_equity_exited")),
     ]
     keep = [(k, k) for k, _ in leaves if not k.startswith("cf_")]
-    middle = [*keep, ("b", _or("b_listing", "b_financing")), ("c_cash_flow", _and("cf_each", "cf_stable"))]
+    middle = [
+        *keep,
+        ("b", _or("b_listing", "b_financing")),
+        ("c_cash_flow", _and("cf_each", "cf_stable")),
+    ]
     parts = ["c_revenue", "c_profit", "c_cash_flow", "c_organisation", "c_services"]
     third = [(k, k) for k, _ in middle] + [("c", _and(*parts))]
     final = [(k, k) for k, _ in third] + [("graduate", _or("a", "b", "c", "d"))]
