@@ -22,8 +22,11 @@ How the work is split (durable-rules 2.0.28, through :mod:`sep.evaluation._durab
   window of the last periods, the stability ratio, the best window sum) and the measured
   scalars are posted:
 
-  - ``each_of_last``: one durable leaf per period of the window (``amount op threshold``);
-    a period not recorded is unknown; the leaf is their Kleene *all*;
+  - ``each_of_last``: for ``>``/``>=`` (``<``/``<=``) the lowest (highest) recorded amount
+    of the window ``op threshold``, Kleene *all* with "the window is complete", which is
+    unknown while a period of it is not recorded (so one failing period is NOT_MET even
+    with gaps, as in the direct evaluator); for ``==``/``!=`` one durable leaf per period
+    of the window, a period not recorded being unknown;
   - ``min_to_mean_of_last``: ``window total > 0`` (a mean at or below zero is not stable)
     and ``ratio op threshold``, both unknown while the window has a gap; Kleene *all*;
   - ``max_window_sum``: ``best complete window sum op threshold``, Kleene *any* with "a
