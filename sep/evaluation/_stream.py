@@ -652,11 +652,12 @@ class GraduationStream(RuleStream):
         """
         field = "largest_financing_round"
         convert = self._converters[field]
-        new = amount
-        current = self.facts(key).get(field)
-        if current is not None and new is not None and convert(new) <= current:
-            new = current
-        return self.post(key, {field: new})
+        with self._lock:  # reentrant: the read and the post are one step for other threads
+            new = amount
+            current = self.facts(key).get(field)
+            if current is not None and new is not None and convert(new) <= current:
+                new = current
+            return self.post(key, {field: new})
 
     def acquisition(self, key: Hashable, *, by_founder: bool) -> Decision:
         """An acquisition; internal acquisition by the founding enterprise is 4.3.5(a)."""
