@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import threading
 import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
@@ -397,3 +398,33 @@ def test_pack_is_not_mutated() -> None:
     assert check(GRADUATION, {"listed": False}, on=ON).outcome_of("4.3.5(b).listing") is (
         Outcome.NOT_MET
     )
+
+
+def test_concurrent_posts_merge_without_losing_updates() -> None:
+    """Threads posting 4.3.5(c) quarters and financing rounds for the same keys lose no
+    update: every key ends with all its quarters and its largest round, decided as check()
+    decides the merged facts."""
+    quarters = [f"{y}Q{q}" for y in (2024, 2025) for q in range(1, 5)]
+    rounds = ["1000", "70000000", "5", "49999999.99"]
+    with GraduationStream(on=ON) as s:
+
+        def worker(offset: int) -> None:
+            for key in range(10):
+                for q in quarters[offset::4]:
+                    s.financials(key, q, operating_cash_flow="100")
+                s.financing_round(key, rounds[offset])
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for key in range(10):
+            facts = s.facts(key)
+            assert [str(p) for p, _ in facts["operating_cash_flow"]] == quarters
+            assert facts["largest_financing_round"] == Decimal("70000000")
+            merged = {
+                "operating_cash_flow": dict.fromkeys(quarters, "100"),
+                "largest_financing_round": "70000000",
+            }
+            assert_same(s.decision(key), check(GRADUATION, merged, on=ON))
