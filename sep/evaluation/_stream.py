@@ -359,6 +359,8 @@ class RuleStream:
     Raises:
         EngineUnavailableError: durable-rules cannot be imported here.
         ValidationError: An unknown pack or parameter override.
+        RuleDefinitionError: A leaf durable-rules cannot decide exactly (a string or a
+            bool compared with ``<``, ``<=``, ``>`` or ``>=``; a threshold beyond a double).
 
     Example:
         >>> import datetime as dt
