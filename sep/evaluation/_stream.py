@@ -81,8 +81,8 @@ __all__ = ["GraduationStream", "RuleStream", "check_stream"]
 
 MET, NOT_MET, UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
 
-Verdicts = Mapping[str, bool | None]
-Code = Callable[[Verdicts], int]
+Codes = list[int]  # one code per durable leaf, in leaf order
+Code = Callable[[Codes], int]
 Facts = dict[str, Any]
 
 
@@ -104,11 +104,9 @@ _CODE: Mapping[bool | None, int] = {True: _TRUE, False: _FALSE, None: _UNKNOWN}
 _OUTCOME: tuple[Outcome, ...] = (NOT_MET, UNKNOWN, MET)
 
 
-def _verdict(leaf_id: str) -> Code:
-    code = _CODE
-
-    def run(verdicts: Verdicts) -> int:
-        return code[verdicts[leaf_id]]
+def _verdict(index: int) -> Code:
+    def run(codes: Codes) -> int:
+        return codes[index]
 
     return run
 
@@ -116,9 +114,16 @@ def _verdict(leaf_id: str) -> Code:
 def _all(parts: Sequence[Code]) -> Code:
     if len(parts) == 1:
         return parts[0]
+    if len(parts) == 2:
+        first, second = parts
 
-    def run(verdicts: Verdicts) -> int:
-        return min([part(verdicts) for part in parts], default=_TRUE)
+        def both(codes: Codes) -> int:
+            return min(first(codes), second(codes))
+
+        return both
+
+    def run(codes: Codes) -> int:
+        return min([part(codes) for part in parts], default=_TRUE)
 
     return run
 
@@ -126,16 +131,23 @@ def _all(parts: Sequence[Code]) -> Code:
 def _any(parts: Sequence[Code]) -> Code:
     if len(parts) == 1:
         return parts[0]
+    if len(parts) == 2:
+        first, second = parts
 
-    def run(verdicts: Verdicts) -> int:
-        return max([part(verdicts) for part in parts], default=_FALSE)
+        def either(codes: Codes) -> int:
+            return max(first(codes), second(codes))
+
+        return either
+
+    def run(codes: Codes) -> int:
+        return max([part(codes) for part in parts], default=_FALSE)
 
     return run
 
 
 def _not(part: Code) -> Code:
-    def run(verdicts: Verdicts) -> int:
-        return _TRUE - part(verdicts)
+    def run(codes: Codes) -> int:
+        return _TRUE - part(codes)
 
     return run
 
@@ -152,16 +164,28 @@ class _Measured:
             min if leaf.op in (">", ">=") else max if leaf.op in ("<", "<=") else None
         )
 
-    def post(self, facts: Facts, out: dict[str, Any]) -> None:
-        """Write the measured scalars of ``facts`` into ``out`` (absent means unknown)."""
-        if self.leaf.input not in facts:
+    def post(self, facts: Facts, out: dict[str, Any], windows: dict[Any, Any]) -> None:
+        """Write the measured scalars of ``facts`` into ``out`` (absent means unknown).
+
+        ``windows`` keeps the last-periods windows measured so far for these facts, by
+        input and length, for the leaves that only need the window.
+        """
+        leaf = self.leaf
+        if leaf.input not in facts:
             return
-        # The direct evaluator's own measurement of the leaf: the window, ratio, best sum.
-        check = self.runtime.check(facts)
-        measure = self.leaf.measure
+        measure = leaf.measure
         fields = self.fields
+        key = (leaf.input, self.runtime.periods)
+        window = windows.get(key) if measure == "each_of_last" else None
+        check: Any = None  # measured below for every leaf but a window-only one
+        if window is None:
+            # The direct evaluator's own measurement of the leaf: window, ratio, best sum.
+            check = self.runtime.check(facts)
+            window = check.window
+            if measure != "max_window_sum":  # its window is the best one, not the last
+                windows[key] = window
         if measure == "each_of_last":
-            amounts = [amount for _, amount in check.window]
+            amounts = [amount for _, amount in window]
             if self.extreme is None:
                 for field, amount in zip(fields, amounts, strict=True):
                     if amount is not None:
@@ -172,7 +196,7 @@ class _Measured:
             if None not in amounts:
                 out[fields[1]] = True
         elif measure == "min_to_mean_of_last":
-            amounts = [amount for _, amount in check.window]
+            amounts = [amount for _, amount in window]
             if None not in amounts:
                 out[fields[0]] = sum(amounts, Decimal(0))
                 if check.actual is not None:
@@ -205,6 +229,10 @@ class _Compiled:
         self.ids = tuple(step[0] for step in self.steps)
         self.tops = tops
         self.any_top = pack.combine == "any"
+        self.leaf_ids = tuple(leaf.id for leaf in self.leaves)
+        # Ratio and sum leaves first: an each_of_last leaf over the same window then reuses
+        # the window their measurement found.
+        self.measured.sort(key=lambda m: m.leaf.measure == "each_of_last")
         size = _durable.MAX_LEAVES
         chunks = [self.leaves[i : i + size] for i in range(0, len(self.leaves), size)]
         self.rulesets: list[_durable.DurableRuleset] = []
@@ -234,9 +262,9 @@ class _Compiled:
         return field
 
     def _leaf(self, field: str, op: str, value: Any, clause: str) -> Code:
-        leaf_id = f"l{len(self.leaves)}"
-        self.leaves.append(_durable.Leaf(leaf_id, field, op, value, clause))
-        return _verdict(leaf_id)
+        index = len(self.leaves)
+        self.leaves.append(_durable.Leaf(f"l{index}", field, op, value, clause))
+        return _verdict(index)
 
     def _condition(self, condition: Condition, clause: str) -> Code:
         if isinstance(condition, All):
@@ -304,14 +332,15 @@ class _Compiled:
             value = facts.get(name)
             if value is not None:
                 posted[field] = value
+        windows: dict[Any, Any] = {}
         for measured in self.measured:
-            measured.post(facts, posted)
+            measured.post(facts, posted, windows)
         try:
             if len(self.rulesets) == 1:
                 verdicts = self.rulesets[0].evaluate(posted)
             else:
                 verdicts = {}
-                for ruleset in self.rulesets:
+                for ruleset in self.rulesets:  # chunks in leaf order: the order is kept
                     verdicts.update(ruleset.evaluate(posted))
         except ValidationError as err:
             # The durable field is ours; name the pack's input instead.
@@ -319,14 +348,17 @@ class _Compiled:
             raise ValidationError(
                 name, facts.get(name, err.value), err.reason, clause=clause
             ) from None
+        code = _CODE
+        leaves = [code[verdicts[leaf_id]] for leaf_id in self.leaf_ids]
         codes: list[int] = []
-        for _, code, any_, children in self.steps:
-            if code is not None:
-                codes.append(code(verdicts))
+        append = codes.append
+        for _, fn, any_, children in self.steps:
+            if fn is not None:
+                append(fn(leaves))
             elif any_:
-                codes.append(max([codes[i] for i in children], default=_FALSE))
+                append(max([codes[i] for i in children], default=_FALSE))
             else:
-                codes.append(min([codes[i] for i in children], default=_TRUE))
+                append(min([codes[i] for i in children], default=_TRUE))
         tops = [codes[i] for i in self.tops]
         overall = max(tops, default=_FALSE) if self.any_top else min(tops, default=_TRUE)
         out = dict(zip(self.ids, [_OUTCOME[c] for c in codes], strict=True))
