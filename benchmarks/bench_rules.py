@@ -225,15 +225,7 @@ def part_a(facts: list[dict[str, Any]]) -> None:
     stream = RuleStream(GRADUATION, on=ON)
     compiled = stream._compiled
     normal = [stream.evaluator.facts(f) for f in facts]
-    posted = []
-    for one in normal:
-        p: dict[str, Any] = {}
-        for name, field in compiled.value_fields.items():
-            if one.get(name) is not None:
-                p[field] = one[name]
-        for measured in compiled.measured:
-            measured.post(one, p)
-        posted.append(p)
+    posted = [compiled.posted(one) for one in normal]
     # durable.lang wants JSON numbers: the same values as floats (the adapter converts too).
     as_json = [{k: float(v) if not isinstance(v, bool | str) else v for k, v in p.items()}
                for p in posted]  # fmt: skip

@@ -325,8 +325,8 @@ class _Compiled:
 
     # -- evaluating --------------------------------------------------------------------
 
-    def outcomes(self, facts: Facts) -> dict[str, Outcome]:
-        """Every criterion's outcome (and the pack's, under ``""``) decided by durable."""
+    def posted(self, facts: Facts) -> dict[str, Any]:
+        """The durable fields of normalised ``facts``: values as they are, series measured."""
         posted: dict[str, Any] = {}
         for name, field in self.value_fields.items():
             value = facts.get(name)
@@ -335,6 +335,11 @@ class _Compiled:
         windows: dict[Any, Any] = {}
         for measured in self.measured:
             measured.post(facts, posted, windows)
+        return posted
+
+    def outcomes(self, facts: Facts) -> dict[str, Outcome]:
+        """Every criterion's outcome (and the pack's, under ``""``) decided by durable."""
+        posted = self.posted(facts)
         try:
             if len(self.rulesets) == 1:
                 verdicts = self.rulesets[0].evaluate(posted)
