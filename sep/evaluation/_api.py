@@ -1,0 +1,246 @@
+"""The public questions: eligibility (3.1, 4.2.1), graduation (4.3.5), evaluation (4.3.7-b).
+
+Each ``check_*`` takes the facts (a plain mapping of named inputs, or an object with a
+``facts()`` method), optional parameter overrides ``params=`` and a date ``on=`` for
+effective-dated parameters, and returns a :class:`~sep.evaluation.Decision`. The rule packs
+themselves are data files shipped in ``sep/evaluation/packs``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from sep.errors import ValidationError
+from sep.evaluation._decision import Decision
+from sep.evaluation._engine import evaluator_for
+from sep.evaluation._loader import load_pack, pack_from_mapping, read_definition
+from sep.evaluation._spec import RulePack
+
+__all__ = [
+    "ELIGIBILITY",
+    "EVALUATION",
+    "GRADUATION",
+    "TORCH_2018_GRADUATION",
+    "builtin_pack",
+    "builtin_packs",
+    "check",
+    "check_eligibility",
+    "check_evaluation",
+    "check_graduation",
+    "replay",
+    "verify",
+]
+
+#: Pack id of the founder eligibility rules (3.1 and 4.2.1).
+ELIGIBILITY = "t-cate-0001-2020/eligibility"
+#: Pack id of the incubatee graduation rules (4.3.5).
+GRADUATION = "t-cate-0001-2020/graduation"
+#: Pack id of the platform evaluation thresholds (4.3.7-b).
+EVALUATION = "t-cate-0001-2020/evaluation"
+#: Pack id of the graduation conditions of 科技企业孵化器管理办法 (国科发区〔2018〕300号).
+TORCH_2018_GRADUATION = "gkfq-2018-300/graduation"
+
+_FILES = {
+    ELIGIBILITY: "eligibility.toml",
+    GRADUATION: "graduation.toml",
+    EVALUATION: "evaluation.toml",
+    TORCH_2018_GRADUATION: "torch_2018_graduation.toml",
+}
+
+
+@cache
+def builtin_pack(pack_id: str) -> RulePack:
+    """The shipped rule pack ``pack_id`` (loaded from its TOML file once).
+
+    Example:
+        >>> builtin_pack(GRADUATION).clause
+        '4.3.5'
+    """
+    name = _FILES.get(pack_id)
+    if name is None:
+        raise ValidationError("pack", pack_id, f"unknown rule pack; one of {sorted(_FILES)}")
+    resource = files("sep.evaluation") / "packs" / name
+    data = read_definition(str(resource))
+    return pack_from_mapping(data, source=f"sep/evaluation/packs/{name}")
+
+
+def builtin_packs() -> tuple[str, ...]:
+    """Ids of the shipped rule packs."""
+    return tuple(sorted(_FILES))
+
+
+def _facts(obj: Any) -> Mapping[str, Any]:
+    """The flat named inputs of ``obj``: a mapping as is, else ``obj.facts()``."""
+    if isinstance(obj, Mapping):
+        return obj
+    method = getattr(obj, "facts", None)
+    if callable(method):
+        result = method()
+        if isinstance(result, Mapping):
+            return result
+        raise ValidationError("", obj, "facts() must return a mapping of named inputs")
+    raise ValidationError(
+        "", obj, "give a mapping of named inputs or an object with a facts() method"
+    )
+
+
+def _pack(pack: RulePack | str) -> RulePack:
+    if isinstance(pack, RulePack):
+        return pack
+    if isinstance(pack, str) and pack in _FILES:
+        return builtin_pack(pack)
+    if isinstance(pack, str) and pack.endswith((".toml", ".yaml", ".yml")):
+        return load_pack(pack)
+    raise ValidationError("pack", pack, f"unknown rule pack; one of {sorted(_FILES)} or a file")
+
+
+def check(
+    pack: RulePack | str,
+    facts: Any,
+    *,
+    params: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
+) -> Decision:
+    """Decide ``pack``'s question for ``facts``.
+
+    Args:
+        pack: A :class:`RulePack`, a shipped pack id, or a pack file path.
+        facts: A mapping of named inputs, or an object with a ``facts()`` method.
+        params: Parameter overrides: a value, or a list of ``{since, value, source}``.
+        on: The date whose parameter values apply (default: today).
+
+    Example:
+        >>> d = check(TORCH_2018_GRADUATION, {"high_tech_enterprise": True})
+        >>> d.outcome.value, d.met_by
+        ('met', ('第九条(十)1',))
+    """
+    rules = _pack(pack)
+    evaluator = evaluator_for(rules, on, params)
+    normalised = evaluator.facts(_facts(facts))
+    return Decision(
+        rules.id,
+        rules.edition,
+        rules.question,
+        evaluator.outcome_of(normalised),
+        evaluator.as_of,
+        evaluator,
+        normalised,
+    )
+
+
+def check_eligibility(
+    enterprise: Any,
+    *,
+    params: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
+    pack: RulePack | str = ELIGIBILITY,
+) -> Decision:
+    """May this enterprise found a platform? 3.1 (large enterprise) and all of 4.2.1(1)–(4).
+
+    Example:
+        >>> d = check_eligibility({"size_class": "medium"})
+        >>> d.outcome.value, d.outcome_of("3.1.size").value
+        ('not_met', 'not_met')
+    """
+    return check(pack, enterprise, params=params, on=on)
+
+
+def check_graduation(
+    incubatee: Any,
+    *,
+    params: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
+    pack: RulePack | str = GRADUATION,
+) -> Decision:
+    """May this incubatee graduate? Any one of 4.3.5(a)–(d).
+
+    Example:
+        >>> d = check_graduation({})
+        >>> d.outcome.value, len(d.missing)
+        ('unknown', 9)
+    """
+    return check(pack, incubatee, params=params, on=on)
+
+
+def check_evaluation(
+    scores: Any,
+    *,
+    params: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
+    pack: RulePack | str = EVALUATION,
+) -> Decision:
+    """Does the platform's evaluation pass? Each 4.3.7-d module and the total (4.3.7-b).
+
+    Example:
+        >>> d = check_evaluation({"score_service_system": 72, "score_total": 55})
+        >>> d.outcome.value, d.outcome_of("4.3.7-b.total").value
+        ('not_met', 'not_met')
+    """
+    return check(pack, scores, params=params, on=on)
+
+
+def _record(record: Decision | Mapping[str, Any] | str) -> Mapping[str, Any]:
+    if isinstance(record, Decision):
+        return record.to_dict()
+    if isinstance(record, str):
+        try:
+            loaded = json.loads(record)
+        except json.JSONDecodeError as err:
+            raise ValidationError("", record[:40], f"not JSON: {err.msg}") from None
+        if not isinstance(loaded, Mapping):
+            raise ValidationError("", record[:40], "a decision record is a JSON object")
+        return loaded
+    return record
+
+
+def replay(
+    record: Decision | Mapping[str, Any] | str, *, pack: RulePack | str | None = None
+) -> Decision:
+    """Evaluate a recorded decision again: same inputs, parameter values and date.
+
+    Args:
+        record: A :class:`Decision`, its ``to_dict()`` or its JSON.
+        pack: The rule pack to use (default: the shipped pack with the recorded id).
+
+    Example:
+        >>> d = check_graduation({"revenue": "12000000"}, on=dt.date(2026, 1, 1))
+        >>> replay(d.to_json()).digest == d.digest
+        True
+    """
+    data = _record(record)
+    try:
+        rules = _pack(pack if pack is not None else data["pack"])
+        params = {
+            p["name"]: [{"since": p["since"], "value": p["value"], "source": p["source"]}]
+            for p in data["parameters"]
+        }
+        on = dt.date.fromisoformat(data["as_of"])
+        inputs = data["inputs"]
+    except (KeyError, TypeError) as err:
+        raise ValidationError("", None, f"not a decision record: {err}") from None
+    return check(rules, inputs, params=params, on=on)
+
+
+def verify(
+    record: Decision | Mapping[str, Any] | str, *, pack: RulePack | str | None = None
+) -> bool:
+    """True if replaying ``record`` gives its recorded digest, outcome and criteria outcomes.
+
+    Example:
+        >>> d = check_graduation({"listed": False})
+        >>> data = d.to_dict(); verify(data)
+        True
+        >>> data["inputs"]["listed"] = True; verify(data)
+        False
+    """
+    data = _record(record)
+    again = replay(data, pack=pack)
+    if again.digest != data.get("digest") or again.outcome.value != data.get("outcome"):
+        return False
+    recorded = data.get("criteria", [])
+    return [c.to_dict()["outcome"] for c in again.criteria] == [c.get("outcome") for c in recorded]

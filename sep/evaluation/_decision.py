@@ -1,0 +1,372 @@
+"""Decisions that explain themselves: the answer of a rule pack with its reasons.
+
+Serves 3.1/4.2.1 (eligibility), 4.3.5 (graduation), 4.3.7-b (evaluation) and loaded packs.
+A :class:`Decision` carries the outcome (MET, NOT_MET or UNKNOWN), and per criterion its
+clause, the values and thresholds used, the margin and the missing inputs; the parameters
+and the edition it used; a digest to replay and check it. The detail is computed when first
+read, so deciding is cheap and explaining costs only when someone asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from sep.errors import ValidationError
+from sep.evaluation._inputs import jsonable_input
+from sep.evaluation._outcome import Outcome
+
+if TYPE_CHECKING:
+    from sep.evaluation._engine import Evaluator
+
+__all__ = ["Change", "Check", "CriterionResult", "Decision", "ParameterUse"]
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Outcome):
+        return value.value
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return (
+            jsonable_input(value)
+            if not isinstance(value[0][0], str)
+            else [[p, _json(a)] for p, a in value]
+        )
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _json(v) for k, v in value.items()}
+    return value
+
+
+@attrs.frozen
+class ParameterUse:
+    """A parameter value a decision used.
+
+    Attributes:
+        name: Parameter name (``"large_financing_min"``).
+        value: The value (Decimal, or int for counts).
+        unit: Its unit (``"CNY"``).
+        since: The date from which this value is in force.
+        source: Where the value comes from.
+    """
+
+    name: str
+    value: Decimal | int
+    unit: str
+    since: dt.date
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form."""
+        return {
+            "name": self.name,
+            "value": str(self.value),
+            "unit": self.unit,
+            "since": self.since.isoformat(),
+            "source": self.source,
+        }
+
+
+@attrs.frozen
+class Check:
+    """The result of one leaf predicate ``measure(input) op threshold``.
+
+    Attributes:
+        input: The input read.
+        op: The comparison.
+        measure: ``value`` or a series measure (``each_of_last``, …).
+        parameter: The threshold's parameter name, or ``None`` for a constant.
+        threshold: The threshold value used.
+        periods: Window length for series measures.
+        actual: The measured value (``None`` when unknown).
+        outcome: MET, NOT_MET or UNKNOWN.
+        margin: ``actual - threshold`` in the input's unit (for ``<``/``<=`` the reverse):
+            negative means short by that much.
+        missing: Missing inputs, series periods as ``name[2025Q2]``.
+        window: The periods examined and their amounts (``None`` if missing).
+    """
+
+    input: str
+    op: str
+    measure: str
+    parameter: str | None
+    threshold: Any
+    periods: int | None
+    actual: Any
+    outcome: Outcome
+    margin: Decimal | None
+    missing: tuple[str, ...]
+    window: tuple[tuple[str, Decimal | None], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form."""
+        out: dict[str, Any] = {
+            k: _json(v) for k, v in attrs.asdict(self, recurse=False).items() if k != "window"
+        }
+        out["window"] = [[p, _json(a)] for p, a in self.window]
+        return out
+
+
+@attrs.frozen
+class Change:
+    """One change in a why-not flip set: an input that must meet ``op threshold``.
+
+    Attributes:
+        criterion: The criterion the leaf belongs to.
+        clause: Its clause id.
+        input: The input to change or to record.
+        op: The comparison it must satisfy.
+        measure: ``value`` or a series measure.
+        parameter: The threshold's parameter name, if any.
+        threshold: The threshold.
+        actual: The current value (``None`` if missing).
+        shortfall: How much the value must move, in the input's unit (``None`` if not
+            numeric or unknown).
+        missing: True when the input (or some of its periods) is missing.
+        periods: Periods of a series that must be recorded or changed.
+    """
+
+    criterion: str
+    clause: str
+    input: str
+    op: str
+    measure: str
+    parameter: str | None
+    threshold: Any
+    actual: Any
+    shortfall: Decimal | None
+    missing: bool
+    periods: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form."""
+        return {k: _json(v) for k, v in attrs.asdict(self, recurse=False).items()}
+
+
+@attrs.frozen
+class CriterionResult:
+    """The outcome of one criterion, with what it was decided on.
+
+    Attributes:
+        id: Criterion id (``"4.3.5(c).revenue"``).
+        clause: Clause id (``"4.3.5(c)"``).
+        outcome: MET, NOT_MET or UNKNOWN.
+        text_en: Short English text of the criterion.
+        text_zh: Short Chinese text.
+        values: Input values used, by input name.
+        thresholds: Thresholds used, by parameter name (or ``"input op"`` for constants).
+        margin: How far from passing, in the input's unit (negative: short by that much).
+        missing: Missing inputs (series periods as ``name[period]``).
+        children: Sub-criteria results.
+        checks: Leaf results of this criterion's own condition.
+        combine: ``all``/``any`` when the criterion has children.
+    """
+
+    id: str
+    clause: str
+    outcome: Outcome
+    text_en: str
+    text_zh: str
+    values: Mapping[str, Any]
+    thresholds: Mapping[str, Any]
+    margin: Decimal | None
+    missing: tuple[str, ...]
+    children: tuple[CriterionResult, ...] = ()
+    checks: tuple[Check, ...] = ()
+    combine: str | None = None
+
+    def walk(self) -> tuple[CriterionResult, ...]:
+        """This result and its descendants, depth first."""
+        out: list[CriterionResult] = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form."""
+        return {
+            "id": self.id,
+            "clause": self.clause,
+            "outcome": self.outcome.value,
+            "text_en": self.text_en,
+            "text_zh": self.text_zh,
+            "values": _json(self.values),
+            "thresholds": _json(self.thresholds),
+            "margin": _json(self.margin),
+            "missing": list(self.missing),
+            "combine": self.combine,
+            "checks": [c.to_dict() for c in self.checks],
+            "children": [c.to_dict() for c in self.children],
+        }
+
+
+@attrs.frozen(eq=False)
+class Decision:
+    """The answer of a rule pack to one question, with everything needed to explain it.
+
+    ``criteria``, ``inputs``, ``missing`` and ``digest`` are computed when first read.
+
+    Attributes:
+        pack: Pack id.
+        edition: The edition of the document the pack implements.
+        question: What was asked (``graduation``, ``eligibility``, ``evaluation``, …).
+        outcome: MET, NOT_MET or UNKNOWN.
+        as_of: The date parameters were taken for.
+
+    Example:
+        >>> from sep.evaluation import check_graduation
+        >>> d = check_graduation({"listed": True}, on=dt.date(2026, 1, 1))
+        >>> d.outcome, d.met_by, d.outcome_of("4.3.5(b).listing")
+        (<Outcome.MET: 'met'>, ('4.3.5(b)',), <Outcome.MET: 'met'>)
+    """
+
+    pack: str
+    edition: str
+    question: str
+    outcome: Outcome
+    as_of: dt.date
+    _evaluator: Evaluator = attrs.field(repr=False, alias="evaluator")
+    _facts: dict[str, Any] = attrs.field(repr=False, alias="facts")
+    _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, init=False)
+
+    # -- lazily computed ---------------------------------------------------------------
+
+    def _trace(self) -> tuple[tuple[CriterionResult, ...], dict[int, Check]]:
+        found = self._cache.get("trace")
+        if found is None:
+            found = self._cache["trace"] = self._evaluator.trace(self._facts)
+        return found
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """Top-level criteria results, with nested children."""
+        return self._trace()[0]
+
+    @property
+    def inputs(self) -> Mapping[str, Any]:
+        """The facts used, normalised and JSON-able (money as decimal strings)."""
+        return {k: jsonable_input(v) for k, v in sorted(self._facts.items())}
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Every input the decision lacked (an incomplete series counts), sorted."""
+        names = set(self._evaluator.pack.inputs) - set(self._facts)
+        for top in self.criteria:
+            for result in top.walk():
+                names.update(m.split("[", 1)[0] for m in result.missing)
+        return tuple(sorted(names))
+
+    @property
+    def parameters(self) -> tuple[ParameterUse, ...]:
+        """Parameter values used, sorted by name."""
+        return self._evaluator.parameters
+
+    @property
+    def digest(self) -> str:
+        """sha256 hex over the canonical inputs, pack definition, parameter values and date."""
+        found = self._cache.get("digest")
+        if found is None:
+            found = self._cache["digest"] = self._evaluator.digest(self._facts)
+        return found
+
+    @property
+    def pack_version(self) -> str:
+        """Version of the rule pack used."""
+        return self._evaluator.pack.version
+
+    @property
+    def document(self) -> str:
+        """The document (standard) the pack's clause ids belong to."""
+        return self._evaluator.pack.document
+
+    # -- queries -----------------------------------------------------------------------
+
+    def outcome_of(self, criterion_id: str) -> Outcome:
+        """The outcome of the criterion ``criterion_id`` (searched at every depth).
+
+        Raises:
+            ValidationError: if the pack has no such criterion.
+        """
+        for top in self.criteria:
+            for result in top.walk():
+                if result.id == criterion_id:
+                    return result.outcome
+        known = [r.id for top in self.criteria for r in top.walk()]
+        raise ValidationError("criterion_id", criterion_id, f"unknown criterion; one of {known}")
+
+    def result_of(self, criterion_id: str) -> CriterionResult:
+        """The :class:`CriterionResult` of ``criterion_id`` (searched at every depth)."""
+        for top in self.criteria:
+            for result in top.walk():
+                if result.id == criterion_id:
+                    return result
+        raise ValidationError("criterion_id", criterion_id, "unknown criterion")
+
+    @property
+    def met_by(self) -> tuple[str, ...]:
+        """Ids of the top-level criteria that are MET."""
+        return tuple(c.id for c in self.criteria if c.outcome is Outcome.MET)
+
+    def why_not(self) -> list[tuple[Change, ...]]:
+        """For NOT_MET or UNKNOWN: the smallest sets of changes that would make it MET.
+
+        Each set lists inputs to record or change (with the threshold to reach); sets are
+        inclusion-minimal and sorted smallest first. A MET decision returns ``[]``.
+        """
+        if self.outcome is Outcome.MET:
+            return []
+        found = self._cache.get("flips")
+        if found is None:
+            found = self._cache["flips"] = self._evaluator.flips(self._trace()[1], Outcome.MET)
+        return list(found)
+
+    def explain(self, lang: str = "en") -> str:
+        """Render the decision for people, in English (``en``) or Chinese (``zh``)."""
+        from sep.evaluation._explain import render
+
+        return render(self, lang)
+
+    # -- records -----------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form: everything the explanation says, for machines."""
+        return {
+            "pack": self.pack,
+            "pack_version": self.pack_version,
+            "document": self.document,
+            "edition": self.edition,
+            "question": self.question,
+            "outcome": self.outcome.value,
+            "as_of": self.as_of.isoformat(),
+            "digest": self.digest,
+            "inputs": dict(self.inputs),
+            "missing": list(self.missing),
+            "parameters": [p.to_dict() for p in self.parameters],
+            "criteria": [c.to_dict() for c in self.criteria],
+            "why_not": [[c.to_dict() for c in s] for s in self.why_not()],
+        }
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The :meth:`to_dict` form as a JSON string."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def replay(self) -> Decision:
+        """Evaluate the recorded inputs again with the recorded parameters and date."""
+        from sep.evaluation._api import replay
+
+        return replay(self.to_dict(), pack=self._evaluator.pack)
+
+    def verify(self) -> bool:
+        """True if replaying gives the same digest and outcome."""
+        from sep.evaluation._api import verify
+
+        return verify(self.to_dict(), pack=self._evaluator.pack)

@@ -1,0 +1,580 @@
+"""The direct evaluator: a rule pack compiled to closures, once per pack and parameter set.
+
+Serves 3.1/4.2.1 (eligibility), 4.3.5 (graduation), 4.3.7-b (evaluation) and any loaded pack.
+A decision's *outcome* is computed eagerly by closures with the parameter values bound
+(Kleene logic, missing → UNKNOWN); the per-criterion *trace* (values, thresholds, margins,
+missing inputs) and the *flip sets* of why-not are computed on demand from the same facts,
+so the common call — "may this incubatee graduate?" — costs only the outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sep.domain import Money
+from sep.errors import ValidationError
+from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
+from sep.evaluation._inputs import (
+    MISSING_INPUT,
+    Series,
+    from_ordinal,
+    jsonable_input,
+    normaliser,
+    ordinal,
+)
+from sep.evaluation._outcome import Outcome
+from sep.evaluation._spec import All, AnyOf, Condition, Criterion, Leaf, Not, RulePack
+
+__all__ = ["Evaluator", "evaluator_for"]
+
+MET, NOT_MET, UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+Facts = dict[str, Any]
+Fast = Callable[[Facts], Outcome]
+_CACHE_SIZE = 256
+_RATIO = Decimal("0.0001")
+_FLIP_CAP = 32
+
+
+def _margin(op: str, actual: Decimal, threshold: Decimal) -> Decimal | None:
+    if op in (">", ">="):
+        return actual - threshold
+    if op in ("<", "<="):
+        return threshold - actual
+    return None
+
+
+class _LeafRuntime:
+    """One leaf with its threshold and window bound: a fast outcome and a full check."""
+
+    def __init__(self, leaf: Leaf, threshold: Any, periods: int | None) -> None:
+        self.leaf = leaf
+        self.threshold = threshold
+        self.periods = periods
+        self.compare = _OPS[leaf.op]
+        self.fast: Fast = self._fast_value if leaf.measure == "value" else self._fast_series
+
+    def _fast_value(self, facts: Facts) -> Outcome:
+        value = facts.get(self.leaf.input)
+        if value is None:
+            return UNKNOWN
+        return MET if self.compare(value, self.threshold) else NOT_MET
+
+    def _fast_series(self, facts: Facts) -> Outcome:
+        series: Series | None = facts.get(self.leaf.input)
+        if series is None:
+            return UNKNOWN
+        if self.leaf.measure == "max_window_sum":
+            return self.check(facts).outcome
+        known = {ordinal(p): a for p, a in series}
+        last = ordinal(series[-1][0])
+        n = self.periods or 1
+        amounts = [known.get(o) for o in range(last - n + 1, last + 1)]
+        compare, threshold = self.compare, self.threshold
+        if self.leaf.measure == "each_of_last":
+            result = MET
+            for amount in amounts:
+                if amount is None:
+                    result = UNKNOWN
+                elif not compare(amount, threshold):
+                    return NOT_MET
+            return result
+        if None in amounts:
+            return UNKNOWN
+        values = [a for a in amounts if a is not None]
+        mean = sum(values, Decimal(0)) / n
+        if mean <= 0:
+            return NOT_MET
+        ratio = (min(values) / mean).quantize(_RATIO)
+        return MET if compare(ratio, threshold) else NOT_MET
+
+    def check(self, facts: Facts) -> Check:
+        leaf = self.leaf
+        value = facts.get(leaf.input)
+        base: dict[str, Any] = {
+            "input": leaf.input,
+            "op": leaf.op,
+            "measure": leaf.measure,
+            "parameter": leaf.param,
+            "threshold": self.threshold,
+            "periods": self.periods,
+        }
+        if value is None:
+            return Check(**base, actual=None, outcome=UNKNOWN, margin=None, missing=(leaf.input,))
+        if leaf.measure == "value":
+            outcome = MET if self.compare(value, self.threshold) else NOT_MET
+            margin = (
+                _margin(leaf.op, value, self.threshold)
+                if isinstance(value, Decimal) and isinstance(self.threshold, Decimal)
+                else None
+            )
+            return Check(**base, actual=value, outcome=outcome, margin=margin, missing=())
+        series: Series = value
+        if leaf.measure == "max_window_sum":
+            return self._window_sum(base, series)
+        return self._last(base, series)
+
+    def _last(self, base: dict[str, Any], series: Series) -> Check:
+        leaf, n = self.leaf, self.periods or 1
+        quarterly = series[-1][0].quarter is not None
+        known = {ordinal(p): a for p, a in series}
+        last = ordinal(series[-1][0])
+        window = [from_ordinal(o, quarterly) for o in range(last - n + 1, last + 1)]
+        amounts = [known.get(o) for o in range(last - n + 1, last + 1)]
+        shown = tuple((str(p), a) for p, a in zip(window, amounts, strict=True))
+        missing = tuple(
+            f"{leaf.input}[{p}]" for p, a in zip(window, amounts, strict=True) if a is None
+        )
+        present = [a for a in amounts if a is not None]
+        if leaf.measure == "each_of_last":
+            failing = [a for a in present if not self.compare(a, self.threshold)]
+            low = min(present)
+            margin = _margin(leaf.op, low, self.threshold)
+            outcome = NOT_MET if failing else (UNKNOWN if missing else MET)
+            return Check(
+                **base, actual=low, outcome=outcome, margin=margin, missing=missing, window=shown
+            )
+        # min_to_mean_of_last: stability needs every period of the window.
+        if missing:
+            return Check(
+                **base, actual=None, outcome=UNKNOWN, margin=None, missing=missing, window=shown
+            )
+        mean = sum(present, Decimal(0)) / n
+        if mean <= 0:
+            return Check(
+                **base, actual=None, outcome=NOT_MET, margin=None, missing=(), window=shown
+            )
+        ratio = (min(present) / mean).quantize(_RATIO)
+        outcome = MET if self.compare(ratio, self.threshold) else NOT_MET
+        margin = _margin(leaf.op, ratio, self.threshold)
+        return Check(**base, actual=ratio, outcome=outcome, margin=margin, missing=(), window=shown)
+
+    def _window_sum(self, base: dict[str, Any], series: Series) -> Check:
+        leaf, n = self.leaf, self.periods or 1
+        quarterly = series[-1][0].quarter is not None
+        known = dict(series)
+        first, last = ordinal(series[0][0]), ordinal(series[-1][0])
+        span = [from_ordinal(o, quarterly) for o in range(first, max(last, first + n - 1) + 1)]
+        best: Decimal | None = None
+        best_window: tuple[tuple[str, Decimal | None], ...] = ()
+        missing: list[str] = []
+        for start in range(len(span) - n + 1):
+            periods = span[start : start + n]
+            amounts = [known.get(p) for p in periods]
+            if any(a is None for a in amounts):
+                missing.extend(
+                    f"{leaf.input}[{p}]" for p, a in zip(periods, amounts, strict=True) if a is None
+                )
+                continue
+            total = sum((a for a in amounts if a is not None), Decimal(0))
+            if best is None or total > best:
+                best = total
+                best_window = tuple((str(p), a) for p, a in zip(periods, amounts, strict=True))
+        if best is not None and self.compare(best, self.threshold):
+            outcome = MET
+        else:
+            outcome = UNKNOWN if missing else NOT_MET
+        margin = None if best is None else _margin(leaf.op, best, self.threshold)
+        return Check(
+            **base,
+            actual=best,
+            outcome=outcome,
+            margin=margin,
+            missing=tuple(dict.fromkeys(missing)) if outcome is not MET else (),
+            window=best_window,
+        )
+
+
+def _all(fns: Sequence[Fast]) -> Fast:
+    def run(facts: Facts) -> Outcome:
+        result = MET
+        for fn in fns:
+            out = fn(facts)
+            if out is NOT_MET:
+                return NOT_MET
+            if out is UNKNOWN:
+                result = UNKNOWN
+        return result
+
+    return run
+
+
+def _any(fns: Sequence[Fast]) -> Fast:
+    def run(facts: Facts) -> Outcome:
+        result = NOT_MET
+        for fn in fns:
+            out = fn(facts)
+            if out is MET:
+                return MET
+            if out is UNKNOWN:
+                result = UNKNOWN
+        return result
+
+    return run
+
+
+def _not(fn: Fast) -> Fast:
+    def run(facts: Facts) -> Outcome:
+        return ~fn(facts)
+
+    return run
+
+
+class _PackRuntime:
+    """What is fixed per pack: input converters, the pack digest, evaluator caches."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.converters = tuple((name, normaliser(spec)) for name, spec in pack.inputs.items())
+        text = json.dumps(pack.definition, sort_keys=True, ensure_ascii=False, default=str)
+        self.digest = hashlib.sha256(text.encode()).hexdigest()
+        self.by_date: dict[dt.date, Evaluator] = {}
+        self.by_params: dict[tuple[Any, ...], Evaluator] = {}
+
+
+_RUNTIMES: dict[int, _PackRuntime] = {}
+
+
+def _runtime(pack: RulePack) -> _PackRuntime:
+    runtime = _RUNTIMES.get(id(pack))
+    if runtime is None or runtime.pack is not pack:
+        runtime = _RUNTIMES[id(pack)] = _PackRuntime(pack)
+    return runtime
+
+
+def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterUse:
+    spec = pack.parameters.get(name)
+    field = f"params.{name}"
+    if spec is None:
+        raise ValidationError(
+            field, raw, f"unknown parameter; {pack.id} has {sorted(pack.parameters)}"
+        )
+    if isinstance(raw, ParameterUse):
+        raw = raw.value
+    if isinstance(raw, Sequence) and not isinstance(raw, str | bytes):
+        chosen: Any = None
+        for i, item in enumerate(raw):
+            item_map = item if isinstance(item, Mapping) else None
+            since = getattr(item, "since", None) if item_map is None else item_map.get("since")
+            if isinstance(since, str):
+                since = dt.date.fromisoformat(since)
+            if not isinstance(since, dt.date):
+                raise ValidationError(f"{field}[{i}].since", since, "must be a date")
+            if since <= as_of and (chosen is None or since >= chosen[0]):
+                picked = getattr(item, "value", None) if item_map is None else item_map.get("value")
+                source = (
+                    getattr(item, "source", None) if item_map is None else item_map.get("source")
+                )
+                chosen = (since, picked, str(source or "override"))
+        if chosen is None:
+            raise ValidationError(field, raw, f"has no value in force on {as_of.isoformat()}")
+        since, raw, source = chosen
+    else:
+        since, source = as_of, "override"
+    if isinstance(raw, Money):
+        raw = raw.amount
+    if isinstance(raw, bool) or not isinstance(raw, int | str | Decimal | float):
+        raise ValidationError(field, raw, f"must be a {spec.type} value")
+    if isinstance(raw, float) and spec.type == "money":
+        raise ValidationError(field, raw, "money is never a float: pass a string or a Decimal")
+    try:
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(str(raw).strip())
+    except ArithmeticError:
+        raise ValidationError(field, raw, f"must be a {spec.type} value") from None
+    value: Decimal | int = number
+    if spec.type == "integer":
+        if number != number.to_integral_value() or number < 1:
+            raise ValidationError(field, raw, "must be a whole count >= 1")
+        value = int(number)
+    return ParameterUse(name, value, spec.unit, since, source)
+
+
+def evaluator_for(
+    pack: RulePack,
+    on: dt.date | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> Evaluator:
+    """The compiled evaluator of ``pack`` with parameters in force ``on`` (default today).
+
+    Evaluators are cached per pack, date and parameter values, so repeated calls cost a
+    dictionary lookup.
+    """
+    runtime = _runtime(pack)
+    as_of = on if on is not None else dt.date.today()
+    if not params:
+        found = runtime.by_date.get(as_of)
+        if found is not None:
+            return found
+    uses: list[ParameterUse] = []
+    for name, spec in pack.parameters.items():
+        if params and name in params:
+            continue
+        pv = spec.value_on(as_of)
+        if pv is None:
+            raise ValidationError(
+                "on",
+                as_of.isoformat(),
+                f"parameter {name!r} of {pack.id} has no value before {spec.values[0].since}",
+            )
+        uses.append(ParameterUse(name, pv.value, spec.unit, pv.since, pv.source))
+    for name, raw in (params or {}).items():
+        uses.append(_override(pack, name, raw, as_of))
+    uses.sort(key=lambda u: u.name)
+    key = (as_of, *uses)
+    found = runtime.by_params.get(key)
+    if found is None:
+        if len(runtime.by_params) >= _CACHE_SIZE:
+            runtime.by_params.clear()
+        found = runtime.by_params[key] = Evaluator(runtime, as_of, tuple(uses))
+    if not params:
+        if len(runtime.by_date) >= _CACHE_SIZE:
+            runtime.by_date.clear()
+        runtime.by_date[as_of] = found
+    return found
+
+
+class Evaluator:
+    """A pack bound to one set of parameter values: evaluates facts to outcomes and traces.
+
+    Attributes:
+        pack: The rule pack.
+        as_of: The date parameters were resolved for.
+        parameters: The parameter values used, sorted by name.
+    """
+
+    def __init__(
+        self, runtime: _PackRuntime, as_of: dt.date, parameters: tuple[ParameterUse, ...]
+    ) -> None:
+        self._runtime = runtime
+        self.pack = runtime.pack
+        self.as_of = as_of
+        self.parameters = parameters
+        self._values = {u.name: u.value for u in parameters}
+        self._leaves: dict[int, _LeafRuntime] = {}
+        fns = [self._criterion(c) for c in self.pack.criteria]
+        self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
+        head = json.dumps(
+            [runtime.digest, as_of.isoformat(), [[u.name, str(u.value)] for u in parameters]]
+        )
+        self._digest_head = head.encode()
+
+    # -- compilation -------------------------------------------------------------------
+
+    def _criterion(self, criterion: Criterion) -> Fast:
+        if criterion.condition is not None:
+            return self._condition(criterion.condition)
+        fns = [self._criterion(c) for c in criterion.children]
+        return _any(fns) if criterion.combine == "any" else _all(fns)
+
+    def _condition(self, condition: Condition) -> Fast:
+        if isinstance(condition, Leaf):
+            threshold = (
+                self._values[condition.param] if condition.param is not None else condition.value
+            )
+            periods = condition.periods
+            count = int(self._values[periods]) if isinstance(periods, str) else periods
+            runtime = _LeafRuntime(condition, threshold, count)
+            self._leaves[id(condition)] = runtime
+            return runtime.fast
+        if isinstance(condition, All):
+            return _all([self._condition(c) for c in condition.items])
+        if isinstance(condition, AnyOf):
+            return _any([self._condition(c) for c in condition.items])
+        return _not(self._condition(condition.item))
+
+    # -- evaluation --------------------------------------------------------------------
+
+    def facts(self, raw: Mapping[str, Any]) -> Facts:
+        """Normalise ``raw`` to the pack's inputs; absent, ``None`` and unknown are dropped."""
+        out: Facts = {}
+        get = raw.get
+        for name, convert in self._runtime.converters:
+            value = get(name)
+            if value is not None:
+                value = convert(value)
+                if value is not MISSING_INPUT:
+                    out[name] = value
+        return out
+
+    def digest(self, facts: Facts) -> str:
+        """sha256 over the pack definition, the parameter values, the date and the inputs."""
+        body = json.dumps(
+            {k: jsonable_input(v) for k, v in facts.items()}, sort_keys=True, ensure_ascii=False
+        )
+        return hashlib.sha256(self._digest_head + body.encode()).hexdigest()
+
+    def trace(self, facts: Facts) -> tuple[tuple[CriterionResult, ...], dict[int, Check]]:
+        """Per-criterion results with checks, and each leaf's check by ``id(leaf)``."""
+        checks: dict[int, Check] = {}
+        results = tuple(self._trace(c, facts, checks) for c in self.pack.criteria)
+        return results, checks
+
+    def _trace(
+        self, criterion: Criterion, facts: Facts, checks: dict[int, Check]
+    ) -> CriterionResult:
+        children: tuple[CriterionResult, ...] = ()
+        mine: list[Check] = []
+        if criterion.condition is not None:
+            outcome = self._trace_condition(criterion.condition, facts, checks, mine)
+        else:
+            children = tuple(self._trace(c, facts, checks) for c in criterion.children)
+            combine = Outcome.any_of if criterion.combine == "any" else Outcome.all_of
+            outcome = combine(c.outcome for c in children)
+        values: dict[str, Any] = {}
+        thresholds: dict[str, Any] = {}
+        missing: list[str] = []
+        margin: Decimal | None = None
+        for check in mine:
+            if check.actual is not None and check.measure == "value":
+                values[check.input] = check.actual
+            elif check.input in facts:
+                values[check.input] = facts[check.input]
+            thresholds[check.parameter or f"{check.input} {check.op}"] = check.threshold
+            missing.extend(check.missing)
+            if margin is None and check.margin is not None and check.outcome is not MET:
+                margin = check.margin
+        if margin is None:
+            margins = [c.margin for c in mine if c.margin is not None]
+            margin = min(margins) if margins else None
+        for child in children:
+            missing.extend(child.missing)
+        return CriterionResult(
+            id=criterion.id,
+            clause=criterion.clause,
+            outcome=outcome,
+            text_en=criterion.en,
+            text_zh=criterion.zh,
+            values=values,
+            thresholds=thresholds,
+            margin=margin,
+            missing=tuple(dict.fromkeys(missing)),
+            children=children,
+            checks=tuple(mine),
+            combine=criterion.combine if criterion.children else None,
+        )
+
+    def _trace_condition(
+        self, condition: Condition, facts: Facts, checks: dict[int, Check], out: list[Check]
+    ) -> Outcome:
+        if isinstance(condition, Leaf):
+            check = self._leaves[id(condition)].check(facts)
+            checks[id(condition)] = check
+            out.append(check)
+            return check.outcome
+        if isinstance(condition, All):
+            return Outcome.all_of(
+                [self._trace_condition(c, facts, checks, out) for c in condition.items]
+            )
+        if isinstance(condition, AnyOf):
+            return Outcome.any_of(
+                [self._trace_condition(c, facts, checks, out) for c in condition.items]
+            )
+        return ~self._trace_condition(condition.item, facts, checks, out)
+
+    # -- why not -----------------------------------------------------------------------
+
+    def flips(self, checks: Mapping[int, Check], target: Outcome) -> list[tuple[Change, ...]]:
+        """Inclusion-minimal sets of changes that would make the pack's outcome ``target``."""
+        want_met = target is MET
+        sets = self._combine(
+            [self._flip_criterion(c, checks, want_met) for c in self.pack.criteria],
+            conjunctive=(self.pack.combine == "all") == want_met,
+        )
+        return [tuple(sorted(s, key=_change_key)) for s in sets if s]
+
+    def _flip_criterion(
+        self, criterion: Criterion, checks: Mapping[int, Check], want_met: bool
+    ) -> list[frozenset[Change]]:
+        if criterion.condition is not None:
+            return self._flip_condition(criterion, criterion.condition, checks, want_met)
+        return self._combine(
+            [self._flip_criterion(c, checks, want_met) for c in criterion.children],
+            conjunctive=(criterion.combine == "all") == want_met,
+        )
+
+    def _flip_condition(
+        self,
+        criterion: Criterion,
+        condition: Condition,
+        checks: Mapping[int, Check],
+        want_met: bool,
+    ) -> list[frozenset[Change]]:
+        if isinstance(condition, Leaf):
+            check = checks[id(condition)]
+            if check.outcome is (MET if want_met else NOT_MET):
+                return [frozenset()]
+            op = condition.op if want_met else _NEGATED[condition.op]
+            shortfall = None
+            if check.margin is not None and check.outcome is not UNKNOWN:
+                shortfall = -check.margin if want_met else check.margin
+            failing = tuple(
+                p
+                for p, a in check.window
+                if a is None
+                or (condition.measure == "each_of_last" and not _OPS[op](a, check.threshold))
+            )
+            return [
+                frozenset(
+                    {
+                        Change(
+                            criterion=criterion.id,
+                            clause=criterion.clause,
+                            input=condition.input,
+                            op=op,
+                            measure=condition.measure,
+                            parameter=condition.param,
+                            threshold=check.threshold,
+                            actual=check.actual,
+                            shortfall=shortfall,
+                            missing=check.outcome is UNKNOWN,
+                            periods=failing,
+                        )
+                    }
+                )
+            ]
+        if isinstance(condition, Not):
+            return self._flip_condition(criterion, condition.item, checks, not want_met)
+        parts = [self._flip_condition(criterion, c, checks, want_met) for c in condition.items]
+        return self._combine(parts, conjunctive=isinstance(condition, All) == want_met)
+
+    @staticmethod
+    def _combine(
+        parts: Iterable[list[frozenset[Change]]], *, conjunctive: bool
+    ) -> list[frozenset[Change]]:
+        if conjunctive:
+            acc: list[frozenset[Change]] = [frozenset()]
+            for options in parts:
+                acc = _minimal(a | b for a in acc for b in options)
+            return acc
+        return _minimal(s for options in parts for s in options)
+
+
+def _change_key(change: Change) -> tuple[str, str, str]:
+    return (change.criterion, change.input, change.op)
+
+
+def _minimal(sets: Iterable[frozenset[Change]]) -> list[frozenset[Change]]:
+    ordered = sorted(set(sets), key=lambda s: (len(s), sorted(_change_key(c) for c in s)))
+    kept: list[frozenset[Change]] = []
+    for candidate in ordered:
+        if not any(k <= candidate for k in kept):
+            kept.append(candidate)
+        if len(kept) >= _FLIP_CAP:
+            break
+    return kept

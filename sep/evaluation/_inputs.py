@@ -1,0 +1,237 @@
+"""Normalising the flat named inputs a rule pack reads (facts for 3.1, 4.2.1, 4.3.5, 4.3.7).
+
+Inputs arrive from a CRM, a form or the domain model as plain values; here each becomes
+the one internal form the evaluator compares: ``bool``, :class:`~decimal.Decimal` (money in
+CNY and numbers, never floats for money), an enum string, or a period series (a sorted tuple
+of ``(Period, Decimal)``). ``None``, an absent key or an "unknown" enum value is *missing*
+(UNKNOWN), never false. Bad values raise :class:`~sep.errors.ValidationError` naming the
+input and its clause.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sep.domain import CNY, Money, Period
+from sep.errors import CurrencyMismatchError, ValidationError
+from sep.evaluation._spec import InputSpec
+
+__all__ = [
+    "MISSING_INPUT",
+    "Series",
+    "from_ordinal",
+    "is_missing",
+    "jsonable_input",
+    "normaliser",
+    "ordinal",
+]
+
+#: A period series: ``((Period, amount), ...)`` sorted by period, all years or all quarters.
+Series = tuple[tuple[Period, Decimal], ...]
+
+#: What a converter returns for a value that means "not known" (``"unknown"``).
+MISSING_INPUT: Any = object()
+
+
+def _money(spec: InputSpec) -> Callable[..., Any]:
+    name, clause = spec.name, spec.clause
+
+    def convert(value: Any, field: str = name) -> Decimal:
+        kind = type(value)
+        if kind is Decimal:
+            result: Decimal = value
+        elif kind is int:
+            return Decimal(value)
+        elif kind is str:
+            try:
+                result = Decimal(value.strip().replace(",", "").replace("_", ""))
+            except InvalidOperation:
+                raise ValidationError(
+                    field, value, "is not an amount of money", clause=clause
+                ) from None
+        elif isinstance(value, Money):
+            if value.currency != CNY:
+                raise CurrencyMismatchError(
+                    field, value, f"must be in {CNY}, not {value.currency}", clause=clause
+                )
+            result = value.amount
+        elif isinstance(value, Mapping):
+            currency = value.get("currency", CNY)
+            if currency != CNY:
+                raise CurrencyMismatchError(
+                    f"{field}.currency", currency, f"must be {CNY}", clause=clause
+                )
+            if "amount" not in value:
+                raise ValidationError(f"{field}.amount", value, "is required", clause=clause)
+            return convert(value["amount"], f"{field}.amount")
+        elif isinstance(value, bool):
+            raise ValidationError(field, value, "must be an amount, not true/false", clause=clause)
+        elif isinstance(value, int | Decimal):
+            result = Decimal(value)
+        elif isinstance(value, float):
+            raise ValidationError(
+                field, value, "money is never a float: pass a string or a Decimal", clause=clause
+            )
+        else:
+            raise ValidationError(field, value, "must be an amount of money", clause=clause)
+        if not result.is_finite():
+            raise ValidationError(field, value, "must be a finite amount", clause=clause)
+        return result
+
+    return convert
+
+
+def _number(spec: InputSpec) -> Callable[[Any], Any]:
+    name, clause, lo, hi = spec.name, spec.clause, spec.minimum, spec.maximum
+
+    def convert(value: Any) -> Decimal:
+        if isinstance(value, bool):
+            raise ValidationError(name, value, "must be a number, not true/false", clause=clause)
+        try:
+            if isinstance(value, float):
+                if not math.isfinite(value):
+                    raise InvalidOperation
+                result = Decimal(repr(value))
+            elif isinstance(value, int | Decimal | str):
+                result = Decimal(value.strip() if isinstance(value, str) else value)
+            else:
+                raise InvalidOperation
+        except InvalidOperation:
+            raise ValidationError(name, value, "must be a number", clause=clause) from None
+        if not result.is_finite():
+            raise ValidationError(name, value, "must be a finite number", clause=clause)
+        if (lo is not None and result < lo) or (hi is not None and result > hi):
+            raise ValidationError(name, value, f"must be between {lo} and {hi}", clause=clause)
+        return result
+
+    return convert
+
+
+def _bool(spec: InputSpec) -> Callable[[Any], Any]:
+    name, clause = spec.name, spec.clause
+
+    def convert(value: Any) -> bool:
+        if value is True or value is False:
+            return bool(value)
+        raise ValidationError(name, value, "must be true or false (or absent)", clause=clause)
+
+    return convert
+
+
+def _enum(spec: InputSpec) -> Callable[[Any], Any]:
+    name, clause, values, unknown = spec.name, spec.clause, spec.values, spec.unknown
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) and value in values:
+            return value
+        value = getattr(value, "value", value)  # an Enum member of the domain model
+        if isinstance(value, str):
+            if value in values:
+                return value
+            if value in unknown:
+                return MISSING_INPUT
+        allowed = ", ".join(repr(v) for v in (*values, *unknown))
+        raise ValidationError(name, value, f"must be one of {allowed}", clause=clause)
+
+    return convert
+
+
+def _series(spec: InputSpec) -> Callable[[Any], Any]:
+    name, clause = spec.name, spec.clause
+    money = _money(spec)
+
+    def period(label: Any, field: str) -> Period:
+        if isinstance(label, Period):
+            return label
+        try:
+            return _parse_period(label if isinstance(label, str) else str(label))
+        except ValidationError as err:
+            raise ValidationError(field, label, err.reason, clause=clause) from None
+
+    def amount_of(amount: Any, field: str) -> Decimal:
+        try:
+            result: Decimal = money(amount)
+        except ValidationError as err:
+            raise ValidationError(field, amount, err.reason, clause=clause) from None
+        return result
+
+    def convert(value: Any) -> Series:
+        pairs: list[tuple[Any, Any, str]] = []
+        if isinstance(value, Mapping):
+            pairs = [(label, amount, "") for label, amount in value.items() if amount is not None]
+        elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
+            for i, row in enumerate(value):
+                if not isinstance(row, Mapping) or "period" not in row:
+                    raise ValidationError(
+                        f"{name}[{i}]", row, "must be {period, amount}", clause=clause
+                    )
+                if row.get("amount") is not None:
+                    pairs.append((row["period"], row["amount"], f"{name}[{i}]"))
+        else:
+            raise ValidationError(
+                name, value, "must map periods to amounts ({'2025Q1': '100000'})", clause=clause
+            )
+        by_ordinal: dict[int, tuple[Period, Decimal]] = {}
+        quarterly: bool | None = None
+        for label, amount, where in pairs:
+            field = where or f"{name}[{label}]"
+            found = period(label, f"{where}.period" if where else field)
+            if quarterly is None:
+                quarterly = found.quarter is not None
+            elif quarterly != (found.quarter is not None):
+                raise ValidationError(name, value, "mixes years and quarters", clause=clause)
+            key = ordinal(found)
+            if key in by_ordinal:
+                raise ValidationError(field, str(found), "is given twice", clause=clause)
+            by_ordinal[key] = (found, amount_of(amount, field))
+        return tuple(by_ordinal[k] for k in sorted(by_ordinal))
+
+    return convert
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_period(label: str) -> Period:
+    # Labels repeat across calls (the same quarters for every incubatee): parse each once.
+    return Period.parse(label)
+
+
+def ordinal(period: Period) -> int:
+    """Consecutive periods have consecutive ordinals (years and quarters separately)."""
+    return period.year if period.quarter is None else period.year * 4 + period.quarter - 1
+
+
+def from_ordinal(number: int, quarterly: bool) -> Period:
+    """The inverse of :func:`ordinal`."""
+    if quarterly:
+        return Period(number // 4, number % 4 + 1)
+    return Period(number)
+
+
+def normaliser(spec: InputSpec) -> Callable[[Any], Any]:
+    """The converter of one input: raw value → internal form, or a marker for missing."""
+    factory = {
+        "bool": _bool,
+        "money": _money,
+        "number": _number,
+        "enum": _enum,
+        "series": _series,
+    }[spec.type]
+    return factory(spec)
+
+
+def is_missing(value: Any) -> bool:
+    """True for the marker the enum converter returns for an "unknown" value."""
+    return value is MISSING_INPUT
+
+
+def jsonable_input(value: Any) -> Any:
+    """The JSON form of a normalised input (Decimal → str, series → {period: amount})."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return {str(p): str(a) for p, a in value}
+    return value
