@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sep.domain import CNY, Money, Period
+from sep.domain._money import CNY, Money, Period
 from sep.errors import CurrencyMismatchError, ValidationError
 from sep.evaluation._spec import InputSpec
 
