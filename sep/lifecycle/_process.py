@@ -411,12 +411,13 @@ class IncubationProcess:
     def graduation_decision(self, file: IncubationFile, *, on: dt.date | None = None) -> Decision:
         """The 4.3.5 graduation decision for the file's incubatee, with this process's params.
 
-        An empty series (no cash-flow figures at all) is passed as missing: UNKNOWN.
+        A series without a single known figure (no cash-flow figures at all) is passed
+        as missing, which the rules read as UNKNOWN.
         """
         facts = {
             k: v
             for k, v in file._incubatee.facts().items()
-            if not (isinstance(v, Mapping) and not v)
+            if not (isinstance(v, Mapping) and all(x is None for x in v.values()))
         }
         return check_graduation(facts, params=self.graduation_params, on=on)
 
