@@ -66,8 +66,12 @@ Listener = Callable[["IncubationFile", AuditRecord], None]
 _TCATE = "T/CATE 0001—2020"
 
 
+_now = dt.datetime.now
+_UTC = dt.UTC
+
+
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return _now(_UTC)
 
 
 class _Firing:
@@ -173,7 +177,11 @@ class IncubationFile:
 
     def fire(self, trigger: str, **kwargs: Any) -> AuditRecord:
         """Fire ``trigger``; see :meth:`IncubationProcess.fire`."""
-        return self._process.fire(self, trigger, **kwargs)
+        lock = self._lock
+        if lock is None:
+            return self._process._fire(self, trigger, kwargs)
+        with lock:
+            return self._process._fire(self, trigger, kwargs)
 
     def _locked(self) -> Any:
         return self._lock if self._lock is not None else _NO_LOCK
@@ -240,6 +248,9 @@ class IncubationProcess:
         self._listeners = tuple(listeners)
         self._states = frozenset(self.definition.state_names)
         self._args = {t: self.definition.args_of(t) for t in self.definition.triggers}
+        self._recorded = {
+            t: tuple(a for a in _RECORDED_ARGS if a in args) for t, args in self._args.items()
+        }
         self._clause: dict[str, str] = {}
         for tr in self.definition.transitions:
             self._clause.setdefault(tr.trigger, tr.clause)
@@ -253,6 +264,11 @@ class IncubationProcess:
             ignore_invalid_triggers=False,
         )
         self._events = dict(self.machine.events)
+        # One lookup per trigger fired: the event, its arguments, those recorded, its clause.
+        self._table = {
+            t: (event, self._args[t], self._recorded[t], self._clause[t])
+            for t, event in self._events.items()
+        }
 
     # -- building the machine ------------------------------------------------------------
 
@@ -344,25 +360,25 @@ class IncubationProcess:
 
     def _fire(self, file: IncubationFile, trigger: str, kwargs: dict[str, Any]) -> AuditRecord:
         source = file.state
-        event = self._events.get(trigger)
-        if event is None:
+        entry = self._table.get(trigger)
+        if entry is None:
             raise TransitionError(
                 trigger, source, f"unknown trigger; one of {sorted(self._events)}", clause="4.3.2"
             )
-        allowed = self._args[trigger]
-        for name in kwargs:
-            if name not in allowed:
-                raise ValidationError(
-                    name,
-                    kwargs[name],
-                    f"is not an argument of {trigger!r}; use {sorted(allowed)}",
-                    clause=self._clause[trigger],
-                )
+        event, allowed, recorded, clause = entry
+        if not allowed.issuperset(kwargs):
+            self._bad_argument(trigger, kwargs)
         at = kwargs.get("at")
         if at is None:
             at = self._clock()
         if not isinstance(at, dt.datetime) or at.tzinfo is None:
             raise ValidationError("at", at, "must be a timezone-aware datetime", clause="4.3.2")
+        actor = kwargs.get("actor")
+        reason = kwargs.get("reason")
+        if actor is not None and not (type(actor) is str and actor.strip()):
+            raise ValidationError("actor", actor, "must be a non-empty string", clause="4.3.2")
+        if reason is not None and not (type(reason) is str and reason.strip()):
+            raise ValidationError("reason", reason, "must be a non-empty string", clause="4.3.2")
         ctx = _Firing(kwargs, at)
         snapshot = (file._resources, file._archive, file._admitted, file._accelerated)
         length = len(file._history)
@@ -372,20 +388,14 @@ class IncubationProcess:
                     trigger,
                     source,
                     ctx.refusal or "refused",
-                    clause=ctx.refusal_clause or self._clause[trigger],
+                    clause=ctx.refusal_clause or clause,
                 )
-            for name in _RECORDED_ARGS:
+            data = ctx.data
+            for name in recorded:
                 if name in kwargs:
-                    ctx.data.append((name, _text(kwargs[name])))
-            record = AuditRecord(
-                from_state=source,
-                to_state=file.state,
-                trigger=trigger,
-                at=at,
-                actor=kwargs.get("actor"),
-                reason=kwargs.get("reason"),
-                decision=ctx.ref,
-                data=tuple(ctx.data),
+                    data.append((name, _text(kwargs[name])))
+            record = _audit_record(
+                source, file.state, trigger, at, actor, reason, ctx.ref, tuple(data) if data else ()
             )
             file._history.append(record)
             for listener in self._listeners:
@@ -399,12 +409,23 @@ class IncubationProcess:
                     trigger,
                     source,
                     f"not allowed from this state; allowed: {list(file.triggers())}",
-                    clause=self._clause[trigger],
+                    clause=clause,
                 ) from None
             if isinstance(err, SepError) or not isinstance(err, Exception):
                 raise
             raise EngineError("sep.lifecycle", f"{type(err).__name__}: {err}") from err
         return record
+
+    def _bad_argument(self, trigger: str, kwargs: Mapping[str, Any]) -> None:
+        allowed = self._args[trigger]
+        for name in kwargs:
+            if name not in allowed:
+                raise ValidationError(
+                    name,
+                    kwargs[name],
+                    f"is not an argument of {trigger!r}; use {sorted(allowed)}",
+                    clause=self._clause[trigger],
+                )
 
     # -- decisions -----------------------------------------------------------------------
 
@@ -464,6 +485,43 @@ class IncubationProcess:
 
 
 _RECORDED_ARGS = ("agreement", "committee", "reference", "resource_id", "on", "documents")
+
+
+_AUDIT_FIELDS = ("from_state", "to_state", "trigger", "at", "actor", "reason", "decision", "data")
+# Records are built from values checked here (states and triggers of a checked definition,
+# an aware time, actor and reason checked in _fire, a built DecisionRef, string pairs), so
+# attrs' validators would only repeat the checks; skipping them is a third of a trigger's
+# cost. Should AuditRecord gain or lose a field, the validated constructor is used instead.
+_FAST_RECORDS = tuple(a.name for a in attrs.fields(AuditRecord)) == _AUDIT_FIELDS
+_new_record = AuditRecord.__new__
+if _FAST_RECORDS:
+    (_from, _to, _trigger, _at, _actor, _reason, _decision, _data) = (
+        getattr(AuditRecord, name).__set__ for name in _AUDIT_FIELDS
+    )
+
+
+def _audit_record(
+    from_state: str,
+    to_state: str,
+    trigger: str,
+    at: dt.datetime,
+    actor: str | None,
+    reason: str | None,
+    decision: DecisionRef | None,
+    data: tuple[tuple[str, str], ...],
+) -> AuditRecord:
+    if not _FAST_RECORDS:  # pragma: no cover - only if the domain's AuditRecord changes
+        return AuditRecord(from_state, to_state, trigger, at, actor, reason, decision, data)
+    record = _new_record(AuditRecord)
+    _from(record, from_state)
+    _to(record, to_state)
+    _trigger(record, trigger)
+    _at(record, at)
+    _actor(record, actor)
+    _reason(record, reason)
+    _decision(record, decision)
+    _data(record, data)
+    return record
 
 
 def _text(value: Any) -> str:
