@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 from typing import Any
 
+import attrs
 import pytest
 
 from sep.domain import (
@@ -422,3 +423,24 @@ def test_decisions_are_rules_layer_decisions() -> None:
     assert decision.pack == "t-cate-0001-2020/screening"
     assert decision.edition == "T/CATE 0001—2020"
     assert decision.verify()
+
+
+def test_records_equal_validated_records() -> None:
+    """4.3.2: each audit record the process builds is what the validated AuditRecord
+    constructor builds from the same values (the fast path skips no check that matters)."""
+    f = _incubating()
+    f.fire("refer_to_committee", decision=FINANCED, actor="desk", reason="board asks", at=AT)
+    f.fire("issue_certificate", committee=["Wang", "Li"], reference="C-9", at=AT)
+    _finish(f)
+    for record in f.history:
+        again = AuditRecord(**attrs.asdict(record, recurse=False))
+        assert again == record and hash(again) == hash(record)
+        assert repr(again) == repr(record)
+
+
+def test_actor_and_reason_must_be_text() -> None:
+    """4.3.2: an empty or non-string actor or reason is refused before anything moves."""
+    f = IncubationProcess().open(_incubatee())
+    for field, value in (("actor", ""), ("actor", 7), ("reason", "  "), ("reason", b"x")):
+        err = _unchanged(f, "start_screening", at=AT, **{field: value})
+        assert isinstance(err, ValidationError) and err.field == field

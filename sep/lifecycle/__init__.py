@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 from sep.lifecycle._definition import (
+    EFFECTS,
     GUARDS,
     ProcessDefinition,
     StateSpec,
@@ -37,6 +38,7 @@ from sep.lifecycle._screening import (
 )
 
 __all__ = [
+    "EFFECTS",
     "GUARDS",
     "SCREENING",
     "IncubationFile",

@@ -25,6 +25,7 @@ import attrs
 from sep.errors import RuleDefinitionError
 
 __all__ = [
+    "EFFECTS",
     "GUARDS",
     "ProcessDefinition",
     "StateSpec",
