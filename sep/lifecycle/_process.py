@@ -75,18 +75,21 @@ def _utc_now() -> dt.datetime:
 
 
 class _Firing:
-    """What one trigger carries through guards and effects."""
+    """What one trigger carries through guards and effects.
 
-    __slots__ = ("at", "data", "decision", "kwargs", "ref", "refusal", "refusal_clause")
+    Fields other than ``kwargs``, ``at`` and ``data`` start as class-level ``None`` and are
+    set only by the guards that need them: a trigger pays for what it uses.
+    """
+
+    decision: Decision | None = None
+    ref: DecisionRef | None = None
+    refusal: str | None = None
+    refusal_clause: str | None = None
 
     def __init__(self, kwargs: Mapping[str, Any], at: dt.datetime) -> None:
         self.kwargs = kwargs
         self.at = at
         self.data: list[tuple[str, str]] = []
-        self.decision: Decision | None = None
-        self.ref: DecisionRef | None = None
-        self.refusal: str | None = None
-        self.refusal_clause: str | None = None
 
 
 class IncubationFile:
@@ -731,7 +734,8 @@ def _archive_reference(proc: IncubationProcess, file: IncubationFile, ctx: _Firi
 
 
 def _reason_given(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
-    if not _nonempty(ctx.kwargs.get("reason")):
+    # fire() has refused an empty or non-string reason already.
+    if ctx.kwargs.get("reason") is None:
         return "a reason must be recorded (reason=)"
     return None
 
