@@ -346,7 +346,9 @@ class IncubationProcess:
             file: The incubatee's file.
             trigger: A trigger of the process.
             **kwargs: ``actor``, ``reason``, ``at`` (aware datetime; default: the clock)
-                and the trigger's own arguments (``decision``, ``committee``, …).
+                and the trigger's own arguments (``decision``, ``committee``, …). A
+                graduation ``decision`` passed in is relied on and recorded as given; leave
+                it out to have the process decide on the incubatee with its own parameters.
 
         Raises:
             TransitionError: the trigger is unknown, not allowed from the file's state, or a
