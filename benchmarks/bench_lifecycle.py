@@ -41,7 +41,7 @@ from sep.domain import AuditRecord, Incubatee, Origin, PlatformResource, Process
 from sep.evaluation import check_graduation
 from sep.lifecycle import IncubationProcess, Rubric, RubricItem, Score, screen
 from sep.lifecycle._definition import ProcessDefinition
-from sep.lifecycle._process import _EFFECT_FUNCS, _GUARD_FUNCS, _Firing
+from sep.lifecycle._process import _EFFECT_FUNCS, _GUARD_FUNCS, MODEL_ATTRIBUTE, _Firing
 
 AT = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
@@ -204,6 +204,7 @@ def _raw_with_our_guards(process: IncubationProcess) -> Machine:
         initial=process.definition.initial,
         send_event=True,
         auto_transitions=False,
+        model_attribute=MODEL_ATTRIBUTE,
     )
 
 

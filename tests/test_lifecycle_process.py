@@ -444,3 +444,11 @@ def test_actor_and_reason_must_be_text() -> None:
     for field, value in (("actor", ""), ("actor", 7), ("reason", "  "), ("reason", b"x")):
         err = _unchanged(f, "start_screening", at=AT, **{field: value})
         assert isinstance(err, ValidationError) and err.field == field
+
+
+def test_state_moves_only_by_triggers() -> None:
+    """4.3.6: no step is skipped by writing the state: ``state`` is read-only."""
+    f = _incubating()
+    with pytest.raises(AttributeError):
+        f.state = "graduated"  # type: ignore[misc]
+    assert f.state == "incubating"

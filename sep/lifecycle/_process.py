@@ -65,6 +65,9 @@ Listener = Callable[["IncubationFile", AuditRecord], None]
 
 _TCATE = "T/CATE 0001—2020"
 
+#: The attribute of a file the machine reads and writes the state through.
+MODEL_ATTRIBUTE = "_state"
+
 
 _now = dt.datetime.now
 _UTC = dt.UTC
@@ -99,8 +102,7 @@ class IncubationFile:
     updated incubatee with :attr:`incubatee`. The file is not added to the state machine
     (see the module documentation).
 
-    Attributes:
-        state: The current state (a declared state of the process).
+    Only triggers move the state: :attr:`state` is read-only (the machine writes ``_state``).
     """
 
     __slots__ = (
@@ -112,10 +114,8 @@ class IncubationFile:
         "_lock",
         "_process",
         "_resources",
-        "state",
+        "_state",
     )
-
-    state: str
 
     def __init__(
         self, process: IncubationProcess, incubatee: Incubatee, *, thread_safe: bool
@@ -123,13 +123,18 @@ class IncubationFile:
         record = incubatee.process
         self._process = process
         self._incubatee = incubatee
-        self.state = record.state if record is not None else process.definition.initial
+        self._state = record.state if record is not None else process.definition.initial
         self._history: list[AuditRecord] = list(record.history) if record is not None else []
         self._resources = incubatee.resources
         self._archive = incubatee.archive
         self._admitted = incubatee.admitted
         self._accelerated = incubatee.accelerated
         self._lock: threading.RLock | None = threading.RLock() if thread_safe else None
+
+    @property
+    def state(self) -> str:
+        """The current state (a declared state of the process)."""
+        return self._state
 
     @property
     def id(self) -> str:
@@ -166,7 +171,7 @@ class IncubationFile:
                 archive=self._archive,
                 admitted=self._admitted,
                 accelerated=self._accelerated,
-                process=ProcessRecord(self.state, tuple(self._history)),
+                process=ProcessRecord(self._state, tuple(self._history)),
             )
 
     @property
@@ -265,6 +270,7 @@ class IncubationProcess:
             send_event=True,
             auto_transitions=False,
             ignore_invalid_triggers=False,
+            model_attribute=MODEL_ATTRIBUTE,
         )
         self._events = dict(self.machine.events)
         # One lookup per trigger fired: the event, its arguments, those recorded, its clause.
@@ -364,7 +370,7 @@ class IncubationProcess:
             return self._fire(file, trigger, kwargs)
 
     def _fire(self, file: IncubationFile, trigger: str, kwargs: dict[str, Any]) -> AuditRecord:
-        source = file.state
+        source = file._state
         entry = self._table.get(trigger)
         if entry is None:
             raise TransitionError(
@@ -400,13 +406,20 @@ class IncubationProcess:
                 if name in kwargs:
                     data.append((name, _text(kwargs[name])))
             record = _audit_record(
-                source, file.state, trigger, at, actor, reason, ctx.ref, tuple(data) if data else ()
+                source,
+                file._state,
+                trigger,
+                at,
+                actor,
+                reason,
+                ctx.ref,
+                tuple(data) if data else (),
             )
             file._history.append(record)
             for listener in self._listeners:
                 listener(file, record)
         except BaseException as err:
-            file.state = source
+            file._state = source
             file._resources, file._archive, file._admitted, file._accelerated = snapshot
             del file._history[length:]
             if isinstance(err, MachineError):
