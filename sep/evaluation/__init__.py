@@ -30,6 +30,16 @@ from sep.evaluation._api import (
     replay,
     verify,
 )
+from sep.evaluation._batch import (
+    BatchResult,
+    SeriesColumn,
+    check_batch,
+    check_eligibility_batch,
+    check_evaluation_batch,
+    check_graduation_batch,
+    columns_from,
+    synthetic_graduation_columns,
+)
 from sep.evaluation._cases import RuleCase, load_cases, run_cases
 from sep.evaluation._decision import Change, Check, CriterionResult, Decision, ParameterUse
 from sep.evaluation._engine import Evaluator
@@ -56,6 +66,7 @@ __all__ = [
     "TORCH_2018_GRADUATION",
     "All",
     "AnyOf",
+    "BatchResult",
     "Change",
     "Check",
     "Condition",
@@ -72,12 +83,18 @@ __all__ = [
     "ParameterValue",
     "RuleCase",
     "RulePack",
+    "SeriesColumn",
     "builtin_pack",
     "builtin_packs",
     "check",
+    "check_batch",
     "check_eligibility",
+    "check_eligibility_batch",
     "check_evaluation",
+    "check_evaluation_batch",
     "check_graduation",
+    "check_graduation_batch",
+    "columns_from",
     "compile_pack",
     "input_schema",
     "load_cases",
@@ -86,5 +103,6 @@ __all__ = [
     "pack_from_mapping",
     "replay",
     "run_cases",
+    "synthetic_graduation_columns",
     "verify",
 ]

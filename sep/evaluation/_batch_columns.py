@@ -1,0 +1,570 @@
+"""Reading columns of inputs for the column-wise evaluator (4.2.1, 4.3.5, 4.3.7-b inputs).
+
+Each declared input of a rule pack becomes one *encoded column* the compiled plan reads:
+
+* ``bool`` → ``uint8`` codes ``0`` false, ``1`` missing, ``2`` true (the Kleene order of
+  NOT_MET < UNKNOWN < MET, so ``== true`` is the column itself);
+* ``money`` → ``float64`` CNY as given (``NaN`` missing), or ``int64`` fen (0.01 CNY) and a
+  ``known`` mask; either is derived from the other when a leaf needs it;
+* ``number`` → ``float64`` with ``NaN`` for missing;
+* ``enum`` → ``uint8`` index into the input's ``values``, ``len(values)`` for missing;
+* ``series`` → ``int64`` fen on a dense grid of consecutive periods (one row per period,
+  oldest → newest, so each period is contiguous) and a ``known`` mask, plus the ordinal of
+  the grid's first period.
+
+Missing data (``NaN``, ``None``, ``pandas.NA``, an enum's "unknown" strings, a masked entry
+of a :class:`numpy.ma.MaskedArray`, a column not given at all) is encoded as missing, so it
+evaluates UNKNOWN, never NOT_MET. Bad values raise :class:`~sep.errors.ValidationError`
+naming the column, the first bad row and the clause of the input.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+
+from sep.errors import ValidationError
+from sep.evaluation._inputs import MISSING_INPUT, _parse_period, normaliser, ordinal
+from sep.evaluation._spec import InputSpec
+
+__all__ = [
+    "MONEY_LIMIT",
+    "BoolColumn",
+    "EnumColumn",
+    "MoneyColumn",
+    "NumberColumn",
+    "SeriesColumn",
+    "SeriesGrid",
+    "encode",
+    "is_na",
+    "missing",
+    "rows_of",
+    "to_array",
+]
+
+#: Largest absolute amount (CNY) a batch money column holds: fen stay exact in ``int64``
+#: with room for sums over many periods.
+MONEY_LIMIT = 10**15
+_FEN_LIMIT = MONEY_LIMIT * 100
+_NA_TYPES = frozenset({"NAType", "NaTType"})
+
+# Arrays are typed loosely: NumPy's dtype-precise stubs fight shifts and views.
+Bools = np.ndarray[Any, Any]
+Codes = np.ndarray[Any, Any]
+Fen = np.ndarray[Any, Any]
+Floats = np.ndarray[Any, Any]
+
+
+def is_na(value: Any) -> bool:
+    """``None``, a float ``NaN`` or a pandas missing marker (``pd.NA``, ``pd.NaT``)."""
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(value != value)
+    return type(value).__name__ in _NA_TYPES
+
+
+def _labels(periods: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(str(p) for p in periods)
+
+
+@attrs.frozen(eq=False)
+class SeriesColumn:
+    """A period-series input for many rows: one column per period, oldest to newest.
+
+    Attributes:
+        values: ``n × k`` amounts in CNY (``float64`` with ``NaN`` for a missing period, or
+            an object array of ``Decimal``/``str``/``None``).
+        periods: The ``k`` period labels of the columns (``"2025Q1"`` or ``"2025"``), all
+            quarters or all years.
+
+    Example:
+        >>> import numpy as np
+        >>> s = SeriesColumn(np.array([[1.0, np.nan], [2.0, 3.0]]), ("2025Q1", "2025Q2"))
+        >>> s.values.shape, s.periods
+        ((2, 2), ('2025Q1', '2025Q2'))
+    """
+
+    values: Any
+    periods: tuple[str, ...] = attrs.field(converter=_labels)
+
+    def __len__(self) -> int:
+        return int(np.shape(self.values)[0])
+
+
+@attrs.frozen(eq=False)
+class BoolColumn:
+    """Encoded ``bool`` input: ``0`` false, ``1`` missing, ``2`` true."""
+
+    codes: Codes
+
+
+class MoneyColumn:
+    """Encoded ``money`` input: ``float64`` CNY as given, or fen and a ``known`` mask.
+
+    Attributes:
+        floats: The amounts as floats (``NaN`` missing), when the column was floats.
+    """
+
+    def __init__(
+        self, floats: Floats | None = None, fen: Fen | None = None, known: Bools | None = None
+    ) -> None:
+        self.floats = floats
+        self._fen = fen
+        self._known = known
+
+    @property
+    def known(self) -> Bools:
+        """Which rows have an amount."""
+        if self._known is None:
+            assert self.floats is not None
+            self._known = ~np.isnan(self.floats)
+        return self._known
+
+    @property
+    def fen(self) -> Fen:
+        """The amounts in fen (0 where unknown)."""
+        if self._fen is None:
+            assert self.floats is not None
+            self._fen = _fen_of_floats(self.floats, self.known)
+        return self._fen
+
+
+@attrs.frozen(eq=False)
+class NumberColumn:
+    """Encoded ``number`` input: ``float64``, ``NaN`` for missing."""
+
+    values: Floats
+
+
+@attrs.frozen(eq=False)
+class EnumColumn:
+    """Encoded ``enum`` input: index into the spec's values, ``len(values)`` for missing."""
+
+    codes: Codes
+
+
+@attrs.frozen(eq=False)
+class SeriesGrid:
+    """Encoded ``series`` input on a dense grid of consecutive periods.
+
+    Attributes:
+        fen: ``k × n`` amounts in fen (0 where unknown), one row per period.
+        known: ``k × n`` mask of known periods.
+        first: Ordinal of the grid's first period (see :func:`~sep.evaluation._inputs.ordinal`).
+        quarterly: Whether the periods are quarters (else years).
+    """
+
+    fen: Fen
+    known: Bools
+    first: int
+    quarterly: bool = False
+
+
+Encoded = BoolColumn | MoneyColumn | NumberColumn | EnumColumn | SeriesGrid
+
+
+def _bad(spec: InputSpec, row: int | None, value: Any, reason: str, sub: str = "") -> Exception:
+    where = f"{spec.name}{sub}" if row is None else f"{spec.name}{sub}[{row}]"
+    return ValidationError(where, value, reason, clause=spec.clause)
+
+
+def _first(mask: Bools) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def to_array(raw: Any) -> np.ndarray[Any, Any]:
+    """A numpy view of a column: numpy arrays as they are, pandas columns via ``to_numpy``.
+
+    pandas' nullable types (``boolean``, ``Float64``, ``Int64``, ``string``) have no numpy
+    dtype: booleans and numbers become ``float64`` with ``NaN`` (integers stay exact below
+    2**53, beyond the batch money range), the others ``object`` with ``None``, so their
+    missing entries stay missing.
+    """
+    if isinstance(raw, np.ma.MaskedArray):
+        data = np.asarray(raw.data)
+        mask = np.ma.getmaskarray(raw)
+        if not mask.any():
+            return data
+        if data.dtype.kind == "f":
+            out = data.astype(np.float64, copy=True)
+            out[mask] = np.nan
+            return out
+        obj = data.astype(object)
+        obj[mask] = None
+        return obj
+    if isinstance(raw, np.ndarray):
+        return raw
+    dtype = getattr(raw, "dtype", None)
+    to_numpy = getattr(raw, "to_numpy", None)
+    if dtype is not None and not isinstance(dtype, np.dtype) and callable(to_numpy):
+        if getattr(dtype, "kind", "O") in ("b", "f", "i", "u"):
+            return np.asarray(to_numpy(dtype="float64", na_value=np.nan))
+        return np.asarray(to_numpy(dtype=object, na_value=None))
+    if callable(to_numpy):
+        return np.asarray(to_numpy())
+    return np.asarray(raw)
+
+
+# -- bool ---------------------------------------------------------------------------------
+
+
+def _bool(spec: InputSpec, arr: np.ndarray[Any, Any]) -> BoolColumn:
+    kind = arr.dtype.kind
+    if kind == "b":
+        codes = arr.view(np.uint8) << 1
+        return BoolColumn(codes)
+    if kind in "iuf":
+        values = arr.astype(np.float64, copy=False)
+        missing = np.isnan(values)
+        bad = (values != 0.0) & (values != 1.0)
+        bad &= ~missing
+        if bad.any():
+            i = _first(bad)
+            raise _bad(spec, i, arr[i].item(), "must be true or false (1/0), or missing")
+        codes = (values == 1.0).view(np.uint8) << 1
+        codes |= missing.view(np.uint8)
+        return BoolColumn(codes)
+    if kind == "O":
+        codes = np.empty(arr.shape[0], np.uint8)
+        for i, value in enumerate(arr.tolist()):
+            if value is True:
+                codes[i] = 2
+            elif value is False:
+                codes[i] = 0
+            elif isinstance(value, np.bool_):
+                codes[i] = 2 if value else 0
+            elif is_na(value) or value == "":
+                codes[i] = 1
+            else:
+                raise _bad(spec, i, value, "must be true or false (or missing)")
+        return BoolColumn(codes)
+    raise _bad(spec, None, str(arr.dtype), "a bool column must be bool, float (NaN) or object")
+
+
+# -- money --------------------------------------------------------------------------------
+
+
+def _fen_of(spec: InputSpec, value: Decimal, row: int, sub: str = "") -> int:
+    fen = value.scaleb(2)
+    if fen != fen.to_integral_value():
+        raise _bad(spec, row, str(value), "batch money is kept to the fen (0.01 CNY)", sub)
+    if abs(fen) >= _FEN_LIMIT:
+        raise _bad(spec, row, str(value), f"beyond the batch range of ±{MONEY_LIMIT:.0e} CNY", sub)
+    return int(fen)
+
+
+def _check_floats(spec: InputSpec, values: Floats, sub: str = "") -> None:
+    big = np.abs(values) >= MONEY_LIMIT  # False for NaN, True for ±inf
+    if big.any():
+        flat = _first(big.ravel())
+        row = flat // values.shape[1] if values.ndim == 2 else flat
+        raise _bad(
+            spec,
+            row,
+            float(values.ravel()[flat]),
+            f"must be a finite amount within ±{MONEY_LIMIT:.0e} CNY",
+            sub,
+        )
+
+
+def _fen_of_floats(values: Floats, known: Bools) -> Fen:
+    # Rounding to the fen recovers the exact amount of any float written with at most two
+    # decimals below 1e13 CNY (the float's error is far under half a fen there).
+    fen: Fen = np.rint(np.where(known, values, 0.0) * 100.0).astype(np.int64)
+    return fen
+
+
+def _money_floats(spec: InputSpec, values: Floats, sub: str = "") -> tuple[Fen, Bools]:
+    _check_floats(spec, values, sub)
+    known = ~np.isnan(values)
+    return _fen_of_floats(values, known), known
+
+
+def _money_objects(spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = "") -> tuple[Fen, Bools]:
+    # An empty string is a blank form field (missing) for an input, but not for a period of
+    # a series, where the direct evaluator refuses it too.
+    blank = None if sub else ""
+    convert = normaliser(spec if spec.type == "money" else attrs.evolve(spec, type="money"))
+    flat = arr.ravel().tolist()
+    fen = np.zeros(len(flat), np.int64)
+    known = np.zeros(len(flat), np.bool_)
+    width = arr.shape[1] if arr.ndim == 2 else 1
+    for i, value in enumerate(flat):
+        if is_na(value) or value == blank:
+            continue
+        row = i // width
+        if isinstance(value, float | np.floating):
+            if not math.isfinite(value) or abs(float(value)) >= MONEY_LIMIT:
+                raise _bad(spec, row, value, "must be a finite amount within the batch range", sub)
+            fen[i] = round(float(value) * 100.0)
+            known[i] = True
+            continue
+        if isinstance(value, np.integer):
+            value = int(value)
+        try:
+            amount = convert(value)
+        except ValidationError as err:
+            raise _bad(spec, row, value, err.reason, sub) from None
+        fen[i] = _fen_of(spec, amount, row, sub)
+        known[i] = True
+    return fen.reshape(arr.shape), known.reshape(arr.shape)
+
+
+def _money_array(spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = "") -> tuple[Fen, Bools]:
+    kind = arr.dtype.kind
+    if kind == "f":
+        return _money_floats(spec, arr.astype(np.float64, copy=False), sub)
+    if kind in "iu":
+        big = np.abs(arr.astype(np.float64)) >= MONEY_LIMIT
+        if big.any():
+            i = _first(big.ravel()) // (arr.shape[1] if arr.ndim == 2 else 1)
+            raise _bad(spec, i, "", f"beyond the batch range of ±{MONEY_LIMIT:.0e} CNY", sub)
+        return arr.astype(np.int64) * 100, np.ones(arr.shape, np.bool_)
+    if kind == "b":
+        raise _bad(spec, None, "bool", "a money column must hold amounts, not true/false", sub)
+    if kind in "OUS":
+        return _money_objects(spec, arr.astype(object, copy=False), sub)
+    raise _bad(spec, None, str(arr.dtype), "a money column must be float, int or object", sub)
+
+
+# -- number -------------------------------------------------------------------------------
+
+
+def _number(spec: InputSpec, arr: np.ndarray[Any, Any]) -> NumberColumn:
+    kind = arr.dtype.kind
+    if kind in "iuf":
+        values = arr.astype(np.float64, copy=False)
+        if np.isinf(values).any():
+            i = _first(np.isinf(values))
+            raise _bad(spec, i, float(values[i]), "must be a finite number")
+    elif kind in "OUS":
+        convert = normaliser(spec)
+        values = np.full(arr.shape[0], np.nan)
+        for i, value in enumerate(arr.tolist()):
+            if is_na(value) or value == "":
+                continue
+            try:
+                values[i] = float(convert(value))
+            except ValidationError as err:
+                raise _bad(spec, i, value, err.reason) from None
+        return NumberColumn(values)
+    else:
+        raise _bad(spec, None, str(arr.dtype), "a number column must be float, int or object")
+    lo, hi = spec.minimum, spec.maximum
+    if lo is not None or hi is not None:
+        out = np.zeros(values.shape, np.bool_)
+        if lo is not None:
+            out |= values < float(lo)
+        if hi is not None:
+            out |= values > float(hi)
+        if out.any():
+            i = _first(out)
+            raise _bad(spec, i, float(values[i]), f"must be between {lo} and {hi}")
+    return NumberColumn(values)
+
+
+# -- enum ---------------------------------------------------------------------------------
+
+
+def _enum(spec: InputSpec, arr: np.ndarray[Any, Any]) -> EnumColumn:
+    n = arr.shape[0]
+    codes = np.full(n, len(spec.values), np.uint8)
+    if arr.dtype.kind not in "OUS":
+        raise _bad(spec, None, str(arr.dtype), "an enum column must hold strings")
+    try:
+        matched = np.zeros(n, np.bool_)
+        for code, value in enumerate(spec.values):
+            hit = np.asarray(arr == value, dtype=np.bool_)
+            codes[hit] = code
+            matched |= hit
+        for value in (*spec.unknown, ""):
+            matched |= np.asarray(arr == value, dtype=np.bool_)
+        rest = np.flatnonzero(~matched)
+    except (TypeError, ValueError):  # elements whose == is not a bool (pandas.NA)
+        rest = np.arange(n)
+    index = {v: i for i, v in enumerate(spec.values)}
+    for i in rest.tolist():
+        value = arr[i]
+        if is_na(value) or value == "":
+            continue
+        value = getattr(value, "value", value)  # an Enum member of the domain model
+        if isinstance(value, str) and value in index:
+            codes[i] = index[value]
+        elif not (isinstance(value, str) and value in spec.unknown):
+            allowed = ", ".join(repr(v) for v in (*spec.values, *spec.unknown))
+            raise _bad(spec, i, value, f"must be one of {allowed} (or missing)")
+    return EnumColumn(codes)
+
+
+# -- series -------------------------------------------------------------------------------
+
+
+def _series_parts(spec: InputSpec, raw: Any, n: int | None) -> tuple[list[str], list[Any]]:
+    if isinstance(raw, SeriesColumn):
+        values = to_array(raw.values)
+        if values.ndim != 2 or values.shape[1] != len(raw.periods):
+            raise _bad(
+                spec,
+                None,
+                values.shape,
+                f"values must be n × {len(raw.periods)} (one column per period)",
+            )
+        return list(raw.periods), [values[:, j] for j in range(values.shape[1])]
+    if isinstance(raw, Mapping):
+        return [str(k) for k in raw], [raw[k] for k in raw]
+    frame_columns = getattr(raw, "columns", None)
+    if frame_columns is not None and not isinstance(raw, np.ndarray):
+        labels = list(frame_columns)
+        return [str(k) for k in labels], [raw[k] for k in labels]
+    arr = to_array(raw)
+    if arr.ndim == 1 and arr.dtype.kind == "O":
+        return _series_from_rows(spec, arr)
+    raise _bad(
+        spec,
+        None,
+        f"array of shape {arr.shape}",
+        "a series column is SeriesColumn(values, periods), {period: column} or per-row "
+        "mappings {period: amount}",
+    )
+
+
+def _series_from_rows(spec: InputSpec, arr: np.ndarray[Any, Any]) -> tuple[list[str], list[Any]]:
+    # One value per row as the direct evaluator takes it ({period: amount}, a list of
+    # {period, amount}, or missing), read by the same converter.
+    convert = normaliser(spec)
+    rows: list[Any] = []
+    labels: dict[str, None] = {}
+    for i, value in enumerate(arr.tolist()):
+        series: Any = ()
+        if not (is_na(value) or value == ""):
+            try:
+                series = convert(value)
+            except ValidationError as err:
+                raise _bad(spec, i, value, f"{err.field}: {err.reason}") from None
+            if series is MISSING_INPUT:
+                series = ()
+        rows.append({str(p): a for p, a in series})
+        labels.update(dict.fromkeys(str(p) for p, _ in series))
+    columns = []
+    for label in labels:
+        column = np.empty(len(rows), object)
+        column[:] = [row.get(label) for row in rows]
+        columns.append(column)
+    return list(labels), columns
+
+
+def _series(spec: InputSpec, raw: Any, n: int | None) -> SeriesGrid:
+    labels, parts = _series_parts(spec, raw, n)
+    ordinals: list[int] = []
+    quarterly: bool | None = None
+    for label in labels:
+        try:
+            period = _parse_period(label)
+        except ValidationError as err:
+            raise _bad(spec, None, label, err.reason, f"[{label}]") from None
+        if quarterly is None:
+            quarterly = period.quarter is not None
+        elif quarterly != (period.quarter is not None):
+            raise _bad(spec, None, labels, "mixes years and quarters")
+        key = ordinal(period)
+        if key in ordinals:
+            raise _bad(spec, None, label, "is given twice", f"[{label}]")
+        ordinals.append(key)
+    rows = n
+    arrays = [to_array(p) for p in parts]
+    for label, arr in zip(labels, arrays, strict=True):
+        if arr.ndim != 1:
+            raise _bad(
+                spec, None, arr.shape, "each period's column must be one-dimensional", f"[{label}]"
+            )
+        if rows is None:
+            rows = arr.shape[0]
+        elif arr.shape[0] != rows:
+            raise _bad(
+                spec, None, arr.shape[0], f"has {arr.shape[0]} rows, expected {rows}", f"[{label}]"
+            )
+    rows = rows or 0
+    if not ordinals:
+        return SeriesGrid(np.zeros((0, rows), np.int64), np.zeros((0, rows), np.bool_), 0)
+    first = min(ordinals)
+    width = max(ordinals) - first + 1
+    fen = np.zeros((width, rows), np.int64)
+    known = np.zeros((width, rows), np.bool_)
+    for label, key, arr in zip(labels, ordinals, arrays, strict=True):
+        part_fen, part_known = _money_array(spec, arr, f"[{label}]")
+        fen[key - first] = part_fen
+        known[key - first] = part_known
+    return SeriesGrid(fen, known, first, bool(quarterly))
+
+
+# -- entry point --------------------------------------------------------------------------
+
+
+def _money(spec: InputSpec, arr: np.ndarray[Any, Any]) -> MoneyColumn:
+    if arr.dtype.kind == "f":
+        floats = arr.astype(np.float64, copy=False)
+        _check_floats(spec, floats)
+        return MoneyColumn(floats=floats)
+    fen, known = _money_array(spec, arr)
+    return MoneyColumn(fen=fen, known=known)
+
+
+_ENCODERS: dict[str, Callable[[InputSpec, np.ndarray[Any, Any]], Encoded]] = {
+    "bool": _bool,
+    "money": _money,
+    "number": _number,
+    "enum": _enum,
+}
+
+
+def encode(spec: InputSpec, raw: Any, n: int | None) -> Encoded:
+    """Encode the column ``raw`` of input ``spec`` (``n`` rows, if known).
+
+    Raises:
+        ValidationError: A bad value, shape or length, naming the column, row and clause.
+    """
+    if spec.type == "series":
+        return _series(spec, raw, n)
+    if isinstance(raw, Mapping | SeriesColumn):
+        raise _bad(spec, None, type(raw).__name__, f"a {spec.type} column is one-dimensional")
+    arr = to_array(raw)
+    if arr.ndim != 1:
+        raise _bad(spec, None, arr.shape, "must be a one-dimensional column")
+    if n is not None and arr.shape[0] != n:
+        raise _bad(spec, None, arr.shape[0], f"has {arr.shape[0]} rows, expected {n}")
+    return _ENCODERS[spec.type](spec, arr)
+
+
+def missing(spec: InputSpec, n: int) -> Encoded:
+    """The encoded column of an input not given at all: every row missing."""
+    if spec.type == "bool":
+        return BoolColumn(np.full(n, 1, np.uint8))
+    if spec.type == "money":
+        return MoneyColumn(fen=np.zeros(n, np.int64), known=np.zeros(n, np.bool_))
+    if spec.type == "number":
+        return NumberColumn(np.full(n, np.nan))
+    if spec.type == "enum":
+        return EnumColumn(np.full(n, len(spec.values), np.uint8))
+    return SeriesGrid(np.zeros((0, n), np.int64), np.zeros((0, n), np.bool_), 0)
+
+
+def rows_of(raw: Any) -> int | None:
+    """The number of rows of a raw column, if it can be told cheaply."""
+    if isinstance(raw, SeriesColumn):
+        return len(raw)
+    if isinstance(raw, Mapping):
+        for value in raw.values():
+            return rows_of(value)
+        return None
+    shape = getattr(raw, "shape", None)
+    if shape is not None and len(shape) >= 1:
+        return int(shape[0])
+    if isinstance(raw, Sequence) and not isinstance(raw, str | bytes):
+        return len(raw)
+    return None
