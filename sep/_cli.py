@@ -103,6 +103,27 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
+    from sep.assessment import audit
+
+    report = audit(from_dict(Platform, _read_json(args.file)), on=args.on)
+    if args.format == "json":
+        out.write(report.to_json() + "\n")
+    elif args.format == "html":
+        out.write(report.to_html(args.lang) + "\n")
+    else:
+        out.write(report.to_markdown(args.lang) + "\n")
+    return 0
+
+
+def _cmd_lifecycle(args: argparse.Namespace, out: TextIO) -> int:
+    from sep.lifecycle import IncubationProcess
+
+    process = IncubationProcess()
+    out.write((process.to_dot() if args.dot else process.to_mermaid()) + "\n")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sep",
@@ -111,7 +132,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output (and error) format"
+        "--format",
+        choices=("text", "json", "markdown", "html"),
+        default="text",
+        help="output (and error) format; markdown and html for audit reports",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -147,6 +171,17 @@ def _parser() -> argparse.ArgumentParser:
         "kind", help="enterprise, incubatee, platform, or a rule pack id for its inputs"
     )
     schema.set_defaults(run=_cmd_schema)
+
+    audit = add("audit", "audit a platform against T/CATE 0001—2020 §4, clause by clause")
+    audit.add_argument("file", help="JSON of a platform, or '-' for standard input")
+    audit.add_argument("--on", type=_date, help="date of the audit (default: today)")
+    audit.add_argument("--lang", choices=("en", "zh"), default="en")
+    audit.set_defaults(run=_cmd_audit)
+
+    lifecycle = add("lifecycle", "print the incubation process (4.3.2, 4.3.6) as a diagram")
+    lifecycle.add_argument("what", choices=("diagram",))
+    lifecycle.add_argument("--dot", action="store_true", help="Graphviz DOT instead of Mermaid")
+    lifecycle.set_defaults(run=_cmd_lifecycle)
 
     validate = add("validate", "validate a JSON document")
     validate.add_argument("kind", choices=sorted(_DOMAIN))

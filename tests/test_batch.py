@@ -153,13 +153,23 @@ def _edge_values(spec: InputSpec, leaves: list[tuple[Leaf, Any, int]]) -> list[A
         t = Decimal(threshold)
         if spec.type == "money":
             out += [str(t), str(t + cent), str(t - cent), t, int(t), "0", str(-t), ""]
+            if spec.minimum is not None:  # revenue, financing: negatives are refused
+                out = [v for v in out if v in (None, "") or Decimal(v) >= spec.minimum]
         elif spec.type == "number":
             lo = spec.minimum if spec.minimum is not None else t - 100
             hi = spec.maximum if spec.maximum is not None else t + 100
             out += [v for v in (t, t - cent, t + cent, lo, hi, float(t)) if lo <= Decimal(v) <= hi]
         elif leaf.measure != "min_to_mean_of_last":
             labels = YEARS if leaf.measure == "max_window_sum" else QUARTERS
-            out += _series_cases(labels, t, size)
+            cases = _series_cases(labels, t, size)
+            if spec.minimum is not None:  # annual revenue: negatives are refused
+                floor = spec.minimum
+                cases = [
+                    c
+                    for c in cases
+                    if c is None or all(v is None or Decimal(v) >= floor for v in c.values())
+                ]
+            out += cases
         else:
             out += _series_cases(QUARTERS, Decimal(100), size)
     return out
@@ -190,8 +200,8 @@ def test_edge_cases_agree_with_direct(pack_id: str) -> None:
     }
 
 
-def _money() -> st.SearchStrategy[Any]:
-    amounts = st.one_of(
+def _money(spec: InputSpec) -> st.SearchStrategy[Any]:
+    amounts: st.SearchStrategy[Any] = st.one_of(
         st.sampled_from(
             ["0", "0.01", "-0.01", "1000000", "999999.99", "10000000", "50000000", "100000000"]
         ),
@@ -200,6 +210,9 @@ def _money() -> st.SearchStrategy[Any]:
         ),
         st.integers(min_value=-(10**12), max_value=10**12),
     )
+    if spec.minimum is not None:  # revenue, financing: negatives are refused, not compared
+        floor = spec.minimum
+        amounts = amounts.filter(lambda v: Decimal(v) >= floor)
     return st.one_of(st.none(), amounts, amounts.map(Decimal))
 
 
@@ -209,7 +222,7 @@ def _value(spec: InputSpec, labels: tuple[str, ...]) -> st.SearchStrategy[Any]:
     if spec.type == "enum":
         return st.sampled_from([*spec.values, *spec.unknown, None])
     if spec.type == "money":
-        return _money()
+        return _money(spec)
     if spec.type == "number":
         lo = float(spec.minimum) if spec.minimum is not None else -1e6
         hi = float(spec.maximum) if spec.maximum is not None else 1e6
@@ -219,11 +232,14 @@ def _value(spec: InputSpec, labels: tuple[str, ...]) -> st.SearchStrategy[Any]:
             near,
             st.floats(min_value=lo, max_value=hi, allow_nan=False).map(lambda v: round(v, 2)),
         )
-    amount = st.one_of(
+    amount: st.SearchStrategy[Any] = st.one_of(
         st.none(),
         st.sampled_from(["100", "50", "0", "-20", "100.01", "5000000", "5000000.01"]),
         st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False).map(str),
     )
+    if spec.minimum is not None:  # annual revenue: negatives are refused
+        floor = spec.minimum
+        amount = amount.filter(lambda v: v is None or Decimal(v) >= floor)
     return st.one_of(
         st.none(),
         st.dictionaries(st.sampled_from(labels), amount, max_size=len(labels)),

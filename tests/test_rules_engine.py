@@ -336,6 +336,8 @@ def test_evaluation_scores_accept_numbers_and_strings() -> None:
 
 _bool = st.one_of(st.none(), st.booleans())
 _money = st.one_of(st.none(), st.integers(min_value=-(10**6), max_value=10**8).map(str))
+# Revenue and financing cannot be negative (minimum = 0 in the pack); profit can.
+_amount = st.one_of(st.none(), st.integers(min_value=0, max_value=10**8).map(str))
 _quarters = ("2025Q3", "2025Q4", "2026Q1", "2026Q2")
 _series = st.one_of(
     st.none(),
@@ -347,8 +349,8 @@ _facts = st.fixed_dictionaries(
     {
         "acquired_by_founder": _bool,
         "listed": _bool,
-        "largest_financing_round": _money,
-        "revenue": _money,
+        "largest_financing_round": _amount,
+        "revenue": _amount,
         "profit": _money,
         "operating_cash_flow": _series,
         "organisation_complete": _bool,

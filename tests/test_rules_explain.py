@@ -213,6 +213,8 @@ def _apply(facts: dict[str, Any], change: Change) -> None:
 
 _bool = st.one_of(st.none(), st.booleans())
 _money = st.one_of(st.none(), st.integers(min_value=-(10**6), max_value=10**8).map(str))
+# Revenue and financing cannot be negative (minimum = 0 in the pack); profit can.
+_amount = st.one_of(st.none(), st.integers(min_value=0, max_value=10**8).map(str))
 _series = st.one_of(
     st.none(),
     st.dictionaries(
@@ -228,8 +230,8 @@ _series = st.one_of(
         {
             "acquired_by_founder": _bool,
             "listed": _bool,
-            "largest_financing_round": _money,
-            "revenue": _money,
+            "largest_financing_round": _amount,
+            "revenue": _amount,
             "profit": _money,
             "operating_cash_flow": _series,
             "organisation_complete": _bool,

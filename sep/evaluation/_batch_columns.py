@@ -316,7 +316,27 @@ def _money_objects(spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = "") ->
     return fen.reshape(arr.shape), known.reshape(arr.shape)
 
 
+def _check_minimum(spec: InputSpec, fen: Fen, known: Bools, sub: str = "") -> None:
+    # The same floor the direct evaluator applies (minimum = 0 for revenue, financing, …).
+    if spec.minimum is None:
+        return
+    low = known & (fen < int(spec.minimum.scaleb(2)))
+    if low.any():
+        flat = _first(low.ravel())
+        row = flat // (fen.shape[1] if fen.ndim == 2 else 1)
+        reason = "must not be negative" if spec.minimum == 0 else f"must be at least {spec.minimum}"
+        raise _bad(spec, row, str(Decimal(int(fen.ravel()[flat])).scaleb(-2)), reason, sub)
+
+
 def _money_array(spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = "") -> tuple[Fen, Bools]:
+    fen, known = _money_array_unchecked(spec, arr, sub)
+    _check_minimum(spec, fen, known, sub)
+    return fen, known
+
+
+def _money_array_unchecked(
+    spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = ""
+) -> tuple[Fen, Bools]:
     kind = arr.dtype.kind
     if kind == "f":
         return _money_floats(spec, arr.astype(np.float64, copy=False), sub)
@@ -510,6 +530,9 @@ def _money(spec: InputSpec, arr: np.ndarray[Any, Any]) -> MoneyColumn:
     if arr.dtype.kind == "f":
         floats = arr.astype(np.float64, copy=False)
         _check_floats(spec, floats)
+        if spec.minimum is not None:
+            known = ~np.isnan(floats)
+            _check_minimum(spec, _fen_of_floats(floats, known), known)
         return MoneyColumn(floats=floats)
     fen, known = _money_array(spec, arr)
     return MoneyColumn(fen=fen, known=known)

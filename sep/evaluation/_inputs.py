@@ -39,8 +39,23 @@ MISSING_INPUT: Any = object()
 
 
 def _money(spec: InputSpec) -> Callable[..., Any]:
-    name, clause = spec.name, spec.clause
+    name, clause, lo = spec.name, spec.clause, spec.minimum
+    convert = _money_converter(name, clause)
+    if lo is None:
+        return convert
 
+    def bounded(value: Any, field: str = name) -> Decimal:
+        # Revenue, financing and the like cannot be negative (the pack says minimum = 0).
+        result = convert(value, field)
+        if result < lo:
+            reason = "must not be negative" if lo == 0 else f"must be at least {lo}"
+            raise ValidationError(field, value, reason, clause=clause)
+        return result
+
+    return bounded
+
+
+def _money_converter(name: str, clause: str) -> Callable[..., Decimal]:
     def convert(value: Any, field: str = name) -> Decimal:
         kind = type(value)
         if kind is Decimal:

@@ -25,7 +25,7 @@ Pack file format (TOML shown; YAML has the same structure)::
     en = "revenue"
     zh = "营业额"
     # values = [...], unknown = [...]   # enum: allowed words, words meaning "not known"
-    # minimum = 0, maximum = 100        # number: allowed range
+    # minimum = 0, maximum = 100        # number: allowed range; money, series: minimum only
 
     [parameters.revenue_min]            # every threshold, by name, with dated values
     type = "money"                      # money | number | integer

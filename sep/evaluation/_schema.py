@@ -31,6 +31,22 @@ _MONEY = {
     ]
 }
 _PERIOD = r"^\d{4}(-?Q[1-4])?$"
+_NON_NEGATIVE = {"type": "string", "pattern": r"^\d+(\.\d+)?$"}
+_NON_NEGATIVE_MONEY = {
+    "anyOf": [
+        _NON_NEGATIVE,
+        {"type": "integer", "minimum": 0},
+        {
+            "type": "object",
+            "properties": {
+                "amount": {"anyOf": [_NON_NEGATIVE, {"type": "integer", "minimum": 0}]},
+                "currency": {"const": "CNY"},
+            },
+            "required": ["amount"],
+            "additionalProperties": False,
+        },
+    ]
+}
 
 
 def _property(spec: InputSpec) -> dict[str, Any]:
@@ -38,7 +54,7 @@ def _property(spec: InputSpec) -> dict[str, Any]:
     if spec.type == "bool":
         schema = {"type": "boolean"}
     elif spec.type == "money":
-        schema = dict(_MONEY)
+        schema = dict(_NON_NEGATIVE_MONEY if spec.minimum == 0 else _MONEY)
     elif spec.type == "number":
         bounds: dict[str, Any] = {}
         if spec.minimum is not None:
@@ -49,12 +65,13 @@ def _property(spec: InputSpec) -> dict[str, Any]:
     elif spec.type == "enum":
         schema = {"enum": [*spec.values, *spec.unknown]}
     else:  # a series: amounts per period, as a table or a list of rows
+        amount = _NON_NEGATIVE_MONEY if spec.minimum == 0 else _MONEY
         schema = {
             "anyOf": [
                 {
                     "type": "object",
                     "propertyNames": {"pattern": _PERIOD},
-                    "additionalProperties": {"anyOf": [_MONEY, {"type": "null"}]},
+                    "additionalProperties": {"anyOf": [amount, {"type": "null"}]},
                 },
                 {
                     "type": "array",
@@ -62,7 +79,7 @@ def _property(spec: InputSpec) -> dict[str, Any]:
                         "type": "object",
                         "properties": {
                             "period": {"type": "string", "pattern": _PERIOD},
-                            "amount": {"anyOf": [_MONEY, {"type": "null"}]},
+                            "amount": {"anyOf": [amount, {"type": "null"}]},
                         },
                         "required": ["period"],
                     },

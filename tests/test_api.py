@@ -1,0 +1,97 @@
+"""The public API contract: what sep exports, sorted, documented, typed.
+
+Changing a name here is an API change: it must be deliberate and in CHANGELOG.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+import sep
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLIC_MODULES = [
+    "sep",
+    "sep.errors",
+    "sep.domain",
+    "sep.evaluation",
+    "sep.lifecycle",
+    "sep.assessment",
+    "sep.examples",
+]
+
+SEP_ALL = [
+    "Decision",
+    "Outcome",
+    "SepError",
+    "ValidationError",
+    "__version__",
+    "audit",
+    "check_eligibility",
+    "check_evaluation",
+    "check_graduation",
+    "load_pack",
+    "load_parameters",
+]
+
+
+def test_top_level_api_is_pinned() -> None:
+    """sep.__all__ is exactly the agreed list (the questions of 3.1–4.3.7 and their types)."""
+    assert sep.__all__ == SEP_ALL
+
+
+def _isort_style(name: str) -> tuple[int, str]:
+    """CONSTANTS, then Classes, then functions: the order ruff's RUF022 keeps."""
+    if name.isupper() and len(name) > 1:
+        return (0, name)
+    return (1 if name[:1].isupper() else 2, name)
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_is_sorted_and_resolves(name: str) -> None:
+    """Every public module lists a sorted __all__ whose names all exist."""
+    module = importlib.import_module(name)
+    exported = module.__all__
+    assert exported == sorted(exported, key=_isort_style)
+    for attr in exported:
+        assert hasattr(module, attr), f"{name}.{attr} is listed but missing"
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_public_names_have_docstrings(name: str) -> None:
+    """Every exported class and function says what it does (Google style docstrings)."""
+    module = importlib.import_module(name)
+    assert module.__doc__, f"{name} has no module docstring"
+    for attr in module.__all__:
+        obj = getattr(module, attr)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert inspect.getdoc(obj), f"{name}.{attr} has no docstring"
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_api_reference_lists_every_public_module(name: str) -> None:
+    """docs/api.rst documents each public module (autodoc follows its __all__)."""
+    api = (ROOT / "docs" / "api.rst").read_text(encoding="utf-8")
+    assert f".. automodule:: {name}\n" in api
+
+
+def test_package_is_typed_and_has_no_star_imports() -> None:
+    """sep ships py.typed and never builds its API with ``import *``."""
+    assert (ROOT / "sep" / "py.typed").exists()
+    star = re.compile(r"^\s*from\s+\S+\s+import\s+\*", re.M)
+    for path in (ROOT / "sep").rglob("*.py"):
+        assert not star.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_errors_share_one_root() -> None:
+    """Every exception class sep.errors exports derives from SepError."""
+    from sep import errors
+
+    for attr in errors.__all__:
+        obj = getattr(errors, attr)
+        assert issubclass(obj, errors.SepError)
