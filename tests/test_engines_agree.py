@@ -93,10 +93,17 @@ def _near(points: list[Decimal], delta: Decimal) -> list[Decimal]:
     return sorted({p + d for p in points for d in (-delta, Decimal(0), delta)})
 
 
-def _money(points: list[Decimal]) -> st.SearchStrategy[Any]:
-    exact = st.sampled_from(_near(points, Decimal("0.01")) + _near(points, Decimal(1)))
+def _floor(spec: InputSpec, default: int) -> Decimal:
+    """The lowest valid amount: the input's minimum (revenue cannot be negative) or ``default``."""
+    return spec.minimum if spec.minimum is not None else Decimal(default)
+
+
+def _money(spec: InputSpec, points: list[Decimal]) -> st.SearchStrategy[Any]:
+    lo = _floor(spec, -(10**11))
+    near = _near(points, Decimal("0.01")) + _near(points, Decimal(1))
+    exact = st.sampled_from([p for p in near if p >= lo] or [lo])
     spread = st.decimals(
-        min_value=-(10**11), max_value=10**11, places=2, allow_nan=False, allow_infinity=False
+        min_value=lo, max_value=10**11, places=2, allow_nan=False, allow_infinity=False
     )
     amount = st.one_of(exact, exact, spread)
     # The same amount as a Decimal, a string or (when whole) an int: all are accepted.
@@ -116,7 +123,7 @@ def _number(spec: InputSpec, points: list[Decimal]) -> st.SearchStrategy[Any]:
 
 
 def _series(
-    points: list[tuple[Decimal, int]], quarterly: bool
+    spec: InputSpec, points: list[tuple[Decimal, int]], quarterly: bool
 ) -> tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]:
     """Series of consecutive periods with gaps (``None`` or left out), amounts near each
     threshold and near its share per period; and a steadier kind that can meet them."""
@@ -124,9 +131,10 @@ def _series(
     for threshold, n in points:
         # Amounts are in fen: a ratio threshold (0.5) becomes 0.50.
         base += [threshold.quantize(FEN), (threshold / n).quantize(FEN)]
-    near = _near(sorted(set(base)), FEN)
+    lo = _floor(spec, -(10**8))
+    near = [a for a in _near(sorted(set(base)), FEN) if a >= lo]
     amounts = st.one_of(
-        st.sampled_from(near), st.decimals(min_value=-(10**8), max_value=10**8, places=2)
+        st.sampled_from(near), st.decimals(min_value=lo, max_value=10**8, places=2)
     ).map(str)
     steady = st.lists(
         st.sampled_from([a for a in near if a >= 50]).map(str), min_size=2, max_size=8
@@ -167,11 +175,11 @@ def facts_strategy(
         elif spec.type == "enum":
             value = st.sampled_from(list(spec.values) + list(spec.unknown))
         elif spec.type == "money":
-            value = _money(points)
+            value = _money(spec, points)
         elif spec.type == "number":
             value = _number(spec, points)
         else:
-            value, steady = _series(thresholds.get(name, []), quarterly)
+            value, steady = _series(spec, thresholds.get(name, []), quarterly)
         plain[name] = st.one_of(value, value, value, st.none(), st.just(_ABSENT))
         if spec.type == "series":
             good[name] = st.one_of(steady, steady, value)
