@@ -116,6 +116,7 @@ def test_none_erases_a_fact_and_a_period(stream: GraduationStream) -> None:
     [
         ({"revenue": "lots"}, "revenue", "4.3.5(c)"),
         ({"revenue": 1.5}, "revenue", "4.3.5(c)"),
+        ({"revenue": "-1"}, "revenue", "4.3.5(c)"),
         ({"listed": "yes"}, "listed", "4.3.5(b)"),
         ({"operating_cash_flow": {"2025Q5": "1"}}, "operating_cash_flow[2025Q5]", "4.3.5(c)"),
         ({"operating_cash_flow": {"2024": "1"}}, "operating_cash_flow", "4.3.5(c)"),
