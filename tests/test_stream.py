@@ -126,9 +126,9 @@ def test_none_erases_a_fact_and_a_period(stream: GraduationStream) -> None:
 def test_a_bad_update_names_input_and_clause_and_changes_nothing(
     stream: GraduationStream, update: dict[str, Any], field: str, clause: str
 ) -> None:
-    """A refused update (wrong type, bad period, years mixed with quarters, a number
-    durable-rules cannot hold) raises ValidationError naming the input and its clause,
-    and the key's facts and decision stay as they were."""
+    """A refused update (wrong type, a negative revenue, bad period, years mixed with
+    quarters, a number durable-rules cannot hold) raises ValidationError naming the input
+    and its clause, and the key's facts and decision stay as they were."""
     before = stream.post("acme", {"listed": False, "operating_cash_flow": {"2025Q1": "5"}})
     facts = stream.facts("acme")
     with pytest.raises(ValidationError) as caught:
