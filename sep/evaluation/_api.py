@@ -78,14 +78,21 @@ def builtin_packs() -> tuple[str, ...]:
     return tuple(sorted(_FILES))
 
 
+_DOMAIN = {"graduation": Incubatee, "eligibility": Enterprise}
+# The fields a domain document must carry, computed once: this runs on every decision.
+_REQUIRED = {
+    cls: tuple(f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING)
+    for cls in _DOMAIN.values()
+}
+
+
 def _domain_class(question: str) -> type | None:
-    return {"graduation": Incubatee, "eligibility": Enterprise}.get(question)
+    return _DOMAIN.get(question)
 
 
 def _is_document(data: Mapping[str, Any], cls: type) -> bool:
     """Whether ``data`` carries every required field of the domain class ``cls``."""
-    required = {f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING}
-    return required <= set(data)
+    return all(name in data for name in _REQUIRED[cls])
 
 
 def _facts(obj: Any, rules: RulePack | None = None) -> Mapping[str, Any]:

@@ -277,6 +277,9 @@ class _PackRuntime:
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
         self.converters = tuple((name, normaliser(spec)) for name, spec in pack.inputs.items())
+        # Yes/no inputs are most of every pack: they skip the converter call when already
+        # true or false (the converter only refuses everything else).
+        self.bools = frozenset(name for name, spec in pack.inputs.items() if spec.type == "bool")
         text = json.dumps(pack.definition, sort_keys=True, ensure_ascii=False, default=str)
         self.digest = hashlib.sha256(text.encode()).hexdigest()
         self.by_date: dict[dt.date, Evaluator] = {}
@@ -470,9 +473,15 @@ class Evaluator:
         """Normalise ``raw`` to the pack's inputs; absent, ``None`` and unknown are dropped."""
         out: Facts = {}
         get = raw.get
+        bools = self._runtime.bools
         for name, convert in self._runtime.converters:
             value = get(name)
-            if value is not None and value != "":  # an empty form field is missing
+            if value is None:
+                continue
+            if (value is True or value is False) and name in bools:
+                out[name] = value
+                continue
+            if value != "":  # an empty form field is missing
                 value = convert(value)
                 if value is not MISSING_INPUT:
                     out[name] = value

@@ -189,17 +189,17 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
         quarterly: bool | None = None
         for label, amount, row in pairs:
             try:
-                found = label if isinstance(label, Period) else _parse_period(str(label))
+                key, found, is_quarter = (
+                    _label_info(label) if type(label) is str else _period_info(label)
+                )
             except ValidationError as err:
                 raise ValidationError(
                     where(label, row, ".period"), label, err.reason, clause=clause
                 ) from None
-            is_quarter = found.quarter is not None
             if quarterly is None:
                 quarterly = is_quarter
             elif quarterly is not is_quarter:
                 raise ValidationError(name, value, "mixes years and quarters", clause=clause)
-            key = ordinal(found)
             if key in by_ordinal:
                 raise ValidationError(
                     where(label, row), str(found), "is given twice", clause=clause
@@ -215,6 +215,18 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
         return tuple(by_ordinal[k] for k in sorted(by_ordinal))
 
     return convert
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_info(label: str) -> tuple[int, Period, bool]:
+    # The same quarters recur for every incubatee: parse and number each label once.
+    found = _parse_period(label)
+    return ordinal(found), found, found.quarter is not None
+
+
+def _period_info(label: Any) -> tuple[int, Period, bool]:
+    found = label if isinstance(label, Period) else _parse_period(str(label))
+    return ordinal(found), found, found.quarter is not None
 
 
 @functools.lru_cache(maxsize=4096)
