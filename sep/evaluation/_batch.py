@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import operator
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, ClassVar, Literal
@@ -67,7 +66,7 @@ from sep.evaluation._batch_columns import (
     rows_of,
 )
 from sep.evaluation._decision import Decision, ParameterUse
-from sep.evaluation._engine import Evaluator
+from sep.evaluation._engine import _OPS, Evaluator
 from sep.evaluation._inputs import MISSING_INPUT, label_of, normaliser, ordinal
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import All, AnyOf, Condition, Criterion, InputSpec, Leaf, RulePack
@@ -92,14 +91,6 @@ Floats = np.ndarray[Any, Any]
 # Inside the plan outcomes are ordered NOT_MET < UNKNOWN < MET, so Kleene "all" is a
 # minimum, "any" a maximum and "not" a reflection; they are mapped to the public codes once.
 _NOT, _UNK, _MET = 0, 1, 2
-_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 _RATIO = Decimal("0.0001")
 # A float ratio farther than this from the threshold is on the same side after rounding to
 # four decimals (rounding moves it by at most 0.00005): only nearer rows are redone exactly.

@@ -44,7 +44,8 @@ __all__ = ["Evaluator", "evaluator_for"]
 
 MET, NOT_MET, UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
+# Shared with the batch evaluator, where the same operators compare whole arrays.
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,

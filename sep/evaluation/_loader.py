@@ -57,15 +57,15 @@ periods: ``measure = "each_of_last" | "min_to_mean_of_last" | "max_window_sum"``
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from sep.errors import EngineUnavailableError, RuleDefinitionError
+from sep.domain._fields import to_decimal
+from sep.errors import EngineUnavailableError, RuleDefinitionError, ValidationError
 from sep.evaluation._clauses import TCATE_CLAUSES, TCATE_DOCUMENT
 from sep.evaluation._spec import (
     OPS,
@@ -230,26 +230,11 @@ def _join(key: str, name: str) -> str:
 
 
 def _decimal(ctx: _Ctx, key: str, value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise ctx.err(key, f"type mismatch: expected a number, got a boolean ({value!r})")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ctx.err(key, "must be a finite number")
-        result = Decimal(repr(value))
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip().replace(",", "").replace("_", ""))
-        except InvalidOperation:
-            raise ctx.err(key, f"type mismatch: {value!r} is not a number") from None
-    else:
-        raise ctx.err(key, f"type mismatch: expected a number, got {type(value).__name__}")
-    if not result.is_finite():
-        raise ctx.err(key, "must be a finite number")
-    return result
+    # The domain's own amount reader, with its refusal reported against the file and key.
+    try:
+        return to_decimal(value)
+    except ValidationError as err:
+        raise ctx.err(key, f"type mismatch: {err.reason} ({value!r})") from None
 
 
 def _date(ctx: _Ctx, key: str, value: Any) -> dt.date:
