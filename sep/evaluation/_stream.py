@@ -63,10 +63,10 @@ import copy
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
+from sep.domain._fields import money_sum
 from sep.domain._money import Period
 from sep.errors import ValidationError
 from sep.evaluation import _durable
@@ -198,7 +198,7 @@ class _Measured:
         elif measure == "min_to_mean_of_last":
             amounts = [amount for _, amount in window]
             if None not in amounts:
-                out[fields[0]] = sum(amounts, Decimal(0))
+                out[fields[0]] = money_sum(amounts)
                 if check.actual is not None:
                     out[fields[1]] = check.actual
         else:  # max_window_sum
