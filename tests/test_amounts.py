@@ -467,3 +467,28 @@ def test_financing_round_amounts_use_the_reader() -> None:
     """4.3.5(b): a FinancingRound of "1e400" is refused when the Money is built."""
     with pytest.raises(ValidationError):
         FinancingRound(amount=Money("1e400"))
+
+
+@pytest.mark.skipif(not DURABLE, reason=NO_DURABLE)
+@pytest.mark.parametrize(
+    ("revenue", "expected"),
+    [
+        ("9999999.9999999999999999999999996", Outcome.NOT_MET),
+        ("10000000.000000000000000000000001", Outcome.MET),
+        ("10000000", Outcome.MET),
+    ],
+)
+def test_the_stream_decides_long_decimals_as_the_direct_engine(
+    revenue: str, expected: Outcome
+) -> None:
+    """4.3.5(c) revenue, streaming: durable-rules compares doubles, and the nearest double
+    of 9,999,999.99…96 is 10^7 itself; the stream posts a double on the decimal's side of
+    the threshold, so it agrees with the direct engine."""
+    from sep.evaluation import GraduationStream
+
+    assert check_graduation({"revenue": revenue}, on=ON).outcome_of("4.3.5(c).revenue") is (
+        expected
+    )
+    with GraduationStream(on=ON) as stream:
+        decision = stream.post("a", {"revenue": revenue})
+        assert decision.outcome_of("4.3.5(c).revenue") is expected

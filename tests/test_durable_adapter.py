@@ -142,19 +142,22 @@ def test_wrong_types_name_field_and_clause(revenue_rules: DurableRuleset) -> Non
 
 
 def test_float_precision_at_equality() -> None:
-    """4.3.5(c): equality is exact on doubles; 0.1 + 0.2 is not 0.3, Decimal('0.3') is."""
+    """4.3.5(c): equality is exact on doubles; 0.1 + 0.2 is not 0.3, Decimal('0.3') is, and
+    a longer decimal or integer that rounds onto the threshold's double is not."""
     leaf = Leaf("4.3.5(c).ratio", "ratio", "==", 0.3)
     with DurableRuleset([leaf]) as rules:
         assert rules.evaluate({"ratio": 0.1 + 0.2}) == {leaf.id: False}
         assert rules.evaluate({"ratio": 0.3}) == {leaf.id: True}
         assert rules.evaluate({"ratio": Decimal("0.3")}) == {leaf.id: True}
-        # Beyond 15 significant digits two decimals can round to the same double.
-        assert rules.evaluate({"ratio": Decimal("0.30000000000000000001")}) == {leaf.id: True}
-    # The same for integers beyond 2**53 (documented: numbers compare as doubles).
+        # Beyond 15 significant digits a decimal can round onto the threshold's double: it
+        # is posted as the double next to it on its side, so it is still not equal.
+        assert rules.evaluate({"ratio": Decimal("0.30000000000000000001")}) == {leaf.id: False}
+    # The same for integers beyond 2**53, whose nearest double may be the threshold.
     big = Leaf("4.3.5(c).big", "amount", "==", 2**53)
     with DurableRuleset([big]) as rules:
-        assert rules.evaluate({"amount": 2**53 + 1}) == {big.id: True}
+        assert rules.evaluate({"amount": 2**53 + 1}) == {big.id: False}
         assert rules.evaluate({"amount": 2**53 + 2}) == {big.id: False}
+        assert rules.evaluate({"amount": 2**53}) == {big.id: True}
 
 
 def test_exponent_numbers_are_read_back() -> None:

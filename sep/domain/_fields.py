@@ -134,6 +134,7 @@ _MAX_INT = int(MAX_AMOUNT)
 #: A text of at most this many characters (sign and point included) is below MAX_AMOUNT.
 _SHORT = len(str(_MAX_INT)) - 1
 _ASCII_SPACE = " \t\r\n"
+_SIGNS = ("+", "-")
 
 
 def _shown(value: Any) -> Any:
@@ -199,6 +200,14 @@ def read_text(text: str, field: str = "amount", clause: str | None = None) -> De
         revenue | must be written without an exponent (write 1000, not 1e3)
         revenue | must be written with ASCII digits 0-9 (no full-width or other scripts)
     """
+    if len(text) <= _SHORT and text.isascii():
+        # The common forms ("8200000", "-120000.50") in a few C calls: ASCII digits with
+        # at most one inner point, and too short to pass the bound or MAX_DECIMALS.
+        body = text[1:] if text[:1] in _SIGNS else text
+        if body.isdigit() or (
+            body[:1].isdigit() and body[-1:].isdigit() and body.replace(".", "", 1).isdigit()
+        ):
+            return Decimal(text)
     if len(text) > MAX_NUMBER_CHARS:
         # Checked before anything else: a number of 5,000 digits is refused at once.
         text = text.strip(_ASCII_SPACE)

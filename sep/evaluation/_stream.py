@@ -39,9 +39,10 @@ How the work is split (durable-rules 2.0.28, through :mod:`sep.evaluation._durab
   explanation's detail (values, thresholds, margins, missing periods, why-not) is the
   direct evaluator's trace of the same facts, so ``explain()``, ``to_dict()`` and the digest
   are those of :func:`~sep.evaluation.check`.
-* **Numbers are doubles inside durable-rules**: decisions equal the direct evaluator's for
-  amounts and scores written with at most 15 significant digits; a number that does not fit
-  a double is refused with :class:`~sep.errors.ValidationError`.
+* **Numbers are doubles inside durable-rules**, posted so that they compare with every
+  threshold as the decimal does: decisions equal the direct evaluator's for every amount
+  and score its readers accept (:mod:`sep._limits`); a number that does not fit a double is
+  refused with :class:`~sep.errors.ValidationError`.
 
 ``import sep`` works where durable-rules cannot be imported (Python 3.13 without the build
 fix): only creating a stream raises :class:`~sep.errors.EngineUnavailableError`.
