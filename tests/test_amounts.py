@@ -492,3 +492,13 @@ def test_the_stream_decides_long_decimals_as_the_direct_engine(
     with GraduationStream(on=ON) as stream:
         decision = stream.post("a", {"revenue": revenue})
         assert decision.outcome_of("4.3.5(c).revenue") is expected
+
+
+def test_a_decision_record_writes_plain_decimals() -> None:
+    """4.3.5(c): the margin of a 30-decimal amount (-4E-25 as a Decimal) is written in the
+    decision's JSON as a plain decimal, like every amount it records."""
+    decision = check_graduation({"revenue": "9999999.9999999999999999999999996"}, on=ON)
+    written = decision.to_json()
+    assert decision.result_of("4.3.5(c).revenue").margin == Decimal("-4E-25")
+    assert "-0.0000000000000000000000004" in written
+    assert "E-" not in written and "E+" not in written
