@@ -502,3 +502,15 @@ def test_a_decision_record_writes_plain_decimals() -> None:
     assert decision.result_of("4.3.5(c).revenue").margin == Decimal("-4E-25")
     assert "-0.0000000000000000000000004" in written
     assert "E-" not in written and "E+" not in written
+
+
+def test_columns_from_keeps_long_decimals_exact() -> None:
+    """4.3.5(c), column-wise: columns_from does not turn an amount below the fen into a
+    float (which would drop its digits); it stays a Decimal, and batch then refuses it."""
+    from sep.evaluation import columns_from
+
+    cols = columns_from([{"revenue": QUARTER}])
+    assert cols["revenue"].dtype == object
+    assert cols["revenue"][0] == Decimal(QUARTER)
+    with pytest.raises(ValidationError):
+        check_batch(GRADUATION, cols, on=ON)

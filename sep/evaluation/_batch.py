@@ -51,6 +51,7 @@ from typing import Any, ClassVar, Literal
 import attrs
 import numpy as np
 
+from sep._limits import MONEY_CONTEXT
 from sep.errors import ValidationError
 from sep.evaluation._api import ELIGIBILITY, EVALUATION, GRADUATION, _facts, _pack, compile_pack
 from sep.evaluation._batch_columns import (
@@ -218,7 +219,7 @@ def _compare_fen(values: Any, op: str, threshold_fen: Decimal) -> Bools:
 
 
 def _fen(threshold: Any) -> Decimal:
-    return Decimal(threshold).scaleb(2)
+    return Decimal(threshold).scaleb(2, MONEY_CONTEXT)  # exact, whatever its digits
 
 
 def _compare_number(values: Any, op: str, threshold: Any) -> Bools:
@@ -802,7 +803,8 @@ def check_evaluation_batch(
 
 
 def _exact_float(amount: Decimal) -> bool:
-    return amount.scaleb(2) == amount.scaleb(2).to_integral_value() and abs(amount) < 10**13
+    fen = amount.scaleb(2, MONEY_CONTEXT)  # the default context would round it to the fen
+    return fen == fen.to_integral_value() and abs(amount) < 10**13
 
 
 def _money_column(values: list[Decimal | None]) -> np.ndarray[Any, Any]:

@@ -465,16 +465,19 @@ class DurableRuleset:
         """A double that compares with every threshold of ``name`` as ``value`` does.
 
         Rounding to the nearest double keeps order but can make a decimal of more than 15
-        significant digits equal to a threshold it is not (9999999.99…96 becomes 10^7):
+        significant digits (or an integer beyond 2**53) equal to a threshold it is not
+        (9999999.99…96 becomes 10^7), or a threshold equal to a value it is not:
         then the double next to the threshold on the value's side is posted. If no double
         keeps every comparison, the value is refused rather than decided wrongly.
         """
-        cuts = self._cuts.get(name, ())
+        cuts = self._cuts[name]
         candidate = number
         for exact, double in cuts:
             if candidate == double and value != exact:
                 candidate = math.nextafter(double, math.inf if value > exact else -math.inf)
                 break
+        else:
+            return number  # the nearest double is no threshold's, or it is equal to it
         for exact, double in cuts:
             if (candidate > double) - (candidate < double) != (value > exact) - (value < exact):
                 raise ValidationError(
@@ -548,7 +551,7 @@ class DurableRuleset:
                     raise ValidationError(
                         name, value, "must be a finite number", clause=spec.clause
                     )
-                if type(value) is not float and Decimal(number) != value:
+                if type(value) is not float and name in self._cuts:
                     number = self._faithful(name, value, number, spec.clause)
                 text = _number_json(number)
             elif kind == _TEXT:
