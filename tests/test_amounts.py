@@ -192,8 +192,28 @@ def test_a_pack_amount_is_read_by_the_same_grammar() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [10**15 + 1, -(10**15) - 1, 10**5000, Decimal("1E+400"), Decimal("-1e16"), Decimal("1e-31")],
-    ids=["1e15+1", "-1e15-1", "1e5000", "D1e400", "D-1e16", "D1e-31"],
+    [
+        10**15 + 1,
+        -(10**15) - 1,
+        10**5000,
+        Decimal("1E+400"),
+        Decimal("1e999999999"),
+        Decimal("-1e999999999"),
+        Decimal("-1e16"),
+        Decimal("1e-31"),
+        Decimal("sNaN"),
+    ],
+    ids=[
+        "1e15+1",
+        "-1e15-1",
+        "1e5000",
+        "D1e400",
+        "D1e999999999",
+        "D-1e999999999",
+        "D-1e16",
+        "D1e-31",
+        "DsNaN",
+    ],
 )
 def test_ints_and_decimals_beyond_the_bounds_are_refused(value: Any) -> None:
     """4.3.5(b): an int or Decimal beyond ±10^15 or with more than 30 decimals is refused

@@ -175,7 +175,7 @@ def _bounded(result: Decimal, value: Any, field: str, clause: str | None) -> Dec
             f"has more than {MAX_DECIMALS} digits after the decimal point",
             clause=clause,
         )
-    if result.adjusted() >= _SHORT and abs(result) > MAX_AMOUNT:
+    if result.adjusted() >= _SHORT and result.copy_abs() > MAX_AMOUNT:
         raise ValidationError(
             field, _shown(value), "is beyond the bound of ±10^15 for amounts", clause=clause
         )
@@ -234,7 +234,7 @@ def read_text(text: str, field: str = "amount", clause: str | None = None) -> De
             clause=clause,
         )
     result = Decimal(text.replace(",", "") if "," in text else text)
-    if len(text) > _SHORT and abs(result) > MAX_AMOUNT:
+    if len(text) > _SHORT and result.copy_abs() > MAX_AMOUNT:
         raise ValidationError(
             field, text, "is beyond the bound of ±10^15 for amounts", clause=clause
         )
