@@ -357,6 +357,7 @@ class DurableRuleset:
         self._inputs: dict[str, _Input] = {}
         # Per number input, its leaves' thresholds: exact, and as the double durable holds.
         self._cuts: dict[str, list[tuple[Decimal, float]]] = {}
+        self._on_cut: set[float] = set()  # every threshold's double, for a quick test
         # (leaf id, input name, slot in the session state where its verdict is written)
         self._slots: list[tuple[str, str, str]] = []
         # durable rule name -> (slot, verdict its action records)
@@ -443,6 +444,7 @@ class DurableRuleset:
             if kind == _NUMBER:
                 exact = Decimal(repr(leaf.value)) if type(leaf.value) is float else leaf.value
                 self._cuts.setdefault(leaf.input, []).append((Decimal(exact), float(exact)))
+                self._on_cut.add(float(exact))
 
     @staticmethod
     def _value_problem(leaf: Leaf, kind: str) -> str | None:
@@ -470,7 +472,7 @@ class DurableRuleset:
         then the double next to the threshold on the value's side is posted. If no double
         keeps every comparison, the value is refused rather than decided wrongly.
         """
-        cuts = self._cuts[name]
+        cuts = self._cuts.get(name, ())
         candidate = number
         for exact, double in cuts:
             if candidate == double and value != exact:
@@ -551,7 +553,8 @@ class DurableRuleset:
                     raise ValidationError(
                         name, value, "must be a finite number", clause=spec.clause
                     )
-                if type(value) is not float and name in self._cuts:
+                if number in self._on_cut and type(value) is not float:
+                    # Its nearest double is a threshold's: place it on its own side.
                     number = self._faithful(name, value, number, spec.clause)
                 text = _number_json(number)
             elif kind == _TEXT:
