@@ -116,8 +116,8 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         "evaluation": evaluation.check_evaluation,
     }
     data = _read_json(args.file)
-    params = _read_json(args.params) if args.params else None
-    if params is not None and not isinstance(params, dict):
+    params = _read_json(args.params) if args.params is not None else None
+    if args.params is not None and not isinstance(params, dict):
         raise ValidationError(
             args.params, type(params).__name__, "a parameter file is a JSON object of overrides"
         )
