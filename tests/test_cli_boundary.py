@@ -77,11 +77,21 @@ def test_hostile_files_exit_2_with_one_line(
 def test_bad_params_file_is_refused_naming_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A --params file that is not a JSON object of overrides exits 2 naming the file."""
+    """A --params file that is not a JSON object of sane overrides exits 2 naming the file.
+
+    A number such as ``1e999999999`` (4.3.5(c)'s period count) is refused by the reader.
+    """
     facts = tmp_path / "facts.json"
     facts.write_text("{}", encoding="utf-8")
     params = tmp_path / "params.json"
-    for content in (b"[1, 2]", b"5", b'"x"', b"\xff\xfe{}"):
+    for content in (
+        b"[1, 2]",
+        b"5",
+        b'"x"',
+        b"null",
+        b"\xff\xfe{}",
+        b'{"cash_flow_periods": 1e999999999}',  # hung: a billion-digit int downstream
+    ):
         params.write_bytes(content)
         status, _, err = _run(
             monkeypatch, "check", "graduation", str(facts), "--params", str(params)

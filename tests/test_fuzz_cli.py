@@ -178,6 +178,8 @@ def _bad_option_runs(rng: random.Random, n: int) -> Iterator[tuple[str, Run]]:
                     b'{"nope": 1}',
                     b'{"revenue_min": "abc"}',
                     b'{"revenue_min": [1]}',
+                    b'{"cash_flow_periods": 1e999999999}',
+                    b'{"revenue_min": 1e-999999999}',
                     _latin1(rng),
                     _binary(rng),
                     _deep(rng),
