@@ -30,6 +30,8 @@ _QUESTIONS = ("eligibility", "graduation", "evaluation")
 EXIT_ERROR = 2
 #: A bug in ``sep`` itself (not bad input): the BSD ``EX_SOFTWARE`` status.
 EXIT_INTERNAL = 70
+#: The output could not be written (``EX_IOERR``).
+EXIT_IO = 74
 _EXIT_OUTCOME = {"met": 0, "not_met": 10, "unknown": 11}
 
 
@@ -54,11 +56,15 @@ def _read_bytes(source: str) -> bytes:
     if stdin is None or getattr(stdin, "closed", False):
         raise ValidationError("", "-", "standard input is closed; give a file instead of '-'")
     try:
-        if stdin.isatty():
-            # Waiting for a person to type JSON and press Ctrl-D looks like a hang.
-            raise ValidationError(
-                "", "-", "standard input is a terminal; pipe or redirect a JSON file into it"
-            )
+        terminal = stdin.isatty()
+    except (OSError, ValueError):
+        terminal = False
+    if terminal:
+        # Waiting for a person to type JSON and press Ctrl-D looks like a hang.
+        raise ValidationError(
+            "", "-", "standard input is a terminal; pipe or redirect a JSON file into it"
+        )
+    try:
         buffer = getattr(stdin, "buffer", None)
         if buffer is not None:
             data: bytes = buffer.read(limit)
@@ -280,6 +286,14 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # the output (a full disk, a closed terminal), not the input
+        reason = exc.strerror or type(exc).__name__
+        _report(
+            err_stream,
+            ValidationError("output", MISSING, f"cannot be written: {reason}"),
+            args.format == "json",
+        )
+        return EXIT_IO
     except Exception as exc:  # the last line of defence: reported as a bug, not bad input
         _report_bug(err_stream, exc, args.format == "json")
         return EXIT_INTERNAL

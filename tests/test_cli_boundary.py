@@ -137,6 +137,7 @@ def test_stdin_terminal_or_closed_is_refused_not_waited_on(
     status, _, err = _run(monkeypatch, "check", "graduation", "-")
     assert status == EXIT_ERROR
     assert "terminal" in _one_error_line(err)
+    assert err.count("(got") == 1
     monkeypatch.setattr("sys.stdin", None)
     status, _, err = _run(monkeypatch, "validate", "platform", "-")
     assert status == EXIT_ERROR
@@ -189,3 +190,20 @@ def test_ascii_stdout_does_not_crash_on_chinese() -> None:
     assert done.returncode == 0, done.stderr
     assert b"Traceback" not in done.stderr
     assert b"\\u" in done.stdout
+
+
+def test_unwritable_output_is_one_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk under stdout exits 74 (EX_IOERR) naming the output, not an internal error."""
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+    path = tmp_path / "in.json"
+    path.write_text("{}", encoding="utf-8")
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    assert main(["check", "graduation", str(path)], out=Full()) == 74
+    assert "output: cannot be written: No space left" in _one_error_line(err.getvalue())
