@@ -23,6 +23,17 @@ T = TypeVar("T")
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
+class OwnFacts(dict[str, Any]):
+    """The named inputs a domain object's ``facts()`` gives (a plain ``dict`` otherwise).
+
+    They may serve several rule packs at once (an incubatee's facts feed both graduation
+    packs), so the rules do not refuse the names a pack does not read in them, even when
+    they are passed on as a mapping; a caller's own mapping is checked.
+    """
+
+    __slots__ = ()
+
+
 def clause_of(attribute: attrs.Attribute[Any]) -> str | None:
     """The clause id recorded on ``attribute``'s metadata."""
     clause = attribute.metadata.get("clause")

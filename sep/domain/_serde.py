@@ -22,6 +22,7 @@ import attrs
 import cattrs
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
+from sep._json import loads
 from sep.domain._fields import to_decimal
 from sep.domain._industry import IndustryCode
 from sep.domain._money import Money, Period
@@ -221,12 +222,23 @@ def from_dict(cls: type[T], data: Any) -> T:
 
 
 def from_json(cls: type[T], text: str | bytes) -> T:
-    """Parse JSON text into ``cls`` (numbers are read as Decimal, never float)."""
-    try:
-        data = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise ValidationError("", MISSING, f"is not valid JSON: {exc}") from None
-    return from_dict(cls, data)
+    """Parse JSON text into ``cls`` (numbers are read as Decimal, never float).
+
+    The text is read by the bounded JSON reader (:func:`sep._json.loads`): UTF-8, at most
+    :data:`~sep._limits.MAX_JSON_BYTES` bytes and :data:`~sep._limits.MAX_DEPTH` levels,
+    no duplicate keys, no ``NaN`` and no oversized integers.
+
+    Raises:
+        ValidationError: the text is not such JSON, or the data is not a valid ``cls``.
+
+    Example:
+        >>> from sep.domain import Incubatee
+        >>> from_json(Incubatee, '{"id": "a", "id": "b"}')
+        Traceback (most recent call last):
+        ...
+        sep.errors.ValidationError: the key 'id' is given twice (got 'id')
+    """
+    return from_dict(cls, loads(text))
 
 
 def _segment(exc: BaseException) -> str:

@@ -43,7 +43,6 @@ columns ``None``, ``NaN``, ``pandas.NA`` and ``""`` (a blank form field) are mis
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, ClassVar, Literal
@@ -52,7 +51,16 @@ import attrs
 import numpy as np
 
 from sep.errors import ValidationError
-from sep.evaluation._api import ELIGIBILITY, EVALUATION, GRADUATION, _facts, _pack, compile_pack
+from sep.evaluation._api import (
+    ELIGIBILITY,
+    EVALUATION,
+    GRADUATION,
+    _facts,
+    _pack,
+    _refuse_extra,
+    compile_pack,
+    refuse_unknown_names,
+)
 from sep.evaluation._batch_columns import (
     BoolColumn,
     Encoded,
@@ -599,18 +607,8 @@ def _keys(columns: Any) -> list[str] | None:
 
 def _gather(pack: RulePack, columns: Any, extra: str, n: int | None) -> tuple[dict[str, Any], int]:
     keys = _keys(columns)
-    if keys is not None and extra == "error":
-        for key in keys:
-            if key not in pack.inputs:
-                close = difflib.get_close_matches(key, list(pack.inputs), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise ValidationError(
-                    key,
-                    key,
-                    f"is not an input of {pack.id} (inputs: {', '.join(pack.inputs)}){hint}; "
-                    "pass extra='ignore' to allow other columns",
-                    clause=pack.inputs[close[0]].clause if close else pack.clause,
-                )
+    if _refuse_extra(extra) and keys is not None:
+        refuse_unknown_names(pack, keys, what="input", hint="columns")
     raw: dict[str, Any] = {}
     for name in pack.inputs:
         if keys is not None and name not in keys:
@@ -642,7 +640,7 @@ def check_batch(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
-    extra: Literal["error", "ignore"] = "error",
+    extra: Literal["forbid", "error", "ignore"] = "error",
     n: int | None = None,
 ) -> BatchResult:
     """Decide ``pack``'s question for every row of ``columns`` at once.
@@ -654,8 +652,9 @@ def check_batch(
             input without a column is missing for every row (UNKNOWN).
         params: Parameter overrides, as for :func:`~sep.evaluation.check`.
         on: The date whose parameter values apply (default: today).
-        extra: ``"error"`` refuses column names that are not inputs of the pack (a typo
-            would otherwise leave an input missing), ``"ignore"`` skips them.
+        extra: ``"error"`` (or ``"forbid"``, the spelling of :func:`~sep.evaluation.check`)
+            refuses column names that are not inputs of the pack (a typo would otherwise
+            leave an input missing), ``"ignore"`` skips them; anything else is refused.
         n: The number of rows, needed only when no input column is given.
 
     With pandas, pass the DataFrame itself (``extra="ignore"`` if it holds other columns);
@@ -672,8 +671,7 @@ def check_batch(
         >>> r.outcome.tolist(), r.outcome_of("4.3.7-b.total").tolist()
         ([-1, 0, -1], [1, 0, -1])
     """
-    if extra not in ("error", "ignore"):
-        raise ValidationError("extra", extra, "must be 'error' or 'ignore'")
+    _refuse_extra(extra)
     evaluator = compile_pack(pack, params=params, on=on)
     rules = evaluator.pack
     plan = _plan_for(evaluator)
@@ -699,7 +697,7 @@ def check_graduation_batch(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
-    extra: Literal["error", "ignore"] = "error",
+    extra: Literal["forbid", "error", "ignore"] = "error",
     n: int | None = None,
     pack: RulePack | str = GRADUATION,
 ) -> BatchResult:
@@ -718,7 +716,7 @@ def check_eligibility_batch(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
-    extra: Literal["error", "ignore"] = "error",
+    extra: Literal["forbid", "error", "ignore"] = "error",
     n: int | None = None,
     pack: RulePack | str = ELIGIBILITY,
 ) -> BatchResult:
@@ -737,7 +735,7 @@ def check_evaluation_batch(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
-    extra: Literal["error", "ignore"] = "error",
+    extra: Literal["forbid", "error", "ignore"] = "error",
     n: int | None = None,
     pack: RulePack | str = EVALUATION,
 ) -> BatchResult:

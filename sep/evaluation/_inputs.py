@@ -29,6 +29,8 @@ __all__ = [
     "label_of",
     "normaliser",
     "ordinal",
+    "period_kind_check",
+    "period_kind_error",
 ]
 
 #: A period series: ``((Period, amount), ...)`` sorted by period, all years or all quarters.
@@ -159,6 +161,7 @@ def _enum(spec: InputSpec) -> Callable[[Any], Any]:
 def _series(spec: InputSpec) -> Callable[[Any], Any]:
     name, clause = spec.name, spec.clause
     money = _money(spec)
+    kind = period_kind_check(spec)
 
     def where(label: Any, row: int | None, part: str = "") -> str:
         # Field paths are built only when something is wrong (this runs per call).
@@ -196,6 +199,10 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 raise ValidationError(
                     where(label, row, ".period"), label, err.reason, clause=clause
                 ) from None
+            if kind is not None and kind is not is_quarter:
+                raise ValidationError(
+                    where(label, row, ".period"), label, _KIND_REASON[kind], clause=clause
+                )
             if quarterly is None:
                 quarterly = is_quarter
             elif quarterly is not is_quarter:
@@ -215,6 +222,34 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
         return tuple(by_ordinal[k] for k in sorted(by_ordinal))
 
     return convert
+
+
+_KIND_REASON = {
+    False: "must be a calendar year (2025): the input is a yearly series",
+    True: "must be a quarter (2025Q1): the input is a quarterly series",
+}
+
+
+def period_kind_check(spec: InputSpec) -> bool | None:
+    """Whether ``spec``'s series must hold quarters (``True``), years (``False``) or either."""
+    return {"year": False, "quarter": True}.get(spec.period)
+
+
+def period_kind_error(spec: InputSpec, label: Any, field: str) -> ValidationError | None:
+    """The refusal of ``label`` (a parsed Period or text) for ``spec``'s period kind, if any.
+
+    Shared by the direct, streaming and column-wise engines.
+    """
+    kind = period_kind_check(spec)
+    if kind is None:
+        return None
+    try:
+        found = label if isinstance(label, Period) else _parse_period(str(label))
+    except ValidationError as err:
+        return ValidationError(field, label, err.reason, clause=spec.clause)
+    if (found.quarter is not None) is kind:
+        return None
+    return ValidationError(field, label, _KIND_REASON[kind], clause=spec.clause)
 
 
 @functools.lru_cache(maxsize=4096)
