@@ -157,7 +157,7 @@ class Enterprise:
             assets=self.total_assets,
         )
 
-    def facts(self) -> OwnFacts:
+    def facts(self) -> dict[str, Any]:
         """The flat inputs of the eligibility rules (3.1, 4.2.1); ``None`` is unknown."""
         size = self.size.size
         return OwnFacts(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
@@ -70,7 +70,10 @@ class FinancingRound:
     investors: tuple[str, ...] = many(str, "4.3.5(b)", "Investors in the round.")
     post_money_valuation: Money | None = _money("C", "Post-money valuation.")
     independent: bool | None = tri(
-        "4.3.5(b)", "Raised independently (not from the founder or the platform)."
+        "4.3.5(b)",
+        "Raised independently (not from the founder or the platform). Only independent "
+        "rounds count for 4.3.5(b); unknown independence makes the largest independent "
+        "round unknown when this round is larger than every independent one.",
     )
 
 
@@ -372,7 +375,7 @@ class Incubatee:
             return None
         return largest
 
-    def facts(self) -> OwnFacts:
+    def facts(self) -> dict[str, Any]:
         """The flat inputs of the graduation rules (4.3.5; 国科发区〔2018〕300号).
 
         ``None`` means unknown. With no financing round recorded, the largest round and
@@ -420,7 +423,7 @@ class Incubatee:
         )
 
 
-def _not_cny(field: str, value: Money, clause: str) -> None:
+def _not_cny(field: str, value: Money, clause: str) -> NoReturn:
     raise ValidationError(
         f"{field}.currency",
         value.currency,

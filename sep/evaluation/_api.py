@@ -92,6 +92,8 @@ EXTRA_MODES = ("forbid", "ignore", "error")
 
 def _refuse_extra(extra: Any) -> bool:
     """Whether ``extra`` asks to refuse unknown names; a bad ``extra`` is refused itself."""
+    if extra == "forbid" and type(extra) is str:  # the default, on every decision
+        return True
     if isinstance(extra, str) and extra in EXTRA_MODES:
         return extra != "ignore"
     raise ValidationError(
@@ -157,6 +159,23 @@ def _document_keys(cls: type, rules: RulePack) -> frozenset[str]:
     return fields - _fact_names(cls) - frozenset(rules.inputs)
 
 
+# Per pack (by identity, checked): its domain class, document keys and input names. This
+# runs on every decision, so the set arithmetic is done once per pack.
+_SHAPES: dict[int, tuple[RulePack, type | None, frozenset[str], frozenset[str], bool]] = {}
+
+
+def _shape(rules: RulePack) -> tuple[RulePack, type | None, frozenset[str], frozenset[str], bool]:
+    found = _SHAPES.get(id(rules))
+    if found is None or found[0] is not rules:
+        cls = _DOMAIN.get(rules.question)
+        markers = _document_keys(cls, rules) if cls is not None else frozenset()
+        kind_marks = cls is not None and _KIND not in rules.inputs
+        if len(_SHAPES) >= 256:
+            _SHAPES.clear()
+        found = _SHAPES[id(rules)] = (rules, cls, markers, frozenset(rules.inputs), kind_marks)
+    return found
+
+
 def _document_class(data: Mapping[Any, Any], rules: RulePack) -> type | None:
     """The domain class ``data`` is a document of, or ``None`` for named inputs.
 
@@ -166,10 +185,10 @@ def _document_class(data: Mapping[Any, Any], rules: RulePack) -> type | None:
     (``"enterprise"``) or carries any key that only a document has (``id``, ``name``,
     ``origin``, ``financials``, ``financing_rounds``, ``industry``, ``employees``, …).
     """
-    cls = _DOMAIN.get(rules.question)
+    _, cls, markers, _, kind_marks = _shape(rules)
     if cls is None:
         return None
-    if _KIND in data and _KIND not in rules.inputs:
+    if kind_marks and _KIND in data:
         kind = data[_KIND]
         if kind != _KINDS[cls]:
             raise ValidationError(
@@ -180,8 +199,7 @@ def _document_class(data: Mapping[Any, Any], rules: RulePack) -> type | None:
                 clause=rules.clause,
             )
         return cls
-    markers = _document_keys(cls, rules)
-    return cls if any(key in markers for key in data) else None
+    return None if markers.isdisjoint(data.keys()) else cls
 
 
 def _is_own(obj: Any) -> bool:
@@ -199,13 +217,18 @@ def _facts(obj: Any, rules: RulePack | None = None, extra: Any = "forbid") -> Ma
     ``sep``'s own domain objects may carry inputs of several packs and are not checked.
     """
     refuse = _refuse_extra(extra)
-    if isinstance(obj, Mapping):
-        cls = _document_class(obj, rules) if rules is not None else None
+    if type(obj) is dict or isinstance(obj, Mapping):
+        if rules is None:
+            return obj
+        _, _, _, inputs, kind_marks = _shape(rules)
+        if inputs.issuperset(obj.keys()):  # the common case: named inputs only
+            return obj
+        cls = _document_class(obj, rules)
         if cls is None:
-            if refuse and rules is not None and not _is_own(obj):
+            if refuse and not _is_own(obj):
                 refuse_unknown_names(rules, obj)
             return obj
-        if _KIND in obj and _KIND not in rules.inputs:  # type: ignore[union-attr]
+        if kind_marks and _KIND in obj:
             obj = {k: v for k, v in obj.items() if k != _KIND}
         obj = from_dict(cls, obj)
     method = getattr(obj, "facts", None)
