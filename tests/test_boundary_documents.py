@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sep._cli import main
 from sep.domain import (
@@ -49,6 +51,7 @@ from sep.evaluation import (
 )
 from sep.evaluation import _durable as durable_adapter
 from sep.evaluation._stream import RuleStream, check_stream
+from tests.strategies import incubatee_s
 
 ON = dt.date(2026, 1, 1)
 MET, NOT_MET, UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
@@ -444,3 +447,43 @@ def test_from_json_still_reads_decimals_exactly() -> None:
     """Numbers are read as Decimal (3.1 amounts), not float."""
     inc = from_json(Incubatee, '{"id": "a", "name": "X", "origin": "internal", "valuation": 12.10}')
     assert inc.valuation == Money(Decimal("12.10"))
+
+
+def test_document_typo_names_the_field_and_the_close_match() -> None:
+    """A misspelled document field (``financial`` for ``financials``, 4.3.5(c)) is refused
+    naming it, its class and the field meant."""
+    data = {"id": "a", "name": "X", "origin": "internal", "financial": []}
+    with pytest.raises(ValidationError) as info:
+        check_graduation(data, on=ON)
+    assert info.value.field == "financial"
+    assert "Incubatee" in info.value.reason and "did you mean 'financials'" in info.value.reason
+
+
+# -- properties over generated incubatees -------------------------------------------------
+
+
+@given(inc=incubatee_s(), drop=st.sampled_from(["id", "name", "origin"]))
+def test_any_document_without_a_required_field_is_refused(inc: Incubatee, drop: str) -> None:
+    """Every incubatee JSON (4.2.2) missing one required field is refused naming it, never
+    read as named inputs."""
+    data = to_dict(inc)
+    del data[drop]
+    with pytest.raises(ValidationError) as info:
+        check_graduation(data, on=ON)
+    assert (info.value.field, info.value.reason) == (drop, "is required")
+
+
+@given(inc=incubatee_s())
+def test_document_and_object_decide_alike(inc: Incubatee) -> None:
+    """An incubatee's JSON and the object give the same decision (4.3.5), or the same
+    refusal (an amount in another currency), for both graduation packs."""
+    for pack in (GRADUATION, TORCH_2018_GRADUATION):
+        try:
+            expected: Any = check(pack, inc, on=ON).digest
+        except ValidationError as err:
+            expected = (err.field, err.reason)
+        try:
+            got: Any = check(pack, to_dict(inc), on=ON).digest
+        except ValidationError as err:
+            got = (err.field, err.reason)
+        assert got == expected

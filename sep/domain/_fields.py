@@ -9,6 +9,7 @@ at construction with an error a caller can act on.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import math
 from collections.abc import Callable, Iterable
@@ -32,6 +33,23 @@ class OwnFacts(dict[str, Any]):
     """
 
     __slots__ = ()
+
+
+def close_match(key: str, names: Iterable[str]) -> str | None:
+    """The name ``key`` most likely meant: the same letters ignoring case and ``-``/space
+    for ``_``, else the closest spelling (difflib), else ``None``.
+
+    Example:
+        >>> close_match("Listed", ["listed", "revenue"]), close_match("revenu", ["revenue"])
+        ('listed', 'revenue')
+    """
+    names = list(names)
+    folded = key.casefold().replace("-", "_").replace(" ", "_")
+    for name in names:
+        if name.casefold() == folded:
+            return name
+    close = difflib.get_close_matches(key, names, n=1)
+    return close[0] if close else None
 
 
 def clause_of(attribute: attrs.Attribute[Any]) -> str | None:

@@ -23,7 +23,7 @@ import cattrs
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
 from sep._json import loads
-from sep.domain._fields import to_decimal
+from sep.domain._fields import close_match, to_decimal
 from sep.domain._industry import IndustryCode
 from sep.domain._money import Money, Period
 from sep.errors import MISSING, SepError, ValidationError
@@ -276,7 +276,15 @@ def _translate(exc: BaseException, cls: type) -> ValidationError:
         return err
     if isinstance(leaf, ForbiddenExtraKeysError):
         key = sorted(leaf.extra_fields)[0]
-        return ValidationError(_join(path, key), MISSING, "is not a field here", clause=clause)
+        names = [f.name for f in attrs.fields(leaf.cl)] if attrs.has(leaf.cl) else []
+        close = close_match(str(key), names)
+        guess = f"; did you mean {close!r}?" if close else ""
+        return ValidationError(
+            _join(path, key),
+            MISSING,
+            f"is not a field of {leaf.cl.__name__}{guess}",
+            clause=clause,
+        )
     if isinstance(leaf, KeyError):
         name = str(leaf.args[0]) if leaf.args else "?"
         # cattrs already notes the missing attribute's name on the path.

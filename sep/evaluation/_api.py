@@ -9,7 +9,6 @@ themselves are data files shipped in ``sep/evaluation/packs``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -19,7 +18,7 @@ from typing import Any, Literal
 import attrs
 
 from sep.domain import Enterprise, Incubatee, Origin, from_dict
-from sep.domain._fields import OwnFacts
+from sep.domain._fields import OwnFacts, close_match
 from sep.errors import ValidationError
 from sep.evaluation._decision import Decision
 from sep.evaluation._engine import Evaluator, evaluator_for
@@ -101,18 +100,6 @@ def _refuse_extra(extra: Any) -> bool:
     )
 
 
-def _close_match(key: str, names: Iterable[str]) -> str | None:
-    """The name ``key`` most likely meant: same letters ignoring case and separators, else
-    the closest spelling (difflib)."""
-    names = list(names)
-    folded = key.casefold().replace("-", "_").replace(" ", "_")
-    for name in names:
-        if name.casefold() == folded:
-            return name
-    close = difflib.get_close_matches(key, names, n=1)
-    return close[0] if close else None
-
-
 def refuse_unknown_names(
     rules: RulePack, keys: Iterable[Any], *, what: str = "input", hint: str = "names"
 ) -> None:
@@ -129,7 +116,7 @@ def refuse_unknown_names(
         if key in inputs:
             continue
         name = str(key)
-        close = _close_match(name, inputs)
+        close = close_match(name, inputs)
         guess = f"; did you mean {close!r}?" if close else ""
         raise ValidationError(
             name,
