@@ -171,9 +171,8 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
 
     def convert(value: Any) -> Any:
         if isinstance(value, Mapping):
-            pairs: Any = (
-                (label, amount, None) for label, amount in value.items() if amount is not None
-            )
+            # Every label is a period, known amount or not (``None`` = that period missing).
+            pairs: Any = ((label, amount, None) for label, amount in value.items())
         elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
             rows: list[tuple[Any, Any, int | None]] = []
             for i, row in enumerate(value):
@@ -181,14 +180,13 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                     raise ValidationError(
                         f"{name}[{i}]", row, "must be {period, amount}", clause=clause
                     )
-                if row.get("amount") is not None:
-                    rows.append((row["period"], row["amount"], i))
+                rows.append((row["period"], row.get("amount"), i))
             pairs = rows
         else:
             raise ValidationError(
                 name, value, "must map periods to amounts ({'2025Q1': '100000'})", clause=clause
             )
-        by_ordinal: dict[int, tuple[Period, Decimal]] = {}
+        by_ordinal: dict[int, tuple[Period, Decimal] | None] = {}
         quarterly: bool | None = None
         for label, amount, row in pairs:
             try:
@@ -211,15 +209,19 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 raise ValidationError(
                     where(label, row), str(found), "is given twice", clause=clause
                 )
+            if amount is None:
+                by_ordinal[key] = None  # a known period whose amount is missing
+                continue
             try:
                 by_ordinal[key] = (found, money(amount))
             except ValidationError as err:
                 raise ValidationError(
                     where(label, row), amount, err.reason, clause=clause
                 ) from None
-        if not by_ordinal:
+        known = [item for _, item in sorted(by_ordinal.items()) if item is not None]
+        if not known:
             return MISSING_INPUT  # an empty series says nothing: missing, not zero
-        return tuple(by_ordinal[k] for k in sorted(by_ordinal))
+        return tuple(known)
 
     return convert
 
