@@ -19,6 +19,7 @@ import attrs
 
 from sep.domain import Enterprise, Incubatee, Origin, from_dict
 from sep.domain._fields import OwnFacts, close_match
+from sep.domain._serde import DOCUMENT_KINDS, KIND
 from sep.errors import ValidationError
 from sep.evaluation._decision import Decision
 from sep.evaluation._engine import Evaluator, evaluator_for
@@ -80,9 +81,9 @@ def builtin_packs() -> tuple[str, ...]:
 
 
 _DOMAIN: dict[str, type] = {"graduation": Incubatee, "eligibility": Enterprise}
-#: The ``kind`` marker of each domain document, by class.
-_KINDS: dict[type, str] = {Incubatee: "incubatee", Enterprise: "enterprise"}
-_KIND = "kind"
+#: The ``kind`` marker of each domain document, by class (the domain's own).
+_KINDS: dict[type, str] = DOCUMENT_KINDS
+_KIND = KIND
 
 #: What ``extra=`` may say about names a pack does not read. ``"error"`` is the column-wise
 #: engine's spelling of ``"forbid"``, accepted everywhere so one spelling works in all.
@@ -115,7 +116,7 @@ def refuse_unknown_names(
     for key in keys:
         if key in inputs:
             continue
-        name = str(key)
+        name = str(key) or repr(key)  # an empty name is still named, as ''
         close = close_match(name, inputs)
         guess = f"; did you mean {close!r}?" if close else ""
         raise ValidationError(
@@ -194,6 +195,22 @@ def _is_own(obj: Any) -> bool:
     return isinstance(obj, OwnFacts) or type(obj).__module__.split(".", 1)[0] == "sep"
 
 
+def _plain(data: Mapping[Any, Any]) -> dict[Any, Any]:
+    """A plain dict of a caller's mapping type, read once here so that a mapping whose
+    reads fail is refused as bad input (naming the key), not as an error deep inside."""
+    out: dict[Any, Any] = {}
+    key: Any = None
+    try:
+        for key in data:
+            out[key] = data[key]
+    except Exception as exc:  # any failure of a foreign mapping is bad input
+        field = "" if key is None else str(key)
+        raise ValidationError(
+            field, type(data).__name__, f"could not be read from the mapping: {exc!r}"
+        ) from None
+    return out
+
+
 def _facts(obj: Any, rules: RulePack | None = None, extra: Any = "forbid") -> Mapping[str, Any]:
     """The flat named inputs of ``obj`` for ``rules``.
 
@@ -205,19 +222,20 @@ def _facts(obj: Any, rules: RulePack | None = None, extra: Any = "forbid") -> Ma
     """
     refuse = _refuse_extra(extra)
     if type(obj) is dict or isinstance(obj, Mapping):
+        data: Mapping[str, Any] = (
+            obj if type(obj) is dict or isinstance(obj, OwnFacts) else _plain(obj)
+        )
         if rules is None:
-            return obj
-        _, _, _, inputs, kind_marks = _shape(rules)
-        if inputs.issuperset(obj.keys()):  # the common case: named inputs only
-            return obj
-        cls = _document_class(obj, rules)
+            return data
+        _, _, _, inputs, _ = _shape(rules)
+        if inputs.issuperset(data.keys()):  # the common case: named inputs only
+            return data
+        cls = _document_class(data, rules)
         if cls is None:
-            if refuse and not _is_own(obj):
-                refuse_unknown_names(rules, obj)
-            return obj
-        if kind_marks and _KIND in obj:
-            obj = {k: v for k, v in obj.items() if k != _KIND}
-        obj = from_dict(cls, obj)
+            if refuse and not _is_own(data):
+                refuse_unknown_names(rules, data)
+            return data
+        obj = from_dict(cls, data)  # which reads the ``kind`` marker too
     method = getattr(obj, "facts", None)
     if callable(method):
         result = method()

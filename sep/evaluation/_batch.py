@@ -807,7 +807,17 @@ def _column(spec: InputSpec, values: list[Any]) -> Any:
     return SeriesColumn(grid, labels)
 
 
-def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> dict[str, Any]:
+def _row_facts(i: int, obj: Any, rules: RulePack, extra: str) -> Mapping[str, Any]:
+    # The one reading of a caller's object (check()'s), its refusals naming the row.
+    try:
+        return _facts(obj, rules, extra)
+    except ValidationError as err:
+        raise err.at(f"[{i}]") from None
+
+
+def columns_from(
+    objects: Iterable[Any], pack: RulePack | str = GRADUATION, *, extra: str = "forbid"
+) -> dict[str, Any]:
     """Columns of ``pack``'s inputs from domain objects (anything with ``facts()``, such as
     :class:`sep.domain.Incubatee`) or fact mappings, one row per object.
 
@@ -815,8 +825,13 @@ def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> d
     when every amount is exact there (at most two decimals, below 1e13 CNY), else an
     ``object`` column of ``Decimal``.
 
+    Each object is read as :func:`~sep.evaluation.check` reads it: a domain document is
+    validated whole, and a name the pack does not read is refused unless
+    ``extra="ignore"``.
+
     Raises:
-        ValidationError: A bad value, its field prefixed with the row (``[3].revenue``).
+        ValidationError: A bad value, its field prefixed with the row (``[3].revenue``);
+            an unknown name or a half-document, likewise.
 
     Example:
         >>> cols = columns_from([{"revenue": "12000000.50", "listed": True}, {}])
@@ -824,7 +839,8 @@ def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> d
         ([12000000.5, nan], [1.0, nan])
     """
     rules = _pack(pack)
-    rows = [_facts(o) for o in objects]
+    _refuse_extra(extra)
+    rows = [_row_facts(i, o, rules, extra) for i, o in enumerate(objects)]
     out: dict[str, Any] = {}
     for name, spec in rules.inputs.items():
         convert = normaliser(spec)
