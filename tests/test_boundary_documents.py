@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -487,3 +487,194 @@ def test_document_and_object_decide_alike(inc: Incubatee) -> None:
         except ValidationError as err:
             got = (err.field, err.reason)
         assert got == expected
+
+
+# -- follow-ups: labels of missing amounts, columns_from, the kind marker, junk mappings --
+
+
+def _refused_everywhere(pack: str, facts: dict[str, Any]) -> list[ValidationError]:
+    """The refusal of ``facts`` by each engine (direct, column-wise per-row, stream)."""
+    errors = []
+    with pytest.raises(ValidationError) as info:
+        check(pack, facts, on=ON)
+    errors.append(info.value)
+    columns = {}
+    for name, value in facts.items():
+        column = np.empty(1, object)
+        column[0] = value
+        columns[name] = column
+    with pytest.raises(ValidationError) as info:
+        check_batch(pack, columns, on=ON)
+    errors.append(info.value)
+    if durable_adapter.durable_available():
+        with pytest.raises(ValidationError) as info:
+            check_stream(pack, [facts], on=ON)
+        errors.append(info.value)
+    return errors
+
+
+@pytest.mark.parametrize(
+    ("pack", "name", "series", "label"),
+    [
+        (TORCH_2018_GRADUATION, "annual_revenue", {"garbage": None, "2025": "5"}, "garbage"),
+        (TORCH_2018_GRADUATION, "annual_revenue", {"garbage": None}, "garbage"),
+        (TORCH_2018_GRADUATION, "annual_revenue", {"2025Q1": None, "2025": "5"}, "2025Q1"),
+        (GRADUATION, "operating_cash_flow", {"2025Q9": None}, "2025Q9"),
+        (GRADUATION, "operating_cash_flow", {123: None}, "123"),
+        (GRADUATION, "operating_cash_flow", [{"period": "zz", "amount": None}], "0"),
+    ],
+)
+def test_label_of_a_missing_amount_is_still_validated(
+    pack: str, name: str, series: Any, label: str
+) -> None:
+    """A series label is a period whether or not its amount is known (4.3.5(c), 第九条(十)3):
+    ``{"garbage": None}`` is refused naming the label in every engine, never read as
+    "that period is missing"."""
+    for err in _refused_everywhere(pack, {name: series}):
+        # The column-wise engine names the row and puts the label's path in the reason.
+        assert f"{name}[{label}]" in f"{err.field} {err.reason}", err
+        assert err.clause in ("4.3.5(c)", "第九条(十)3"), err
+
+
+def test_missing_amount_of_a_good_label_is_still_missing() -> None:
+    """``None`` for a valid period still means that period is missing (UNKNOWN), 4.3.5(c)."""
+    facts = {"operating_cash_flow": {"2025Q1": None, "2025Q2": "5"}}
+    assert check(GRADUATION, facts, on=ON).outcome_of("4.3.5(c).cash_flow") is UNKNOWN
+    assert check(GRADUATION, {"operating_cash_flow": {"2025Q1": None}}, on=ON).missing
+
+
+def test_a_label_given_twice_is_refused_even_if_one_amount_is_missing() -> None:
+    """Two rows for one period are refused (4.3.5(c)) even when one of them has no amount."""
+    rows = [{"period": "2025Q1", "amount": None}, {"period": "2025Q1", "amount": "5"}]
+    with pytest.raises(ValidationError) as info:
+        check(GRADUATION, {"operating_cash_flow": rows}, on=ON)
+    assert "twice" in info.value.reason
+
+
+def test_columns_from_refuses_unknown_names_with_a_hint() -> None:
+    """columns_from reads a mapping as check() does (4.3.5): a misspelled name is refused
+    naming its row and the close match; ``extra="ignore"`` allows wider records."""
+    from sep.evaluation import columns_from
+
+    with pytest.raises(ValidationError) as info:
+        columns_from([{"revenue": "1"}, {"revenu": "5"}])
+    assert info.value.field == "[1].revenu"
+    assert "did you mean 'revenue'" in info.value.reason
+    cols = columns_from([{"revenue": "1", "crm_id": 7}], extra="ignore")
+    assert cols["revenue"].tolist() == [1.0]
+    with pytest.raises(ValidationError) as info:
+        columns_from([], extra="allow")
+    assert info.value.field == "extra"
+
+
+def test_columns_from_reads_documents_by_the_same_rule() -> None:
+    """A document row is validated whole (4.3.5): a half-document is refused naming the
+    missing field and its row; a whole document gives the same columns as its object."""
+    from sep.evaluation import columns_from
+
+    inc = _incubatee(listed=True)
+    doc = to_dict(inc)
+    half = {k: v for k, v in doc.items() if k != "name"}
+    with pytest.raises(ValidationError) as info:
+        columns_from([doc, half])
+    assert info.value.field == "[1].name"
+    assert columns_from([doc])["listed"].tolist() == columns_from([inc])["listed"].tolist()
+    assert columns_from([{**doc, "kind": "incubatee"}])["listed"].tolist() == [1.0]
+
+
+def test_from_dict_accepts_the_kind_marker_of_its_class() -> None:
+    """A document carrying the kind marker check() reads (4.3.5, 3.1) is a valid document
+    for from_dict and ``sep validate`` too; a wrong kind is refused naming ``kind``."""
+    doc = {**to_dict(_incubatee()), "kind": "incubatee"}
+    assert from_dict(Incubatee, doc) == _incubatee()
+    enterprise = {"name": "E", "industry": "C", "kind": "enterprise"}
+    assert from_dict(Enterprise, enterprise).name == "E"
+    for cls, bad in (
+        (Incubatee, {**doc, "kind": "enterprise"}),
+        (Enterprise, {**enterprise, "kind": 5}),
+    ):
+        with pytest.raises(ValidationError) as info:
+            from_dict(cls, bad)
+        assert info.value.field == "kind"
+    with pytest.raises(ValidationError) as info:
+        check_graduation({**doc, "kind": "enterprise"}, on=ON)
+    assert info.value.field == "kind"
+
+
+def test_cli_validate_accepts_the_kind_marker(tmp_path: Any) -> None:
+    """``sep validate incubatee`` accepts a document written with its kind marker (4.2.2)."""
+    path = tmp_path / "inc.json"
+    path.write_text(json.dumps({**to_dict(_incubatee()), "kind": "incubatee"}), encoding="utf-8")
+    out = io.StringIO()
+    assert main(["validate", "incubatee", str(path)], out=out) == 0
+    path.write_text(json.dumps({**to_dict(_incubatee()), "kind": "platform"}), encoding="utf-8")
+    assert main(["validate", "incubatee", str(path)], out=io.StringIO()) == 2
+
+
+def test_schema_allows_exactly_the_kind_of_its_class() -> None:
+    """The domain JSON Schema of Incubatee/Enterprise lists the optional ``kind`` marker
+    with its one value, so schema and from_dict agree on it."""
+    jsonschema = pytest.importorskip("jsonschema")
+    from sep.domain import json_schema
+
+    schema = json_schema(Incubatee)
+    doc = {**to_dict(_incubatee()), "kind": "incubatee"}
+    jsonschema.validate(doc, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**doc, "kind": "enterprise"}, schema)
+    assert "kind" not in schema["$defs"]["Incubatee"]["required"]
+
+
+class _Exploding(dict):  # type: ignore[type-arg]
+    """A mapping whose reads fail, as a broken CRM adapter's would."""
+
+    def __getitem__(self, key: Any) -> Any:
+        raise RuntimeError("backend gone")
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        raise RuntimeError("backend gone")
+
+
+class _ExplodingMapping(Mapping):  # type: ignore[type-arg]
+    """A Mapping (not a dict) whose __getitem__ raises."""
+
+    def __getitem__(self, key: Any) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(["revenue"])
+
+    def __len__(self) -> int:
+        return 1
+
+
+@pytest.mark.parametrize("facts", [_Exploding(revenue="5"), _ExplodingMapping()])
+def test_a_mapping_that_cannot_be_read_is_a_validation_error(facts: Any) -> None:
+    """A mapping whose values cannot be read is refused as a ValidationError (4.3.5), never
+    a raw Python error from inside sep."""
+    with pytest.raises(ValidationError):
+        check_graduation(facts, on=ON)
+
+
+def test_an_empty_name_is_refused_naming_it() -> None:
+    """An empty key in a named-input mapping (4.3.5) is refused with a visible name."""
+    with pytest.raises(ValidationError) as info:
+        check_graduation({"": True}, on=ON)
+    assert info.value.field == "''"
+
+
+@pytest.mark.parametrize("key", [1, None, ("a", "b"), 2.5, b"revenue"])
+def test_non_text_keys_are_refused_naming_the_key(key: Any) -> None:
+    """A key that is not text in a named-input mapping (4.3.5) is a ValidationError naming
+    it, also with a document key beside it and in columns_from."""
+    from sep.evaluation import columns_from
+
+    for facts in ({key: True}, {key: True, "listed": True}):
+        with pytest.raises(ValidationError) as info:
+            check_graduation(facts, on=ON)
+        assert info.value.field == str(key)
+    with pytest.raises(ValidationError) as info:
+        check_graduation({key: True, "id": "x"}, on=ON)
+    with pytest.raises(ValidationError) as info:
+        columns_from([{key: True}])
+    assert info.value.field == f"[0].{key}"
