@@ -79,6 +79,7 @@ MODEL_ATTRIBUTE = "_state"
 
 
 _now = dt.datetime.now
+_get_ident = threading.get_ident
 _UTC = dt.UTC
 
 
@@ -189,10 +190,10 @@ class IncubationFile:
         "_accelerated",
         "_admitted",
         "_archive",
-        "_firing",
         "_history",
         "_incubatee",
         "_lock",
+        "_owner",
         "_process",
         "_resources",
         "_state",
@@ -215,9 +216,12 @@ class IncubationFile:
         self._admitted = incubatee.admitted
         self._accelerated = incubatee.accelerated
         # Every file has its lock, whatever ``thread_safe`` says: unlocked files shared by
-        # threads lost transitions and resources.
-        self._lock = threading.RLock()
-        self._firing = False
+        # threads lost transitions and resources. A plain Lock taken without blocking costs
+        # about half a ``with RLock()``. ``_owner`` is the thread running the listeners, else
+        # None (only listeners run code of the caller's inside a fire): it tells a listener's
+        # nested fire, refused, from another thread's, which waits its turn.
+        self._lock = threading.Lock()
+        self._owner: int | None = None
 
     @property
     def state(self) -> str:
@@ -252,15 +256,20 @@ class IncubationFile:
     @property
     def incubatee(self) -> Incubatee:
         """The incubatee as it now stands, with ``process`` holding state and history."""
+        if self._owner == _get_ident():  # a listener reading the file it is told about
+            return self._as_incubatee()
         with self._lock:
-            return attrs.evolve(
-                self._incubatee,
-                resources=self._resources,
-                archive=self._archive,
-                admitted=self._admitted,
-                accelerated=self._accelerated,
-                process=ProcessRecord(self._state, tuple(self._history)),
-            )
+            return self._as_incubatee()
+
+    def _as_incubatee(self) -> Incubatee:
+        return attrs.evolve(
+            self._incubatee,
+            resources=self._resources,
+            archive=self._archive,
+            admitted=self._admitted,
+            accelerated=self._accelerated,
+            process=ProcessRecord(self._state, tuple(self._history)),
+        )
 
     @property
     def process(self) -> IncubationProcess:
@@ -273,8 +282,25 @@ class IncubationFile:
 
     def fire(self, trigger: str, **kwargs: Any) -> AuditRecord:
         """Fire ``trigger``; see :meth:`IncubationProcess.fire`."""
-        with self._lock:
+        lock = self._lock
+        if not lock.acquire(False):
+            self._wait(trigger)
+        try:
             return self._process._fire(self, trigger, kwargs)
+        finally:
+            lock.release()
+
+    def _wait(self, trigger: Any) -> None:
+        """Take the lock another fire holds, unless that fire is this thread's own."""
+        if self._owner == _get_ident():
+            raise TransitionError(
+                _name(trigger) if type(trigger) is str else "<trigger>",
+                self._state,
+                "the file is in the middle of a transition: a listener may read the file "
+                "but fire on it only after the transition it is told about returns",
+                clause="4.3.2",
+            )
+        self._lock.acquire()
 
     def __repr__(self) -> str:
         return f"IncubationFile({self.id!r}, state={self.state!r}, records={len(self._history)})"
@@ -612,8 +638,7 @@ class IncubationProcess:
             raise ValidationError(
                 "file", _shown(file), "must be a file opened by this process", clause="4.3.2"
             )
-        with file._lock:
-            return self._fire(file, trigger, kwargs)
+        return file.fire(trigger, **kwargs)
 
     def _fire(self, file: IncubationFile, trigger: str, kwargs: dict[str, Any]) -> AuditRecord:
         # Called with the file's lock held.
@@ -636,45 +661,48 @@ class IncubationProcess:
                 f"unknown trigger; one of {sorted(self._events)}",
                 clause="4.3.2",
             )
-        if file._firing:
-            raise TransitionError(
-                trigger,
-                source,
-                "the file is in the middle of a transition: a listener may read the file "
-                "but fire on it only after the transition it is told about returns",
-                clause="4.3.2",
-            )
         event, allowed, recorded, clause = entry
         if not allowed.issuperset(kwargs):
             self._bad_argument(trigger, kwargs)
         history = file._history
         at = kwargs.get("at")
         if at is None:
-            at = self._now()
+            try:
+                at = self._clock()
+            except Exception as err:
+                raise EngineError(
+                    "sep.lifecycle", f"the process clock failed: {_failure(err)}", clause="4.3.2"
+                ) from err
+            if type(at) is not dt.datetime or at.tzinfo is not _UTC:
+                at = _clock_time(at)
             # A wall clock stepped back (NTP) or a file written on a machine whose clock ran
             # ahead: the process's own time never goes behind the history.
             if history and at < history[-1].at:
                 at = history[-1].at
-        elif type(at) is not dt.datetime or at.tzinfo is not _UTC:
-            at = _time(at, "at")
-        if history and at < history[-1].at:
-            raise ValidationError(
-                "at",
-                at,
-                f"is earlier than the last recorded transition ({history[-1].at.isoformat()}); "
-                "the history is kept in time order",
-                clause="4.3.2",
-            )
+        else:
+            if type(at) is not dt.datetime or at.tzinfo is not _UTC:
+                at = _time(at, "at")
+            if history and at < history[-1].at:
+                raise ValidationError(
+                    "at",
+                    at,
+                    f"is earlier than the last recorded transition "
+                    f"({history[-1].at.isoformat()}); the history is kept in time order",
+                    clause="4.3.2",
+                )
         actor = kwargs.get("actor")
+        if actor is not None and not (
+            type(actor) is str and len(actor) <= MAX_RECORD_TEXT and actor.strip()
+        ):
+            _refuse_text("actor", actor)
         reason = kwargs.get("reason")
-        if actor is not None:
-            _check_text("actor", actor)
-        if reason is not None:
-            _check_text("reason", reason)
+        if reason is not None and not (
+            type(reason) is str and len(reason) <= MAX_RECORD_TEXT and reason.strip()
+        ):
+            _refuse_text("reason", reason)
         ctx = _Firing(kwargs, at)
         snapshot = (file._resources, file._archive, file._admitted, file._accelerated)
         length = len(history)
-        file._firing = True
         try:
             if not event.trigger(file, ctx):
                 raise TransitionError(
@@ -706,8 +734,13 @@ class IncubationProcess:
                 tuple(data) if data else (),
             )
             history.append(record)
-            for listener in self._listeners:
-                listener(file, record)
+            if self._listeners:
+                file._owner = _get_ident()
+                try:
+                    for listener in self._listeners:
+                        listener(file, record)
+                finally:
+                    file._owner = None
         except BaseException as err:
             file._state = source
             file._resources, file._archive, file._admitted, file._accelerated = snapshot
@@ -722,26 +755,7 @@ class IncubationProcess:
             if isinstance(err, SepError) or not isinstance(err, Exception):
                 raise
             raise EngineError("sep.lifecycle", _failure(err), clause=clause) from err
-        finally:
-            file._firing = False
         return record
-
-    def _now(self) -> dt.datetime:
-        """The process clock's time, or a SepError saying what the clock did wrong."""
-        try:
-            now = self._clock()
-        except Exception as err:
-            raise EngineError(
-                "sep.lifecycle", f"the process clock failed: {_failure(err)}", clause="4.3.2"
-            ) from err
-        if type(now) is dt.datetime and now.tzinfo is _UTC:
-            return now
-        try:
-            return _time(now, "at")
-        except ValidationError as err:
-            raise ValidationError(
-                "clock", err.value, f"gave no time for 'at': it {err.reason}", clause="4.3.2"
-            ) from None
 
     def _bad_argument(self, trigger: str, kwargs: Mapping[str, Any]) -> None:
         allowed = self._args[trigger]
@@ -862,16 +876,25 @@ def _failure(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}"
 
 
-def _check_text(field: str, value: Any) -> None:
-    if not (type(value) is str and value.strip()):
-        raise ValidationError(field, _shown(value), "must be a non-empty string", clause="4.3.2")
-    if len(value) > MAX_RECORD_TEXT:
+def _refuse_text(field: str, value: Any) -> None:
+    if type(value) is str and value.strip():
         raise ValidationError(
             field,
             _shown(value),
             f"is longer than {MAX_RECORD_TEXT:,} characters",
             clause="4.3.2",
         )
+    raise ValidationError(field, _shown(value), "must be a non-empty string", clause="4.3.2")
+
+
+def _clock_time(value: Any) -> dt.datetime:
+    """What the process clock gave, as the time of a transition, or a SepError naming it."""
+    try:
+        return _time(value, "at")
+    except ValidationError as err:
+        raise ValidationError(
+            "clock", err.value, f"gave no time for 'at': it {err.reason}", clause="4.3.2"
+        ) from None
 
 
 def _text(name: str, value: Any) -> str:
