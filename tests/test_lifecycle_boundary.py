@@ -544,3 +544,30 @@ def test_a_large_definition_is_checked_in_linear_time() -> None:
     ]
     definition = ProcessDefinition.build(states, "s0", transitions)
     assert len(definition.states) == n
+
+
+def test_every_trigger_and_argument_refuses_hostile_values() -> None:
+    """4.3.2, 4.3.6: each trigger with each argument set to a hostile value (one that cannot
+    be printed, hashed or compared, a 200,000-character text, a 5,000-digit integer, bytes,
+    a list of objects) fires or raises a SepError of bounded length with the file
+    unchanged, before and after admission and certification."""
+    definition = standard_definition()
+    values: list[Any] = [_Nasty(), "x" * 200_000, 10**5000, [object()], b"x", 1.5]
+    calls = refused = 0
+    for depth in (0, len(PRELUDE)):
+        for trigger in definition.triggers:
+            for arg in ARGS:
+                for value in values:
+                    f = IncubationProcess(clock=lambda: AT).open(_incubatee())
+                    for step, kw in PRELUDE[:depth]:
+                        f.fire(step, **kw)
+                    before = _snapshot(f)
+                    calls += 1
+                    try:
+                        f.fire(trigger, **{arg: value})
+                    except SepError as err:
+                        refused += 1
+                        assert _snapshot(f) == before
+                        assert len(str(err)) < 10_000
+    print(f"lifecycle hostile arguments: {calls} calls, {refused} refused, all SepError")
+    assert refused > calls * 0.9

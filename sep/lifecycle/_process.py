@@ -545,7 +545,7 @@ class IncubationProcess:
                 raise ValidationError(
                     f"{key}.from_state",
                     _shown(entry.from_state),
-                    f"must be {at_state!r}, where {where} left the file",
+                    f"must be {_shown(at_state)!r}, where {where} left the file",
                     clause="4.3.2",
                 )
             step = (entry.trigger, entry.from_state, entry.to_state)
@@ -580,7 +580,7 @@ class IncubationProcess:
             spec = self.definition.state(state)
             raise ValidationError(
                 "process.history",
-                _Shown(f"{len(history)} records ending in {at_state!r}"),
+                _Shown(f"{len(history)} records ending in {_shown(at_state)!r}"),
                 f"does not lead to the recorded state {state!r}"
                 + ("" if history else f": only {initial!r} needs no history"),
                 clause=spec.clause if spec.clause.startswith("4.3.") else "4.3.2",
@@ -591,8 +591,9 @@ class IncubationProcess:
                     raise ValidationError(
                         f"resources[{i}].returned_on",
                         None,
-                        f"resource {resource.id!r} is still held, yet the history completed "
-                        "the graduation formalities (step 3 comes before steps 4 and 5)",
+                        f"resource {_shown(resource.id)!r} is still held, yet the history "
+                        "completed the graduation formalities (step 3 comes before steps 4 "
+                        "and 5)",
                         clause="4.3.6",
                     )
         if self._archiving and archived != (archive is not None):
@@ -944,7 +945,10 @@ def _screening_decision(ctx: _Firing, *, required: bool) -> Decision | None:
         given = given.decision
     if not isinstance(given, Decision) or given.question != "screening":
         raise ValidationError(
-            "decision", given, "must be a screening Decision (sep.lifecycle.screen)", clause="4.3.3"
+            "decision",
+            _shown(given),
+            "must be a screening Decision (sep.lifecycle.screen)",
+            clause="4.3.3",
         )
     _use_decision(ctx, given)
     return given
@@ -980,11 +984,13 @@ def _rejection_justified(proc: IncubationProcess, file: IncubationFile, ctx: _Fi
 def _resource_grantable(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
     resource = ctx.kwargs.get("resource")
     if not isinstance(resource, PlatformResource):
-        raise ValidationError("resource", resource, "must be a PlatformResource", clause="4.3.6")
+        raise ValidationError(
+            "resource", _shown(resource), "must be a PlatformResource", clause="4.3.6"
+        )
     if resource.returned_on is not None:
-        return f"resource {resource.id!r} is already returned"
+        return f"resource {_shown(resource.id)!r} is already returned"
     if any(r.id == resource.id for r in file._resources):
-        return f"resource {resource.id!r} was granted already"
+        return f"resource {_shown(resource.id)!r} was granted already"
     ctx.data.append(("resource", f"{resource.id} ({resource.kind})"))
     return None
 
@@ -999,7 +1005,7 @@ def _resource_held(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) 
             "resource_id", _shown(rid), "must be the id of a held resource", clause="4.3.6"
         )
     if not any(r.id == rid and r.returned_on is None for r in file._resources):
-        return f"no held resource {rid!r}; held: {[r.id for r in file.held_resources]}"
+        return f"no held resource {_shown(rid)!r}; held: {_ids(file.held_resources)}"
     return None
 
 
@@ -1011,7 +1017,10 @@ def _graduation_decision(proc: IncubationProcess, file: IncubationFile, ctx: _Fi
         given = proc.graduation_decision(file, on=ctx.at.date())
     elif not isinstance(given, Decision) or given.question != "graduation":
         raise ValidationError(
-            "decision", given, "must be a graduation Decision (check_graduation)", clause="4.3.5"
+            "decision",
+            _shown(given),
+            "must be a graduation Decision (check_graduation)",
+            clause="4.3.5",
         )
     if given.document != _TCATE:
         raise ValidationError(
@@ -1093,10 +1102,16 @@ def _committee_recorded(proc: IncubationProcess, file: IncubationFile, ctx: _Fir
 
 
 def _resources_returned(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
-    held = [r.id for r in file.held_resources]
+    held = file.held_resources
     if held:
-        return f"platform resources still held: {held} (4.3.6 step 3)"
+        return f"platform resources still held: {_ids(held)} (4.3.6 step 3)"
     return None
+
+
+def _ids(resources: tuple[PlatformResource, ...]) -> str:
+    """The ids of ``resources`` for a message, bounded."""
+    ids = [_shown(r.id) for r in resources[:20]]
+    return f"{ids}" + (f" and {len(resources) - 20} more" if len(resources) > 20 else "")
 
 
 def _archive_reference(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
@@ -1104,7 +1119,9 @@ def _archive_reference(proc: IncubationProcess, file: IncubationFile, ctx: _Firi
         return "the graduate archive needs a reference (reference=)"
     documents = ctx.kwargs.get("documents", ())
     if not isinstance(documents, list | tuple) or not all(_nonempty(d) for d in documents):
-        raise ValidationError("documents", documents, "must be a list of names", clause="4.3.6")
+        raise ValidationError(
+            "documents", _shown(documents), "must be a list of names", clause="4.3.6"
+        )
     return None
 
 
