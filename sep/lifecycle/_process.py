@@ -622,7 +622,7 @@ class IncubationProcess:
                 offset) no earlier than the last record, kept as the JSON keeps it (at its
                 offset unless it is in a ``datetime.timezone``); by default the clock's
                 time, never behind the last record. Texts (actor, reason, references) are
-                strings of at most :data:`MAX_RECORD_TEXT` characters. A graduation
+                strings of at most 10,000 characters. A graduation
                 ``decision`` passed in is relied on and recorded as given; leave it out to
                 have the process decide on the incubatee with its own parameters.
 
