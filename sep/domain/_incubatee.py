@@ -136,9 +136,25 @@ class DecisionRef:
     outcome: str = text("4.3.5", "met, not_met or unknown.", optional=False)
 
 
+def is_aware(value: Any) -> bool:
+    """Whether ``value`` is a datetime whose UTC offset is known (4.3.2).
+
+    A ``tzinfo`` is not enough: one whose ``utcoffset()`` is ``None`` (or raises) leaves the
+    time naive in effect, and its JSON, which keeps only the offset, could not be read back.
+    """
+    if not isinstance(value, dt.datetime):
+        return False
+    try:
+        # datetime.utcoffset() itself refuses a tzinfo answering anything but a timedelta
+        # under a day, or None.
+        return value.utcoffset() is not None
+    except Exception:
+        return False
+
+
 def _aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, dt.datetime) or value.tzinfo is None:
-        raise fail(attribute, value, "must be a timezone-aware datetime")
+    if not is_aware(value):
+        raise fail(attribute, value, "must be a timezone-aware datetime (a known UTC offset)")
 
 
 def _aware_field() -> Any:
