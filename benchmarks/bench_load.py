@@ -23,7 +23,7 @@ from typing import Any
 # Measure this checkout's sep, not whichever one the environment has installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sep.evaluation import check, load_pack, pack_from_mapping  # noqa: E402
+from sep.evaluation import check, load_pack, pack_from_mapping
 
 ON = dt.date(2026, 1, 1)
 
@@ -116,12 +116,14 @@ def main() -> None:
             data = make_pack(n)
             path = Path(tmp) / f"pack{n}.toml"
             path.write_text(to_toml(data), encoding="utf-8")
-            results["pack_from_mapping"].append(best(lambda: pack_from_mapping(data), args.repeat))
+            results["pack_from_mapping"].append(
+                best(lambda d=data: pack_from_mapping(d), args.repeat)
+            )
             fresh = [pack_from_mapping(data) for _ in range(args.repeat)]
             results["first check"].append(
-                best(lambda: check(fresh.pop(), {"revenue": "1"}, on=ON), args.repeat)
+                best(lambda f=fresh: check(f.pop(), {"revenue": "1"}, on=ON), args.repeat)
             )
-            results["load_pack"].append(best(lambda: load_pack(path), args.repeat))
+            results["load_pack"].append(best(lambda p=path: load_pack(p), args.repeat))
     print(f"criteria: {sizes[0]:,} and {sizes[1]:,} (best of {args.repeat})")
     for name, (small, large) in results.items():
         ratio = large / small if small > 0 else float("nan")

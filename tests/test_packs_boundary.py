@@ -444,3 +444,106 @@ def test_case_with_junk_inputs_reports_rather_than_raises(tmp_path: Path) -> Non
     failures = run_cases(path)
     assert set(failures) == {"bad", "bad param"}
     assert "ValidationError" in failures["bad"][0]
+
+
+# -- finding 5: caches and dropped streams --------------------------------------------------
+
+
+def _graduation_copy(tmp_path: Path, name: str, pack_id: str) -> Path:
+    text = (Path(__file__).parent.parent / "sep/evaluation/packs/graduation.toml").read_text(
+        encoding="utf-8"
+    )
+    return _write(
+        tmp_path,
+        text.replace('id = "t-cate-0001-2020/graduation"', f'id = "{pack_id}"', 1),
+        name,
+    )
+
+
+def test_same_file_content_shares_one_pack(tmp_path: Path) -> None:
+    """Two files with the same bytes (and one file read twice) give one pack object (4.3.5)."""
+    a = _graduation_copy(tmp_path, "a.toml", "x/one")
+    b = _graduation_copy(tmp_path, "b.toml", "x/one")
+    assert load_pack(a) is load_pack(a) is load_pack(b)
+    assert check(str(a), {"listed": True}, on=ON).outcome.value == "met"
+
+
+def test_edited_file_is_loaded_again(tmp_path: Path) -> None:
+    """A pack file edited between two calls is read again: the cache is keyed by content."""
+    path = _graduation_copy(tmp_path, "p.toml", "x/before")
+    assert load_pack(path).id == "x/before"
+    _graduation_copy(tmp_path, "p.toml", "x/after")
+    assert load_pack(path).id == "x/after"
+    assert check(str(path), {}, on=ON).pack == "x/after"
+
+
+def test_loaded_packs_are_bounded_and_released(tmp_path: Path) -> None:
+    """Checking many distinct pack files keeps at most PACK_CACHE_SIZE packs alive."""
+    import gc
+    import weakref
+
+    from sep.evaluation import _loader
+
+    first = _graduation_copy(tmp_path, "p0.toml", "x/p0")
+    check(str(first), {}, on=ON)
+    ref = weakref.ref(load_pack(first))
+    for i in range(1, _loader.PACK_CACHE_SIZE + 3):
+        check(str(_graduation_copy(tmp_path, f"p{i}.toml", f"x/p{i}")), {}, on=ON)
+    gc.collect()
+    assert len(_loader._PACKS) <= _loader.PACK_CACHE_SIZE
+    assert ref() is None  # evicted, and nothing else (no engine table) keeps it
+
+
+def test_a_checked_pack_is_not_kept_by_the_engine() -> None:
+    """A pack built in Python and checked is freed with its compiled evaluators when dropped."""
+    import gc
+    import weakref
+
+    from sep.evaluation import builtin_pack
+
+    pack = pack_from_mapping(dict(builtin_pack(GRADUATION).definition))
+    check(pack, {"listed": True}, on=ON)
+    compile_pack(pack, params={"revenue_min": "5"}, on=ON)
+    ref = weakref.ref(pack)
+    del pack
+    gc.collect()
+    assert ref() is None
+
+
+def test_evaluator_caches_are_lru_bounded() -> None:
+    """At most 256 evaluators per pack are kept by date; the most recent ones stay."""
+    from sep.evaluation import builtin_pack
+    from sep.evaluation._engine import _CACHE_SIZE, _runtime
+
+    pack = pack_from_mapping(dict(builtin_pack(GRADUATION).definition))
+    days = [ON + dt.timedelta(days=i) for i in range(_CACHE_SIZE + 10)]
+    for day in days:
+        compile_pack(pack, on=day)
+    kept = _runtime(pack).by_date
+    assert len(kept) == _CACHE_SIZE and days[-1] in kept and days[0] not in kept
+
+
+def test_dropped_stream_releases_its_rulesets_at_once() -> None:
+    """A RuleStream dropped without close() frees its durable-rules rulesets (no cycle)."""
+    import gc
+    import weakref
+
+    from sep.evaluation._durable import durable_available
+
+    if not durable_available():
+        pytest.skip("durable-rules is not available here")
+    from sep.evaluation._stream import RuleStream
+
+    enabled = gc.isenabled()
+    gc.disable()  # only reference counting may free it: no cycle may hold the stream
+    try:
+        stream = RuleStream(GRADUATION, on=ON)
+        decision = stream.post("acme", {"listed": True})
+        ruleset = weakref.ref(stream._compiled.rulesets[0])
+        del stream
+        assert ruleset() is not None  # the decision still uses it
+        del decision
+        assert ruleset() is None
+    finally:
+        if enabled:
+            gc.enable()

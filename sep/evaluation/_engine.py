@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import operator
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -289,13 +290,19 @@ class _PackRuntime:
         self.by_params: OrderedDict[tuple[Any, ...], Evaluator] = OrderedDict()
 
 
-_RUNTIMES: dict[int, _PackRuntime] = {}
+_RUNTIME_LOCK = threading.Lock()
 
 
 def _runtime(pack: RulePack) -> _PackRuntime:
-    runtime = _RUNTIMES.get(id(pack))
-    if runtime is None or runtime.pack is not pack:
-        runtime = _RUNTIMES[id(pack)] = _PackRuntime(pack)
+    # Kept on the pack itself, not in a module-level table: the compiled evaluators live
+    # exactly as long as the pack (a table keyed by pack kept every pack ever checked).
+    runtime: _PackRuntime | None = pack._runtime
+    if runtime is None:
+        with _RUNTIME_LOCK:
+            runtime = pack._runtime
+            if runtime is None:
+                runtime = _PackRuntime(pack)
+                object.__setattr__(pack, "_runtime", runtime)
     return runtime
 
 

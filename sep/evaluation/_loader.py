@@ -57,9 +57,12 @@ periods: ``measure = "each_of_last" | "min_to_mean_of_last" | "max_window_sum"``
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
+import threading
 import tomllib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -123,6 +126,11 @@ def read_definition(path: str | Path) -> dict[str, Any]:
         RuleDefinitionError: naming the file, for any of these or a syntax error.
     """
     source = str(path)
+    return _parse_definition(source, Path(path).suffix.lower(), _read_bytes(path))
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    source = str(path)
     suffix = Path(path).suffix.lower()
     if suffix not in (".toml", ".yaml", ".yml"):
         raise RuleDefinitionError(source, "", "use a .toml, .yaml or .yml file")
@@ -133,6 +141,10 @@ def read_definition(path: str | Path) -> dict[str, Any]:
         raise RuleDefinitionError(source, "", f"cannot read the file: {err.strerror}") from None
     if len(raw) > MAX_DEFINITION_BYTES:
         raise RuleDefinitionError(source, "", f"is larger than {MAX_DEFINITION_BYTES} bytes")
+    return raw
+
+
+def _parse_definition(source: str, suffix: str, raw: bytes) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
@@ -266,7 +278,9 @@ def load_pack(path: str | Path) -> RulePack:
         path: A ``.toml`` or ``.yaml`` pack file.
 
     Returns:
-        The checked :class:`RulePack`.
+        The checked :class:`RulePack`. Files with the same bytes give the same pack object
+        (the last :data:`PACK_CACHE_SIZE` files read are kept, by content hash, so an
+        edited file is read again); its ``source`` is the first path it was read from.
 
     Raises:
         RuleDefinitionError: naming the file and key of the first problem found.
@@ -277,7 +291,31 @@ def load_pack(path: str | Path) -> RulePack:
         >>> pack.id, [c.id for c in pack.criteria]
         ('t-cate-0001-2020/graduation', ['4.3.5(a)', '4.3.5(b)', '4.3.5(c)', '4.3.5(d)'])
     """
-    return pack_from_mapping(read_definition(path), source=str(path))
+    raw = _read_bytes(path)
+    suffix = Path(path).suffix.lower()
+    key = (suffix, hashlib.sha256(raw).digest())
+    with _PACKS_LOCK:
+        found = _PACKS.get(key)
+        if found is not None:
+            _PACKS.move_to_end(key)
+            return found
+    source = str(path)
+    pack = pack_from_mapping(_parse_definition(source, suffix, raw), source=source)
+    with _PACKS_LOCK:
+        _PACKS[key] = pack
+        while len(_PACKS) > PACK_CACHE_SIZE:
+            _PACKS.popitem(last=False)
+    return pack
+
+
+#: How many loaded pack files are kept, by content, with their compiled evaluators.
+PACK_CACHE_SIZE = 16
+
+# Packs by (file suffix, sha256 of the file's bytes), least recently used first: an edited
+# file is loaded again, the same content (at any path) shares one pack and its compiled
+# evaluators, and a service loading many files keeps only the last few.
+_PACKS: OrderedDict[tuple[str, bytes], RulePack] = OrderedDict()
+_PACKS_LOCK = threading.Lock()
 
 
 def load_parameters(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:

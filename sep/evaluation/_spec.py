@@ -259,6 +259,8 @@ class RulePack:
     criteria: tuple[Criterion, ...]
     source: str = attrs.field(eq=False)
     definition: Mapping[str, Any] = attrs.field(eq=False, repr=False)
+    # The engine's compiled state of this pack (see sep.evaluation._engine._runtime).
+    _runtime: Any = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         """The criterion with id ``criterion_id`` anywhere in the tree, or ``None``."""
