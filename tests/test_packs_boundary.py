@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -547,3 +548,126 @@ def test_dropped_stream_releases_its_rulesets_at_once() -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+# -- finding 3: the scale of 4.3.7-b scores -------------------------------------------------
+
+
+def _scheme_data() -> dict[str, Any]:
+    from importlib.resources import files
+
+    from sep.evaluation._loader import read_definition
+
+    path = files("sep.assessment") / "schemes" / "example_2020.toml"
+    return read_definition(str(path))
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("total_min", 240), ("total_min", "100.01"), ("sustainability_min", -1)],
+)
+def test_threshold_outside_the_score_scale_is_refused(name: str, value: Any) -> None:
+    """4.3.7-b: a pass mark outside its score's 0–100 scale is refused, naming params.NAME."""
+    from sep.evaluation import check_evaluation
+
+    with pytest.raises(ValidationError) as info:
+        check_evaluation({"score_total": 90}, params={name: value}, on=ON)
+    assert info.value.field == f"params.{name}" and info.value.clause == "4.3.7-b"
+    assert "scale" in info.value.reason
+
+
+def test_threshold_at_the_top_of_the_scale_is_accepted() -> None:
+    """4.3.7-b: total_min = 100 is on the scale (met only by a full score)."""
+    from sep.evaluation import check_evaluation
+
+    d = check_evaluation({"score_total": 100}, params={"total_min": 100}, on=ON)
+    assert d.outcome_of("4.3.7-b.total").value == "met"
+
+
+def test_pack_default_outside_the_scale_is_refused() -> None:
+    """A pack whose own default pass mark lies outside its score's scale is refused at load."""
+    from sep.evaluation import EVALUATION, builtin_pack
+
+    data = dict(builtin_pack(EVALUATION).definition)
+    data["parameters"] = dict(data["parameters"])
+    data["parameters"]["total_min"] = dict(data["parameters"]["total_min"]) | {
+        "values": [{"since": "2020-09-05", "value": 240, "source": "x"}]
+    }
+    with pytest.raises(RuleDefinitionError) as info:
+        pack_from_mapping(data, source="evaluation.toml")
+    assert info.value.key == "parameters.total_min.values[0].value"
+    assert info.value.clause == "4.3.7-b"
+
+
+def test_sum_scheme_carries_its_scale_to_the_rules() -> None:
+    """4.3.7-b: a scheme whose total is the sum of four 100-point modules checks 0–400."""
+    from sep.assessment import scheme_from_mapping
+    from sep.domain import ScoringModule
+    from sep.evaluation import check_evaluation, replay, verify
+
+    data = _scheme_data() | {"scale": {"total": "sum"}}
+    data["thresholds"] = dict(data["thresholds"]) | {"total": 240}
+    scheme = scheme_from_mapping(data, source="sum.toml")
+    assert scheme.total_max == Decimal(400)
+    modules = dict.fromkeys(ScoringModule, Decimal(65))
+    total = scheme.total_of(modules)
+    assert total == Decimal(260)
+    facts = {f"score_{m.value}": v for m, v in modules.items()} | {"score_total": total}
+    pack = scheme.evaluation_pack()
+    d = check_evaluation(facts, params=scheme.params(), on=ON, pack=pack)
+    assert d.outcome.value == "met"
+    assert check_evaluation(facts | {"score_total": 230}, pack=pack, on=ON).outcome.value == (
+        "not_met"
+    )
+    assert verify(d.to_dict(), pack=pack) and replay(d.to_dict(), pack=pack).digest == d.digest
+    with pytest.raises(ValidationError):
+        check_evaluation(facts, params={"total_min": 401}, on=ON, pack=pack)
+
+
+def test_scheme_threshold_outside_its_scale_is_refused() -> None:
+    """A scheme's pass mark above its total's (or a module's) scale is refused at load."""
+    from sep.assessment import scheme_from_mapping
+
+    data = _scheme_data() | {"scale": {"total": "sum"}}
+    data["thresholds"] = dict(data["thresholds"]) | {"total": 401}
+    with pytest.raises(RuleDefinitionError) as info:
+        scheme_from_mapping(data, source="s.toml")
+    assert info.value.key == "thresholds.total" and info.value.clause == "4.3.7-b"
+    data = _scheme_data()
+    data["modules"] = dict(data["modules"]) | {"sustainability": {"weight": 25, "points": 25}}
+    with pytest.raises(RuleDefinitionError) as info:
+        scheme_from_mapping(data, source="s.toml")  # its threshold 60 > 25 points
+    assert info.value.key == "thresholds.sustainability"
+
+
+def test_module_points_scale_module_scores_and_their_sum() -> None:
+    """Modules of 25/30/20/25 points summed make a 100-point total (4.3.7-b, 4.3.7-d)."""
+    from sep.assessment import scheme_from_mapping
+    from sep.domain import ScoringModule
+
+    data = _scheme_data() | {"scale": {"total": "sum"}}
+    data["modules"] = {
+        m: {"weight": w, "points": w}
+        for m, w in {
+            "service_system": 25,
+            "incubation_performance": 30,
+            "founder_contribution": 20,
+            "sustainability": 25,
+        }.items()
+    }
+    data["thresholds"] = {"total": 60}
+    scheme = scheme_from_mapping(data, source="points.toml")
+    assert scheme.module_score(ScoringModule.SERVICE_SYSTEM, Decimal(80)) == Decimal(20)
+    assert scheme.total_max == Decimal(100)
+    pack = scheme.evaluation_pack()
+    assert pack.inputs["score_founder_contribution"].maximum == Decimal(20)
+    with pytest.raises(ValidationError):
+        check(pack, {"score_founder_contribution": 21}, on=ON)
+
+
+def test_example_scheme_uses_the_shipped_pack() -> None:
+    """The weighted 100-point example scheme decides with the shipped pack (replayable)."""
+    from sep.assessment import builtin_scheme
+    from sep.evaluation import EVALUATION, builtin_pack
+
+    assert builtin_scheme().evaluation_pack() is builtin_pack(EVALUATION)

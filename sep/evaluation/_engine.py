@@ -30,7 +30,7 @@ from sep.evaluation._inputs import (
     normaliser,
     ordinal,
 )
-from sep.evaluation._loader import iso_date, parameter_number
+from sep.evaluation._loader import iso_date, parameter_number, scale_problem, threshold_scales
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import (
     All,
@@ -288,6 +288,7 @@ class _PackRuntime:
         self.digest = hashlib.sha256(text.encode()).hexdigest()
         self.by_date: OrderedDict[dt.date, Evaluator] = OrderedDict()
         self.by_params: OrderedDict[tuple[Any, ...], Evaluator] = OrderedDict()
+        self.scales = threshold_scales(pack.criteria, pack.inputs)
 
 
 _RUNTIME_LOCK = threading.Lock()
@@ -406,7 +407,12 @@ def evaluator_for(
             )
         uses.append(ParameterUse(name, pv.value, spec.unit, pv.since, pv.source))
     for name, raw in (params or {}).items():
-        uses.append(_override(pack, name, raw, as_of))
+        use = _override(pack, name, raw, as_of)
+        for scored, clause, _ in runtime.scales.get(name, ()):
+            problem = scale_problem(use.value, scored)
+            if problem:
+                raise ValidationError(f"params.{name}", raw, problem, clause=clause)
+        uses.append(use)
     uses.sort(key=lambda u: u.name)
     key = (as_of, *uses)
     found = runtime.by_params.get(key)

@@ -525,6 +525,7 @@ def pack_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> 
     inputs = _inputs(ctx, data, valid, document)
     parameters = _parameters(ctx, data)
     criteria = _criteria(ctx, data, valid, document, inputs, parameters)
+    _check_scales(ctx, criteria, inputs, parameters)
     return RulePack(
         id=ctx.text(head, "pack", "id"),
         version=ctx.text(head, "pack", "version"),
@@ -674,6 +675,79 @@ def _criteria(
         )
 
     return tuple(build(cid) for cid in kids_of.get(None, ()))
+
+
+def threshold_scales(
+    criteria: Sequence[Criterion], inputs: Mapping[str, InputSpec]
+) -> dict[str, list[tuple[InputSpec, str, Leaf]]]:
+    """Each parameter compared with a bounded number input: the input, the clause, the leaf.
+
+    A score has a scale (4.3.7-b: each module and the total, 0–100 in a weighted
+    100-point scheme); a threshold outside it can never be met (or is always met).
+    """
+    out: dict[str, list[tuple[InputSpec, str, Leaf]]] = {}
+    for leaf, clause in _leaves(criteria):
+        spec = inputs.get(leaf.input)
+        if (
+            leaf.param is not None
+            and leaf.measure == "value"
+            and spec is not None
+            and spec.type == "number"
+            and (spec.minimum is not None or spec.maximum is not None)
+        ):
+            out.setdefault(leaf.param, []).append((spec, clause, leaf))
+    return out
+
+
+def scale_problem(value: Decimal | int, spec: InputSpec) -> str | None:
+    """Why ``value`` cannot be a threshold of ``spec`` (outside its scale), or ``None``."""
+    lo, hi = spec.minimum, spec.maximum
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        low = "" if lo is None else f"{lo}"
+        high = "" if hi is None else f"{hi}"
+        return (
+            f"is outside the scale {low}–{high} {spec.unit} of {spec.name!r}: "
+            "a threshold there can never decide"
+        ).replace("  ", " ")
+    return None
+
+
+def _leaves(criteria: Sequence[Criterion]) -> list[tuple[Leaf, str]]:
+    found: list[tuple[Leaf, str]] = []
+    stack: list[tuple[Any, str]] = [(c, c.clause) for c in criteria]
+    while stack:
+        node, clause = stack.pop()
+        if isinstance(node, Criterion):
+            if node.condition is not None:
+                stack.append((node.condition, node.clause))
+            stack.extend((c, c.clause) for c in node.children)
+        elif isinstance(node, Leaf):
+            found.append((node, clause))
+        elif isinstance(node, Not):
+            stack.append((node.item, clause))
+        else:
+            stack.extend((c, clause) for c in node.items)
+    return found
+
+
+def _check_scales(
+    ctx: _Ctx,
+    criteria: Sequence[Criterion],
+    inputs: Mapping[str, InputSpec],
+    parameters: Mapping[str, ParameterSpec],
+) -> None:
+    for name, uses in threshold_scales(criteria, inputs).items():
+        for spec, clause, _ in uses:
+            for i, pv in enumerate(parameters[name].values):
+                problem = scale_problem(pv.value, spec)
+                if problem:
+                    raise ctx.err(f"parameters.{name}.values[{i}].value", problem, clause)
+    for leaf, clause in _leaves(criteria):
+        spec = inputs[leaf.input]
+        if leaf.param is None and leaf.measure == "value" and spec.type == "number":
+            problem = scale_problem(leaf.value, spec)
+            if problem:
+                raise ctx.err(f"{leaf.key}.value", problem, clause)
 
 
 def _check_tree_shape(
