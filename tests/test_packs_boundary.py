@@ -485,14 +485,22 @@ def test_loaded_packs_are_bounded_and_released(tmp_path: Path) -> None:
 
     from sep.evaluation import _loader
 
-    first = _graduation_copy(tmp_path, "p0.toml", "x/p0")
-    check(str(first), {}, on=ON)
-    ref = weakref.ref(load_pack(first))
-    for i in range(1, _loader.PACK_CACHE_SIZE + 3):
-        check(str(_graduation_copy(tmp_path, f"p{i}.toml", f"x/p{i}")), {}, on=ON)
-    gc.collect()
-    assert len(_loader._PACKS) <= _loader.PACK_CACHE_SIZE
-    assert ref() is None  # evicted, and nothing else (no engine table) keeps it
+    paths = [
+        str(_graduation_copy(tmp_path, f"p{i}.toml", f"x/p{i}"))
+        for i in range(_loader.PACK_CACHE_SIZE + 3)
+    ]
+    enabled = gc.isenabled()
+    gc.disable()  # evicted packs must be freed by reference counting, not wait for a collection
+    try:
+        check(paths[0], {}, on=ON)
+        ref = weakref.ref(load_pack(paths[0]))
+        for path in paths[1:]:
+            check(path, {}, on=ON)
+        assert len(_loader._PACKS) <= _loader.PACK_CACHE_SIZE
+        assert ref() is None  # evicted, and nothing else (no engine table) keeps it
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def test_a_checked_pack_is_not_kept_by_the_engine() -> None:

@@ -81,11 +81,19 @@ class _LeafRuntime:
         self.threshold = threshold
         self.periods = periods
         self.compare = _OPS[leaf.op]
-        self.fast: Fast = self._fast_value if leaf.measure == "value" else self._fast_series
         # The last series measured and its outcome: a decision asked for its outcome and
         # then for every criterion measures the same (immutable) series twice otherwise.
         # One tuple, replaced whole, so concurrent callers never see a torn pair.
         self._memo: tuple[Series | None, Outcome] = (None, UNKNOWN)
+
+    @property
+    def fast(self) -> Fast:
+        """The outcome-only function of this leaf.
+
+        A property, not an attribute: a bound method kept on its own object is a reference
+        cycle, and cycles keep evicted packs alive until a full garbage collection.
+        """
+        return self._fast_value if self.leaf.measure == "value" else self._fast_series
 
     def _fast_value(self, facts: Facts) -> Outcome:
         value = facts.get(self.leaf.input)
@@ -459,8 +467,6 @@ class Evaluator:
         fns = [self._criterion(c)[0] for c in self.pack.criteria]
         self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
         self._step_ids = tuple(step[0] for step in self._steps)
-        #: Every criterion's outcome by id, each computed once (what reading them all costs).
-        self.outcomes: Callable[[Facts], dict[str, Outcome]] = self._outcomes
         head = json.dumps(
             [runtime.digest, as_of.isoformat(), [[u.name, str(u.value)] for u in parameters]]
         )
@@ -481,7 +487,8 @@ class Evaluator:
         self.criterion_outcomes[criterion.id] = fn
         return fn, len(self._steps) - 1
 
-    def _outcomes(self, facts: Facts) -> dict[str, Outcome]:
+    def outcomes(self, facts: Facts) -> dict[str, Outcome]:
+        """Every criterion's outcome by id, each computed once (what reading them all costs)."""
         results: list[Outcome] = []
         append = results.append
         for _, fn, is_any, children in self._steps:

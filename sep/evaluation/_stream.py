@@ -456,7 +456,7 @@ class RuleStream:
         answer = _answers(self._compiled)
         evaluator.outcome_of = answer("")
         evaluator.criterion_outcomes = {cid: answer(cid) for cid in self._compiled.ids}
-        evaluator.outcomes = _criteria_outcomes(self._compiled)
+        evaluator.outcomes = _criteria_outcomes(self._compiled)  # type: ignore[method-assign,assignment]
         self._evaluator = evaluator
         self._converters = {name: normaliser(spec) for name, spec in self._pack.inputs.items()}
         self._state: dict[Hashable, tuple[_StreamFacts, Decision]] = {}
