@@ -679,3 +679,14 @@ def test_example_scheme_uses_the_shipped_pack() -> None:
     from sep.evaluation import EVALUATION, builtin_pack
 
     assert builtin_scheme().evaluation_pack() is builtin_pack(EVALUATION)
+
+
+def test_a_pack_built_in_python_needs_criteria() -> None:
+    """RulePack(criteria=()) is refused like an empty pack file (it would answer MET)."""
+    import attrs
+
+    from sep.evaluation import builtin_pack
+
+    with pytest.raises(RuleDefinitionError) as info:
+        attrs.evolve(builtin_pack(GRADUATION), criteria=())
+    assert info.value.key == "criteria"
