@@ -23,6 +23,16 @@ T = TypeVar("T")
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
+def schema_hint(validator: Validator, **keywords: Any) -> Validator:
+    """Record on ``validator`` the JSON Schema keywords that say what it checks.
+
+    :func:`sep.domain.json_schema` reads them, so a field's schema states the same bound its
+    validator enforces (``minimum``, ``maximum``, ``pattern``) and cannot drift from it.
+    """
+    validator.json_schema = keywords  # type: ignore[attr-defined]
+    return validator
+
+
 def clause_of(attribute: attrs.Attribute[Any]) -> str | None:
     """The clause id recorded on ``attribute``'s metadata."""
     clause = attribute.metadata.get("clause")
@@ -66,7 +76,7 @@ def non_negative(*, optional: bool = True) -> Validator:
         if amount < 0:
             raise fail(attribute, value, "must not be negative")
 
-    return check
+    return schema_hint(check, minimum=0)
 
 
 def in_range(low: Any, high: Any, *, optional: bool = True) -> Validator:
@@ -78,7 +88,7 @@ def in_range(low: Any, high: Any, *, optional: bool = True) -> Validator:
         if not low <= value <= high:
             raise fail(attribute, value, f"must be between {low} and {high}")
 
-    return check
+    return schema_hint(check, minimum=low, maximum=high)
 
 
 def non_empty_str(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -87,6 +97,10 @@ def non_empty_str(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> No
         raise fail(attribute, value, "must be a string")
     if not value.strip():
         raise fail(attribute, value, "must not be empty")
+
+
+# Python's ``\S`` is exactly "not str.isspace()", the test ``strip()`` makes above.
+schema_hint(non_empty_str, pattern="\\S")
 
 
 def items_are(tp: type, *, unique_by: Callable[[Any], Any] | None = None) -> Validator:
