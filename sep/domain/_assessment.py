@@ -154,6 +154,9 @@ def _all_external(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> No
             )
 
 
+schema_hint(_all_external, minItems=1)
+
+
 @attrs.frozen
 class ImprovementPlan:
     """An improvement plan for a failing module, given by external experts (4.3.7-c).

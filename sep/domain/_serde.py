@@ -452,20 +452,27 @@ def _industry_pattern() -> str:
     """GB/T 4754-2017 codes exactly as :meth:`IndustryCode.parse` reads them.
 
     Surrounding blanks (whatever ``str.strip`` removes) are allowed, the letter in either
-    case (whatever ``str.upper`` turns into it), the division must be one of the table's
-    and must belong to the letter given.
+    case (whatever ``str.upper`` turns into it, such as "ſ" for S), the division must be
+    one of the table's and must belong to the letter given.
     """
-    blanks = _unicode_class(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    blanks: list[str] = []
+    spellings: dict[str, list[str]] = {s.letter: [] for s in GBT_4754_2017_SECTIONS}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace():
+            blanks.append(char)
+        upper = char.upper()
+        if upper in spellings:
+            spellings[upper].append(char)
     sections = []
     for section in GBT_4754_2017_SECTIONS:
-        letter = _unicode_class(
-            chr(c) for c in range(sys.maxunicode + 1) if chr(c).upper() == section.letter
-        )
+        letter = _unicode_class(spellings[section.letter])
         divisions = "|".join(
             f"{d:02d}" for d in range(section.first_division, section.last_division + 1)
         )
         sections.append(f"{letter}|{letter}?(?:{divisions})[0-9]{{0,2}}")
-    return f"^{blanks}*(?:{'|'.join(sections)}){blanks}*$"
+    space = _unicode_class(blanks)
+    return f"^{space}*(?:{'|'.join(sections)}){space}*$"
 
 
 def _hints(field: attrs.Attribute[Any]) -> dict[str, Any]:
@@ -518,7 +525,8 @@ def _schema_for(tp: Any, defs: dict[str, Any], hints: Mapping[str, Any]) -> dict
     if origin is tuple:
         args = get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return {"type": "array", "items": _schema_for(args[0], defs, {})}
+            items = {"type": "array", "items": _schema_for(args[0], defs, {})}
+            return {**items, **({"minItems": hints["minItems"]} if "minItems" in hints else {})}
         return {
             "type": "array",
             "prefixItems": [_schema_for(a, defs, {}) for a in args],

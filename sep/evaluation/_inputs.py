@@ -273,8 +273,9 @@ def is_missing(value: Any) -> bool:
 
 def jsonable_input(value: Any) -> Any:
     """The JSON form of a normalised input (Decimal → str, series → {period: amount})."""
+    # Plain decimals ("1000", never "1E+3"): what the input schema's amount grammar accepts.
     if isinstance(value, Decimal):
-        return str(value)
+        return f"{value:f}"
     if isinstance(value, tuple):
-        return {str(p): str(a) for p, a in value}
+        return {str(p): f"{a:f}" for p, a in value}
     return value
