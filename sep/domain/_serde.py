@@ -30,6 +30,7 @@ from sep._limits import (
     DATETIME_PATTERN,
     END,
     MAX_AMOUNT,
+    MAX_DECIMALS,
     MAX_INT_DIGITS,
     MAX_NUMBER_CHARS,
     NON_NEGATIVE_AMOUNT_PATTERN,
@@ -351,6 +352,8 @@ SCHEMA_LIMITS = (
     "a date-time whose day does not exist in its month (2025-02-30T09:00:00Z), where the "
     "validator does not check format date-time",
     "text holding a lone surrogate (\\ud800), which is not Unicode text",
+    f"an amount written as a JSON number with more than {MAX_DECIMALS} digits after the "
+    "point (as a string, the pattern says so)",
 )
 
 _MAX = int(MAX_AMOUNT)

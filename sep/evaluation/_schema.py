@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sep._limits import MAX_AMOUNT, MAX_SERIES_SPAN, QUARTER_PATTERN, YEAR_PATTERN
+from sep._limits import MAX_AMOUNT, MAX_DECIMALS, MAX_SERIES_SPAN, QUARTER_PATTERN, YEAR_PATTERN
 from sep.domain._serde import SCHEMA_DIALECT, amount_schema, bounded_number_schema
 from sep.evaluation._api import _pack
 from sep.evaluation._spec import InputSpec, RulePack
@@ -23,6 +23,8 @@ INPUT_SCHEMA_LIMITS = (
     "a period given twice in one series (two rows for 2025Q1, or both 2025Q1 and "
     "2025-Q1): JSON Schema cannot say 'unique by period'; sep refuses the repeat",
     f"a series spanning more than {MAX_SERIES_SPAN} periods from its first to its last",
+    f"an amount written as a JSON number with more than {MAX_DECIMALS} digits after the "
+    "point (as a string, the pattern says so)",
 )
 
 
