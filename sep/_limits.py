@@ -100,15 +100,17 @@ END = "$(?!\\n)"
 def decimal_pattern(limit: Decimal, *, signed: bool = True) -> str:
     """The amount grammar for magnitudes up to ``limit`` (a power of ten), as a regex.
 
-    Plain digits (leading zeros allowed) or commas in groups of three, then at most
-    :data:`MAX_DECIMALS` decimals; ``limit`` itself is allowed with a zero fraction only.
-    Unsigned (``signed=False``) still allows ``-0``, which is zero, not negative.
+    An optional sign, plain digits (leading zeros allowed) or commas in groups of three
+    (the first group not starting with 0), then at most :data:`MAX_DECIMALS` decimals;
+    ``limit`` itself only with a zero fraction; ASCII blanks (space, tab, CR, LF) around
+    the number are allowed. Unsigned (``signed=False``) still allows ``-0``, which is zero,
+    not negative.
 
     Example:
         >>> import re
         >>> pattern = decimal_pattern(Decimal(100))
-        >>> [bool(re.fullmatch(pattern, t)) for t in ("99.5", "100.0", "100.1")]
-        [True, True, False]
+        >>> [bool(re.fullmatch(pattern, t)) for t in ("99.5", " +100.0", "100.1", "1,5")]
+        [True, True, False, False]
     """
     top = int(limit)
     digits = len(str(top)) - 1
@@ -118,17 +120,19 @@ def decimal_pattern(limit: Decimal, *, signed: bool = True) -> str:
     zeros = f"(?:\\.0{{1,{MAX_DECIMALS}}})?"
     below = [f"0*[0-9]{{1,{digits}}}" if digits else "0+"]
     if digits > 3:
-        below.append(f"[0-9]{{1,3}}(?:,[0-9]{{3}}){{1,{(digits - 1) // 3}}}")
+        below.append(f"[1-9][0-9]{{0,2}}(?:,[0-9]{{3}}){{1,{(digits - 1) // 3}}}")
     exact = sorted({f"0*{top}", f"{top:,}"})
     unsigned = f"(?:(?:{'|'.join(below)}){fraction}|(?:{'|'.join(exact)}){zeros})"
+    blanks = "[ \\t\\r\\n]*"
     if signed:
-        return f"^-?{unsigned}{END}"
-    return f"^(?:{unsigned}|-0+{zeros}){END}"
+        return f"^{blanks}[+-]?{unsigned}{blanks}{END}"
+    return f"^{blanks}(?:[+]?{unsigned}|-0+{zeros}){blanks}{END}"
 
 
 #: The amount grammar above as a regular expression (magnitude at most :data:`MAX_AMOUNT`,
-#: at most :data:`MAX_DECIMALS` decimals, commas only in groups of three); a text is an
-#: amount when it also has at most :data:`MAX_NUMBER_CHARS` characters.
+#: at most :data:`MAX_DECIMALS` decimals, commas only in groups of three, blanks around
+#: ignored); a text is an amount when it also has at most :data:`MAX_NUMBER_CHARS`
+#: characters.
 AMOUNT_PATTERN = decimal_pattern(MAX_AMOUNT)
 
 #: An amount that may not be negative (the pack or the field says minimum 0).
