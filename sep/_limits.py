@@ -151,10 +151,11 @@ QUARTER_PATTERN = "^(?:19[0-9]{2}|2[0-9]{3})-?Q[1-4]$(?!\\n)"
 #: A calendar date written YYYY-MM-DD (the day must also exist in its month).
 DATE_PATTERN = "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$(?!\\n)"
 
-#: A date and time with a UTC offset (RFC 3339 profile of ISO 8601: ``T`` between date and
-#: time, seconds, at most six decimals, ``Z`` or ``±HH:MM``).
+#: A date and time with a UTC offset: ``T`` between date and time, seconds, at most six
+#: decimals, ``Z`` or ``±HH:MM`` (RFC 3339), or an offset with seconds, ``±HH:MM:SS[.ffffff]``,
+#: which Python writes for such time zones (so every aware time sep writes reads back).
 DATETIME_PATTERN = (
     "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
     "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,6})?"
-    "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
+    "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?)$(?!\\n)"
 )
