@@ -28,6 +28,10 @@ import decimal
 from decimal import Decimal
 
 __all__ = [
+    "AMOUNT_PATTERN",
+    "DATETIME_PATTERN",
+    "DATE_PATTERN",
+    "END",
     "MAX_AMOUNT",
     "MAX_DECIMALS",
     "MAX_DEPTH",
@@ -37,6 +41,11 @@ __all__ = [
     "MAX_PERIOD_COUNT",
     "MAX_SERIES_SPAN",
     "MONEY_CONTEXT",
+    "NON_NEGATIVE_AMOUNT_PATTERN",
+    "PERIOD_PATTERN",
+    "QUARTER_PATTERN",
+    "YEAR_PATTERN",
+    "decimal_pattern",
 ]
 
 #: Largest magnitude of an amount, in the amount's currency unit (yuan for CNY), inclusive.
@@ -74,3 +83,79 @@ MAX_SERIES_SPAN = 400
 
 #: Largest period count a parameter may ask for (``cash_flow_periods`` and the like).
 MAX_PERIOD_COUNT = 400
+
+
+# --- The grammars, as regular expressions ------------------------------------------------
+# One definition serves the readers (``fullmatch``) and the JSON Schemas (``pattern``), so
+# the two cannot drift. Each is written in the common subset of Python's ``re`` and
+# ECMA-262 (what JSON Schema validators use): ASCII classes only, no ``\d`` (which in
+# Python also matches "１２３"), and ending in ``$(?!\n)``: in Python ``$`` also matches
+# before a final newline, so "5\n" would pass a Python validator's ``re.search``.
+
+
+#: The end of the text, in both dialects.
+END = "$(?!\\n)"
+
+
+def decimal_pattern(limit: Decimal, *, signed: bool = True) -> str:
+    """The amount grammar for magnitudes up to ``limit`` (a power of ten), as a regex.
+
+    An optional sign, plain digits (leading zeros allowed) or commas in groups of three
+    (the first group not starting with 0), then at most :data:`MAX_DECIMALS` decimals;
+    ``limit`` itself only with a zero fraction; ASCII blanks (space, tab, CR, LF) around
+    the number are allowed. Unsigned (``signed=False``) still allows ``-0``, which is zero,
+    not negative.
+
+    Example:
+        >>> import re
+        >>> pattern = decimal_pattern(Decimal(100))
+        >>> [bool(re.fullmatch(pattern, t)) for t in ("99.5", " +100.0", "100.1", "1,5")]
+        [True, True, False, False]
+    """
+    top = int(limit)
+    digits = len(str(top)) - 1
+    if limit != Decimal(10) ** digits:
+        raise ValueError(f"{limit} is not a power of ten")
+    fraction = f"(?:\\.[0-9]{{1,{MAX_DECIMALS}}})?"
+    zeros = f"(?:\\.0{{1,{MAX_DECIMALS}}})?"
+    below = [f"0*[0-9]{{1,{digits}}}" if digits else "0+"]
+    if digits > 3:
+        below.append(f"[1-9][0-9]{{0,2}}(?:,[0-9]{{3}}){{1,{(digits - 1) // 3}}}")
+    exact = sorted({f"0*{top}", f"{top:,}"})
+    unsigned = f"(?:(?:{'|'.join(below)}){fraction}|(?:{'|'.join(exact)}){zeros})"
+    blanks = "[ \\t\\r\\n]*"
+    if signed:
+        return f"^{blanks}[+-]?{unsigned}{blanks}{END}"
+    return f"^{blanks}(?:[+]?{unsigned}|-0+{zeros}){blanks}{END}"
+
+
+#: The amount grammar above as a regular expression (magnitude at most :data:`MAX_AMOUNT`,
+#: at most :data:`MAX_DECIMALS` decimals, commas only in groups of three, blanks around
+#: ignored); a text is an amount when it also has at most :data:`MAX_NUMBER_CHARS`
+#: characters.
+AMOUNT_PATTERN = decimal_pattern(MAX_AMOUNT)
+
+#: An amount that may not be negative (the pack or the field says minimum 0).
+NON_NEGATIVE_AMOUNT_PATTERN = decimal_pattern(MAX_AMOUNT, signed=False)
+
+#: A period label: a year from 1900 to 2999, optionally a quarter (``2025``, ``2025Q2``,
+#: ``2025-Q2``), in ASCII, with nothing around it.
+PERIOD_PATTERN = "^(?:19[0-9]{2}|2[0-9]{3})(?:-?Q[1-4])?$(?!\\n)"
+
+#: A year label only (a series of annual figures).
+YEAR_PATTERN = "^(?:19[0-9]{2}|2[0-9]{3})$(?!\\n)"
+
+#: A quarter label only (a series of quarterly figures).
+QUARTER_PATTERN = "^(?:19[0-9]{2}|2[0-9]{3})-?Q[1-4]$(?!\\n)"
+
+#: A calendar date written YYYY-MM-DD (the day must also exist in its month).
+DATE_PATTERN = "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$(?!\\n)"
+
+#: A date and time with a UTC offset: ``T`` between date and time, seconds, at most six
+#: decimals, ``Z`` or ``±HH:MM`` (RFC 3339), or an offset with seconds, ``±HH:MM:SS[.ffffff]``,
+#: which Python writes for such time zones (so every aware time sep writes reads back).
+DATETIME_PATTERN = (
+    "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+    "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,6})?"
+    "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?)$(?!\\n)"
+)

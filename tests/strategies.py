@@ -449,3 +449,204 @@ def accepted_amount_text_s(draw: st.DrawFn) -> str:
     sign = draw(st.sampled_from(["", "+", "-"]))
     text = f"{sign}{whole:,}" if grouped else f"{sign}{whole}"
     return f"{text}.{fraction}" if fraction else text
+
+
+# --- Schema truth: JSON values to mutate documents and named inputs with -------------------
+# Used by tests/test_schema_truth.py to check that each JSON Schema accepts a document
+# exactly when sep does. The values are JSON (str, int, bool, None, Decimal for JSON numbers
+# with a fraction or exponent, lists, dicts); every family mixes values sep accepts with
+# near misses it must refuse, so both sides of each bound are tried.
+
+
+def grammar_sensitive(value: Any) -> bool:
+    """Whether reading ``value`` as an amount depends on the grammar's finer points.
+
+    True for a text a lenient reader (blanks and separators stripped, any Unicode digit,
+    exponents) reads as a number while the amount grammar of sep._limits refuses it; such
+    values are tried by the amount grammar tests, kept out of the others.
+    """
+    import re
+    from decimal import InvalidOperation
+
+    from sep._limits import AMOUNT_PATTERN
+
+    if not isinstance(value, str) or re.fullmatch(AMOUNT_PATTERN, value):
+        return False
+    try:
+        Decimal(value.strip().replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        return False
+    return True
+
+
+#: Amount strings whose acceptance does not depend on the amount grammar's finer points.
+plain_amount_texts = st.sampled_from(
+    ["0", "5", "-5", "-0", "8200000", "-120000.50", "0.10", "1000000000000000", "abc", "", "-"]
+)
+#: Amount strings at the edges of the grammar of sep._limits (separators, exponents,
+#: non-ASCII digits, blanks, the 10^15 bound, decimals and length bounds).
+grammar_amount_texts = st.sampled_from(
+    [
+        "8,200,000",
+        "1,000",
+        "1,5",
+        "12,5",
+        "1,0000",
+        "1e3",
+        "1E+7",
+        "1e400",
+        "１２３",
+        "١٢٣",
+        " 5",
+        "5 ",
+        "5\n",
+        ".5",
+        "5.",
+        "1_000",
+        "0005",
+        "1000000000000000.0",
+        "1000000000000000.1",
+        "1000000000000001",
+        "1,000,000,000,000,000",
+        "999999999999999.999999999999999999999999999999",
+        "0." + "0" * 30 + "1",
+        "0" * 65,
+        "+5",
+        "NaN",
+        "Infinity",
+    ]
+)
+#: JSON numbers within the amount bound (Decimal: written with a fraction or exponent).
+json_numbers = st.one_of(
+    st.integers(-(10**15), 10**15),
+    st.sampled_from([0, -1, 1, 5, 100, 2025, 10**15, -(10**15)]),
+    st.decimals(min_value=Decimal("-1e15"), max_value=Decimal("1e15"), allow_nan=False, places=3),
+    st.sampled_from([Decimal("0.5"), Decimal("1E+3"), Decimal("2025.0"), Decimal("-0.0")]),
+)
+#: JSON numbers past the amount bound of sep._limits (or its decimals).
+out_of_bound_numbers = st.sampled_from(
+    [
+        10**15 + 1,
+        -(10**15) - 1,
+        10**16,
+        10**40 - 1,
+        Decimal("1000000000000000.5"),
+        Decimal("1E+400"),
+    ]
+)
+json_texts = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\u3000",
+            "x",
+            "internal",
+            "martian",
+            "CNY",
+            "USD",
+            "cny",
+            "CNY\n",
+            "2025",
+            "2025Q1",
+            "2025-Q4",
+            "2025Q5",
+            "1899",
+            "3000",
+            "２０２５",
+            "2025 ",
+            "2025-01-31",
+            "2025-02-30",
+            "20250131",
+            "2025-W01-1",
+            "2025-01-31T09:00:00+08:00",
+            "2025-01-31T09:00:00Z",
+            "2025-01-31T09:00:00",
+            "2025-01-31 09:00:00+00:00",
+            "2025-01-31T24:00:00Z",
+            "C",
+            "c38",
+            " C3851 ",
+            "C99",
+            "00",
+            "T97",
+            "ſ91",
+            "met",
+        ]
+    ),
+    st.text(max_size=4),
+).filter(lambda text: not grammar_sensitive(text))
+#: Any JSON leaf a document or an input might be given.
+json_leaves = st.one_of(st.none(), st.booleans(), json_numbers, json_texts, plain_amount_texts)
+json_values = st.one_of(
+    json_leaves,
+    st.just([]),
+    st.just({}),
+    st.lists(json_leaves, max_size=3),
+    st.dictionaries(
+        st.sampled_from(["amount", "currency", "period", "x"]), json_leaves, max_size=3
+    ),
+)
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.extend(_paths(value, (*path, key)))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found.extend(_paths(value, (*path, i)))
+    return found
+
+
+def _at(node: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        node = node[step]
+    return node
+
+
+@st.composite
+def mutated_json(
+    draw: st.DrawFn, document: Any, leaves: st.SearchStrategy[Any] | None = None
+) -> Any:
+    """``document`` (plain JSON data) with one change at a drawn place.
+
+    The change replaces a value (by a JSON value, or by one from ``leaves``), drops a key,
+    adds an unknown key, repeats an array item or empties an array.
+    """
+    import copy
+
+    doc = copy.deepcopy(document)
+    path = draw(st.sampled_from(_paths(doc)))
+    target = _at(doc, path)
+    choices = ["replace"]
+    if isinstance(target, dict):
+        choices += ["drop", "add"] if target else ["add"]
+    if isinstance(target, list) and target:
+        choices += ["repeat", "empty"]
+    action = draw(st.sampled_from(choices))
+    if action == "replace":
+        value = draw(leaves if leaves is not None and draw(st.booleans()) else json_values)
+        if not path:
+            return value
+        _at(doc, path[:-1])[path[-1]] = value
+    elif action == "drop":
+        del target[draw(st.sampled_from(sorted(target)))]
+    elif action == "add":
+        target[draw(st.sampled_from(["x", "Name", "revenu", "amount", "kind"]))] = draw(json_leaves)
+    elif action == "repeat":
+        target.append(copy.deepcopy(draw(st.sampled_from(target))))
+    else:
+        target.clear()
+    return doc
+
+
+#: Names no shipped pack reads (misspellings and case slips of real ones).
+unknown_input_names = st.sampled_from(["revenu", "Listed", "x", "profit ", "score"])
+period_labels = st.sampled_from(
+    ["2024", "2025", "2026", "2025Q1", "2025Q2", "2025-Q3", "2025Q4", "2026Q1"]
+)
+bad_period_labels = st.sampled_from(
+    ["2025Q5", "1899", "3000", "２０２５", "2025 ", "2025q1", "25Q1", "", "2025-1"]
+)

@@ -678,3 +678,30 @@ def test_non_text_keys_are_refused_naming_the_key(key: Any) -> None:
     with pytest.raises(ValidationError) as info:
         columns_from([{key: True}])
     assert info.value.field == f"[0].{key}"
+
+
+def test_a_series_row_with_a_misspelt_key_is_refused() -> None:
+    """4.3.5(c): a row ``{"period", "amont"}`` names the stray key instead of leaving the period
+    silently missing (the input schema's rows allow period and amount only)."""
+    with pytest.raises(ValidationError) as info:
+        check_graduation({"operating_cash_flow": [{"period": "2025Q1", "amont": "5"}]})
+    assert info.value.field == "operating_cash_flow[0].amont"
+    assert info.value.clause == "4.3.5(c)"
+    rows = {"operating_cash_flow": [{"period": "2025Q1", "amount": "5"}, {"period": "2025Q2"}]}
+    assert check_graduation(rows).outcome_of("4.3.5(c).cash_flow").value == "unknown"
+
+
+def test_a_time_whose_offset_has_microseconds_is_refused() -> None:
+    """4.3.2: an offset with a fraction of a second cannot be read back from JSON, so it is
+    refused when recorded rather than lost when the file is reopened."""
+    from sep.domain import AuditRecord
+
+    odd = dt.timezone(dt.timedelta(microseconds=1))
+    with pytest.raises(ValidationError) as info:
+        AuditRecord("applied", "screening", "start_screening", dt.datetime(2000, 1, 1, tzinfo=odd))
+    assert info.value.field == "at"
+    whole = dt.timezone(dt.timedelta(hours=8))
+    record = AuditRecord(
+        "applied", "screening", "start_screening", dt.datetime(2000, 1, 1, tzinfo=whole)
+    )
+    assert record.at.utcoffset() == dt.timedelta(hours=8)

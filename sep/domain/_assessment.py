@@ -23,6 +23,7 @@ from sep.domain._fields import (
     meta,
     non_negative,
     one_of,
+    schema_hint,
     text,
     to_decimal,
     to_tuple,
@@ -72,6 +73,9 @@ def _whole_year(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None
         raise ValidationError(
             attribute.name, str(value), "a cycle starts with a whole year", clause="4.3.7-b"
         )
+
+
+schema_hint(_whole_year, period="year")
 
 
 @attrs.frozen
@@ -148,6 +152,9 @@ def _all_external(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> No
                 "is not external: an improvement plan is given by external experts",
                 clause="4.3.7-c",
             )
+
+
+schema_hint(_all_external, minItems=1)
 
 
 @attrs.frozen

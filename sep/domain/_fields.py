@@ -54,6 +54,16 @@ def close_match(key: str, names: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def schema_hint(validator: Validator, **keywords: Any) -> Validator:
+    """Record on ``validator`` the JSON Schema keywords that say what it checks.
+
+    :func:`sep.domain.json_schema` reads them, so a field's schema states the same bound its
+    validator enforces (``minimum``, ``maximum``, ``pattern``) and cannot drift from it.
+    """
+    validator.json_schema = keywords  # type: ignore[attr-defined]
+    return validator
+
+
 def clause_of(attribute: attrs.Attribute[Any]) -> str | None:
     """The clause id recorded on ``attribute``'s metadata."""
     clause = attribute.metadata.get("clause")
@@ -97,7 +107,7 @@ def non_negative(*, optional: bool = True) -> Validator:
         if amount < 0:
             raise fail(attribute, value, "must not be negative")
 
-    return check
+    return schema_hint(check, minimum=0)
 
 
 def in_range(low: Any, high: Any, *, optional: bool = True) -> Validator:
@@ -109,7 +119,7 @@ def in_range(low: Any, high: Any, *, optional: bool = True) -> Validator:
         if not low <= value <= high:
             raise fail(attribute, value, f"must be between {low} and {high}")
 
-    return check
+    return schema_hint(check, minimum=low, maximum=high)
 
 
 def non_empty_str(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -139,6 +149,10 @@ def unicode_str(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None
         raise fail(
             attribute, shown, f"is not valid Unicode text (a lone surrogate at {err.start})"
         ) from None
+
+
+# Python's ``\S`` is exactly "not str.isspace()", the test ``strip()`` makes above.
+schema_hint(non_empty_str, pattern="\\S")
 
 
 def items_are(tp: type, *, unique_by: Callable[[Any], Any] | None = None) -> Validator:

@@ -141,20 +141,27 @@ def is_aware(value: Any) -> bool:
 
     A ``tzinfo`` is not enough: one whose ``utcoffset()`` is ``None`` (or raises) leaves the
     time naive in effect, and its JSON, which keeps only the offset, could not be read back.
+    An offset with a fraction of a second is refused for the same reason: ISO 8601 text read
+    back by Python 3.11 drops it.
     """
     if not isinstance(value, dt.datetime):
         return False
     try:
         # datetime.utcoffset() itself refuses a tzinfo answering anything but a timedelta
         # under a day, or None.
-        return value.utcoffset() is not None
+        offset = value.utcoffset()
     except Exception:
         return False
+    return offset is not None and not offset.microseconds
 
 
 def _aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not is_aware(value):
-        raise fail(attribute, value, "must be a timezone-aware datetime (a known UTC offset)")
+        raise fail(
+            attribute,
+            value,
+            "must be a timezone-aware datetime (a known UTC offset, in whole seconds)",
+        )
 
 
 def _aware_field() -> Any:

@@ -32,7 +32,7 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def _check_currency(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not _CURRENCY.match(value):
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
         raise fail(attribute, value, "must be an ISO 4217 code of three capital letters")
 
 
@@ -139,8 +139,9 @@ def _group(amount: Decimal) -> str:
     return f"{normalised:,f}"
 
 
-# [0-9], not \d: \d matches every script's digits ("２０２５"), the schema says ASCII.
-_PERIOD = re.compile(r"^(?P<year>[0-9]{4})(?:-?Q(?P<quarter>[1-4]))?$")
+# ASCII digits only (``\d`` would read "２０２５"), nothing around the label: the grammar
+# of sep._limits.PERIOD_PATTERN, which the JSON Schemas state.
+_PERIOD = re.compile(r"(?P<year>[0-9]{4})(?:-?Q(?P<quarter>[1-4]))?")
 
 
 @total_ordering
@@ -177,7 +178,7 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """Parse ``"2025"`` or ``"2025Q2"`` (also ``"2025-Q2"``)."""
-        match = _PERIOD.match(text.strip()) if isinstance(text, str) else None
+        match = _PERIOD.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise ValidationError("", text, "is not a period: write 2025 or 2025Q2")
         quarter = match.group("quarter")

@@ -40,6 +40,7 @@ from sep.domain._fields import (
     meta,
     non_negative,
     one_of,
+    schema_hint,
     text,
     to_decimal,
     to_frozenset,
@@ -138,6 +139,9 @@ def _check_body(inst: EvaluationBody, attribute: attrs.Attribute[Any], value: An
             f"members of {inst.kind.value} must be {words}; they are {found}",
             clause="4.3.7-a",
         )
+
+
+schema_hint(_check_body, minItems=1)
 
 
 def _members() -> Any:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import re
+import sys
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -24,14 +26,29 @@ import cattrs.gen
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
 from sep._json import loads
+from sep._limits import (
+    AMOUNT_PATTERN,
+    DATE_PATTERN,
+    DATETIME_PATTERN,
+    END,
+    MAX_AMOUNT,
+    MAX_DECIMALS,
+    MAX_INT_DIGITS,
+    MAX_NUMBER_CHARS,
+    NON_NEGATIVE_AMOUNT_PATTERN,
+    PERIOD_PATTERN,
+    YEAR_PATTERN,
+    decimal_pattern,
+)
 from sep.domain._enterprise import Enterprise
 from sep.domain._fields import close_match, plain, to_decimal
 from sep.domain._incubatee import Incubatee
-from sep.domain._industry import IndustryCode
+from sep.domain._industry import GBT_4754_2017_SECTIONS, IndustryCode
 from sep.domain._money import Money, Period
 from sep.errors import MISSING, SepError, ValidationError
 
 __all__ = ["from_dict", "from_json", "json_schema", "to_dict", "to_json"]
+# amount_schema, bounded_number_schema and SCHEMA_LIMITS serve sep.evaluation's input schema.
 
 T = TypeVar("T")
 
@@ -40,6 +57,10 @@ T = TypeVar("T")
 KIND = "kind"
 #: The ``kind`` of each class whose documents may carry the marker.
 DOCUMENT_KINDS: dict[type, str] = {Incubatee: "incubatee", Enterprise: "enterprise"}
+# Dates and times are read by the grammar their schema states (no "20250101", no week dates,
+# no naive times), then checked for a real day by the standard library.
+_DATE = re.compile(DATE_PATTERN)
+_DATETIME = re.compile(DATETIME_PATTERN)
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -72,7 +93,7 @@ def _structure_period(value: Any, _tp: Any) -> Period:
 def _structure_date(value: Any, _tp: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or _DATE.fullmatch(value) is None:
         raise ValidationError("", value, "must be a date written YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(value)
@@ -83,7 +104,7 @@ def _structure_date(value: Any, _tp: Any) -> dt.date:
 def _structure_datetime(value: Any, _tp: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or _DATETIME.fullmatch(value) is None:
         raise ValidationError("", value, "must be an ISO 8601 date-time with offset")
     try:
         return dt.datetime.fromisoformat(value)
@@ -358,15 +379,161 @@ def _resolved_types(cls: type) -> dict[str, Any]:
 
 
 # --- JSON Schema -------------------------------------------------------------------------
+# The schema states what ``from_dict`` accepts, built from the same definitions: the
+# grammars of :mod:`sep._limits`, the validators' own bounds (:func:`schema_hint`), the
+# enum values and the GB/T 4754 table. tests/test_schema_truth.py checks the two agree.
 
-_DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+#: What JSON Schema cannot say and ``sep`` still checks (each schema's description lists
+#: them, so an integrator knows a schema-valid document may yet be refused for these).
+SCHEMA_LIMITS = (
+    "items that must be unique by a key (one financial record per period, one resource "
+    "per id, one module per kind, one incubatee per id, ...): sep refuses the repeat",
+    "rules across fields (events agree with the yes/no facts, an evaluating body's members "
+    "agree with its kind, revisions are dated in order, ...)",
+    "a date-time whose day does not exist in its month (2025-02-30T09:00:00Z)",
+    "text holding a lone surrogate (\\ud800), which is not Unicode text",
+    f"an amount written as a JSON number with more than {MAX_DECIMALS} digits after the "
+    "point (as a string, the pattern says so)",
+)
+
+_MAX = int(MAX_AMOUNT)
+
+
+def amount_schema(*, non_negative: bool = False) -> dict[str, Any]:
+    """The JSON forms of an amount: a decimal string by the amount grammar, or a number.
+
+    A JSON number is read exactly (as a Decimal, never a float); both forms are bounded by
+    :data:`~sep._limits.MAX_AMOUNT`.
+    """
+    pattern = NON_NEGATIVE_AMOUNT_PATTERN if non_negative else AMOUNT_PATTERN
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": pattern, "maxLength": MAX_NUMBER_CHARS},
+            {"type": "number", "minimum": 0 if non_negative else -_MAX, "maximum": _MAX},
+        ]
+    }
+
+
+def _money_schema(*, non_negative: bool) -> dict[str, Any]:
+    amount = amount_schema(non_negative=non_negative)
+    sign = "not negative, " if non_negative else ""
+    return {
+        "description": f"An amount of money ({sign}a decimal string or a number, at most "
+        f"{_MAX:,} in magnitude) with an ISO 4217 currency; a bare amount is in CNY.",
+        "anyOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "amount": amount,
+                    "currency": {"type": "string", "pattern": "^[A-Z]{3}" + END, "default": "CNY"},
+                },
+                "required": ["amount"],
+                "additionalProperties": False,
+            },
+            *amount["anyOf"],
+        ],
+    }
+
+
+def bounded_number_schema(low: Decimal, high: Decimal) -> dict[str, Any]:
+    """A number in [low, high], as a JSON number or a decimal string by the amount grammar.
+
+    The string form can state the bound exactly for the ranges amounts and scores have:
+    0 up to a power of ten, or ± :data:`~sep._limits.MAX_AMOUNT`; any other range states
+    the bound on the number form and the amount grammar's own bound on strings.
+    """
+    top = Decimal(high)
+    power = top == Decimal(10) ** (len(str(int(top))) - 1) and top == int(top)
+    if Decimal(low) == 0 and power:
+        pattern = decimal_pattern(top, signed=False)
+    elif Decimal(low) >= 0 and Decimal(low) <= MAX_AMOUNT:
+        pattern = NON_NEGATIVE_AMOUNT_PATTERN
+    else:
+        pattern = AMOUNT_PATTERN
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": pattern, "maxLength": MAX_NUMBER_CHARS},
+            {"type": "number", "minimum": _json_number(low), "maximum": _json_number(high)},
+        ]
+    }
+
+
+def _json_number(value: Any) -> int | float:
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _integer(hints: Mapping[str, Any]) -> dict[str, Any]:
+    # Unbounded integers are still bounded by the JSON reader (MAX_INT_DIGITS digits).
+    biggest = 10**MAX_INT_DIGITS - 1
+    low = hints.get("minimum", -biggest)
+    high = hints.get("maximum", biggest)
+    return {"type": "integer", "minimum": int(low), "maximum": int(high)}
+
+
+def _period_schema(*, years_only: bool = False) -> dict[str, Any]:
+    return {
+        "description": "a year (2025) or, where quarters are allowed, a quarter (2025Q2)"
+        if not years_only
+        else "a year (2025)",
+        "anyOf": [
+            {"type": "string", "pattern": YEAR_PATTERN if years_only else PERIOD_PATTERN},
+            {"type": "integer", "minimum": 1900, "maximum": 2999},
+        ],
+    }
+
+
+def _unicode_class(chars: Iterable[str]) -> str:
+    out = []
+    for char in sorted(chars):
+        out.append(re.escape(char) if char.isascii() and char.isalnum() else f"\\u{ord(char):04x}")
+    return "[" + "".join(out) + "]"
+
+
+@cache
+def _industry_pattern() -> str:
+    """GB/T 4754-2017 codes exactly as :meth:`IndustryCode.parse` reads them.
+
+    Surrounding blanks (whatever ``str.strip`` removes) are allowed, the letter in either
+    case (whatever ``str.upper`` turns into it, such as "ſ" for S), the division must be
+    one of the table's and must belong to the letter given.
+    """
+    blanks: list[str] = []
+    spellings: dict[str, list[str]] = {s.letter: [] for s in GBT_4754_2017_SECTIONS}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace():
+            blanks.append(char)
+        upper = char.upper()
+        if upper in spellings:
+            spellings[upper].append(char)
+    sections = []
+    for section in GBT_4754_2017_SECTIONS:
+        letter = _unicode_class(spellings[section.letter])
+        divisions = "|".join(
+            f"{d:02d}" for d in range(section.first_division, section.last_division + 1)
+        )
+        sections.append(f"{letter}|{letter}?(?:{divisions})[0-9]{{0,2}}")
+    space = _unicode_class(blanks)
+    return f"^{space}*(?:{'|'.join(sections)}){space}*$"
+
+
+def _hints(field: attrs.Attribute[Any]) -> dict[str, Any]:
+    validator = field.validator
+    validators = getattr(validator, "_validators", None) or ((validator,) if validator else ())
+    hints: dict[str, Any] = {}
+    for each in validators:
+        hints.update(getattr(each, "json_schema", {}))
+    return hints
 
 
 def json_schema(cls: type) -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) for the JSON form of ``cls``.
 
-    Every object lists its fields with their description and clause; amounts are decimal
-    strings (or integers); enums list their values; unknown fields are refused.
+    It accepts exactly what :func:`from_dict` accepts, but for :data:`SCHEMA_LIMITS` (which
+    its description lists): every object lists its fields with their description and
+    clause; amounts are decimal strings by the amount grammar of :mod:`sep._limits` or
+    numbers, both bounded; enums list their values; unknown fields are refused.
 
     Example:
         >>> from sep.domain import Incubatee
@@ -375,84 +542,81 @@ def json_schema(cls: type) -> dict[str, Any]:
         ('#/$defs/Incubatee', ['id', 'name', 'origin'])
     """
     defs: dict[str, Any] = {}
-    root = _schema_for(cls, defs)
+    root = _schema_for(cls, defs, {})
+    first = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
+    limits = "; ".join(SCHEMA_LIMITS)
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": f"https://sep.invalid/schema/{cls.__name__}.json",
         "title": cls.__name__,
+        "description": f"{first} Not expressible here, checked by sep: {limits}.",
         **root,
         "$defs": defs,
     }
 
 
-def _schema_for(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+def _schema_for(tp: Any, defs: dict[str, Any], hints: Mapping[str, Any]) -> dict[str, Any]:
     origin = get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in get_args(tp) if a is not type(None)]
         inner = (
-            _schema_for(options[0], defs)
+            _schema_for(options[0], defs, hints)
             if len(options) == 1
-            else {"anyOf": [_schema_for(o, defs) for o in options]}
+            else {"anyOf": [_schema_for(o, defs, hints) for o in options]}
         )
         return {"anyOf": [inner, {"type": "null"}]}
     if origin is tuple:
         args = get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return {"type": "array", "items": _schema_for(args[0], defs)}
+            items = {"type": "array", "items": _schema_for(args[0], defs, {})}
+            return {**items, **({"minItems": hints["minItems"]} if "minItems" in hints else {})}
         return {
             "type": "array",
-            "prefixItems": [_schema_for(a, defs) for a in args],
+            "prefixItems": [_schema_for(a, defs, {}) for a in args],
             "minItems": len(args),
             "maxItems": len(args),
         }
     if origin is frozenset:
-        return {"type": "array", "uniqueItems": True, "items": _schema_for(get_args(tp)[0], defs)}
+        # A set: a repeated item is the same item, so repeats are allowed (and dropped).
+        return {"type": "array", "items": _schema_for(get_args(tp)[0], defs, {})}
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:
-        return {"type": "integer"}
+        return _integer(hints)
     if tp is str:
-        return {"type": "string", "minLength": 1}
+        return {"type": "string", **({"pattern": hints["pattern"]} if "pattern" in hints else {})}
     if tp is Decimal:
-        return {"anyOf": [_DECIMAL, {"type": "number"}]}
+        if "minimum" in hints or "maximum" in hints:
+            return bounded_number_schema(hints.get("minimum", -_MAX), hints.get("maximum", _MAX))
+        return amount_schema()
     if tp is dt.datetime:
-        return {"type": "string", "format": "date-time"}
+        # No "format": date-time: RFC 3339 has no offsets with seconds, which sep writes.
+        return {"type": "string", "pattern": DATETIME_PATTERN}
     if tp is dt.date:
-        return {"type": "string", "format": "date"}
+        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
     if tp is Period:
-        return {"type": "string", "pattern": r"^\d{4}(-?Q[1-4])?$", "description": "2025 or 2025Q2"}
+        return _period_schema(years_only=hints.get("period") == "year")
     if tp is IndustryCode:
         return {
             "type": "string",
-            "pattern": r"^([A-T]|[A-T]?\d{2,4})$",
+            "pattern": _industry_pattern(),
             "description": "GB/T 4754-2017 code: section letter, division, group or class",
         }
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return {"enum": [m.value for m in tp]}
     if tp is Money:
-        defs.setdefault(
-            "Money",
-            {
-                "type": "object",
-                "description": "An amount of money: a decimal string and an ISO 4217 currency.",
-                "properties": {
-                    "amount": {"anyOf": [_DECIMAL, {"type": "integer"}]},
-                    "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "default": "CNY"},
-                },
-                "required": ["amount"],
-                "additionalProperties": False,
-            },
-        )
-        return {"$ref": "#/$defs/Money"}
+        name = "NonNegativeMoney" if hints.get("minimum") == 0 else "Money"
+        defs.setdefault(name, _money_schema(non_negative=name != "Money"))
+        return {"$ref": f"#/$defs/{name}"}
     if isinstance(tp, type) and attrs.has(tp):
         name = tp.__name__
         if name not in defs:
             defs[name] = {}  # placeholder against recursion
-            hints = _resolved_types(tp)
+            types_of = _resolved_types(tp)
             properties: dict[str, Any] = {}
             required: list[str] = []
             for field in attrs.fields(tp):
-                prop = dict(_schema_for(hints[field.name], defs))
+                prop = dict(_schema_for(types_of[field.name], defs, _hints(field)))
                 doc = field.metadata.get("doc")
                 clause = field.metadata.get("clause")
                 if doc:

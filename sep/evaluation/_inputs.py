@@ -166,6 +166,15 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                     raise ValidationError(
                         f"{name}[{i}]", row, "must be {period, amount}", clause=clause
                     )
+                if len(row) > 2 or (len(row) == 2 and "amount" not in row):
+                    # A misspelt "amont" would otherwise leave the period silently missing.
+                    extra = next(str(k) for k in row if k not in ("period", "amount"))
+                    raise ValidationError(
+                        f"{name}[{i}].{extra}",
+                        row,
+                        "is not a key of a series row: give period and amount only",
+                        clause=clause,
+                    )
                 rows.append((row["period"], row.get("amount"), i))
             pairs = rows
         else:

@@ -134,12 +134,14 @@ def _time(value: Any, field: str) -> dt.datetime:
     JSON stores, so the record read back equals the record written.
     """
     if type(value) is dt.datetime and type(value.tzinfo) is dt.timezone:
-        return value
+        known = value.utcoffset()
+        if known is not None and not known.microseconds:
+            return value
     if not is_aware(value):
         raise ValidationError(
             field,
             _shown(value),
-            "must be a timezone-aware datetime (a known UTC offset)",
+            "must be a timezone-aware datetime (a known UTC offset, in whole seconds)",
             clause="4.3.2",
         )
     try:
