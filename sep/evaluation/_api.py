@@ -273,7 +273,9 @@ def replay(
         }
         on = dt.date.fromisoformat(data["as_of"])
         inputs = data["inputs"]
-    except (KeyError, TypeError) as err:
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, ValueError) as err:
         raise ValidationError("", None, f"not a decision record: {err}") from None
     return check(rules, inputs, params=params, on=on)
 

@@ -312,7 +312,12 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
             item_map = item if isinstance(item, Mapping) else None
             since = getattr(item, "since", None) if item_map is None else item_map.get("since")
             if isinstance(since, str):
-                since = dt.date.fromisoformat(since)
+                try:
+                    since = dt.date.fromisoformat(since)
+                except ValueError:
+                    raise ValidationError(
+                        f"{field}[{i}].since", since, "must be a date written YYYY-MM-DD"
+                    ) from None
             if not isinstance(since, dt.date):
                 raise ValidationError(f"{field}[{i}].since", since, "must be a date")
             if since <= as_of and (chosen is None or since >= chosen[0]):
