@@ -124,6 +124,19 @@ def _cmd_lifecycle(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from sep.server import serve
+    except ImportError:
+        from sep.errors import EngineUnavailableError
+
+        raise EngineUnavailableError(
+            "sep.server", "FastAPI and uvicorn are not installed", 'pip install "sep[server]"'
+        ) from None
+    serve(args.host, args.port, time_limit=args.time_limit)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sep",
@@ -182,6 +195,14 @@ def _parser() -> argparse.ArgumentParser:
     lifecycle.add_argument("what", choices=("diagram",))
     lifecycle.add_argument("--dot", action="store_true", help="Graphviz DOT instead of Mermaid")
     lifecycle.set_defaults(run=_cmd_lifecycle)
+
+    serve = add("serve", "run the HTTP service for integrators (needs the server extra)")
+    serve.add_argument("--host", default="127.0.0.1", help="address (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--time-limit", type=float, default=10.0, help="seconds per request before a 503"
+    )
+    serve.set_defaults(run=_cmd_serve)
 
     validate = add("validate", "validate a JSON document")
     validate.add_argument("kind", choices=sorted(_DOMAIN))
