@@ -641,3 +641,49 @@ def test_fire_verifies_decision_records_and_resources(client: httpx.Client) -> N
         json={"incubatee": screening, "trigger": "grant_resource", "args": {"resource": {}}},
     )
     assert _problem(r, 422)["field"].startswith("args.resource")
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def test_sep_serve_runs_the_service_on_loopback() -> None:
+    """``sep serve --host 127.0.0.1 --port N`` starts uvicorn with the service; it answers
+    a 4.3.5 check over HTTP and stops on a signal."""
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sep", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                r = httpx.post(
+                    f"http://127.0.0.1:{port}/v1/check/graduation",
+                    json={"facts": {"listed": True}},
+                    timeout=2,
+                )
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert r.status_code == 200
+        assert r.json()["outcome"] == "met"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_sep_serve_refuses_a_bad_time_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    """A time limit out of range is refused with exit status 2 before anything listens."""
+    from sep._cli import main
+
+    assert main(["serve", "--time-limit", "0"]) == 2
+    assert "time_limit" in capsys.readouterr().err
