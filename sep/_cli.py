@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
+from sep._written import audit_report_schema, decision_schema
 from sep.domain import Enterprise, Incubatee, Platform, from_dict, json_schema
 from sep.errors import MISSING, SepError, ValidationError
 
@@ -24,6 +25,11 @@ __all__ = ["main"]
 
 _DOMAIN: dict[str, type] = {"enterprise": Enterprise, "incubatee": Incubatee, "platform": Platform}
 _QUESTIONS = ("eligibility", "graduation", "evaluation")
+# Schemas of the documents sep writes (sep schema decision, sep schema audit-report).
+_WRITTEN: dict[str, Callable[[], dict[str, Any]]] = {
+    "decision": decision_schema,
+    "audit-report": audit_report_schema,
+}
 EXIT_ERROR = 2
 _EXIT_OUTCOME = {"met": 0, "not_met": 10, "unknown": 11}
 
@@ -89,6 +95,8 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     if args.kind in _DOMAIN:
         schema = json_schema(_DOMAIN[args.kind])
+    elif args.kind in _WRITTEN:
+        schema = _WRITTEN[args.kind]()
     else:
         from sep import evaluation
 
@@ -181,7 +189,9 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = add("schema", "print a JSON Schema")
     schema.add_argument(
-        "kind", help="enterprise, incubatee, platform, or a rule pack id for its inputs"
+        "kind",
+        help="enterprise, incubatee, platform, a rule pack id for its inputs, or what sep "
+        "writes: decision, audit-report",
     )
     schema.set_defaults(run=_cmd_schema)
 

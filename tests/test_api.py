@@ -44,6 +44,7 @@ def _module(name: str) -> Any:
         pytest.importorskip(extra)
     return importlib.import_module(name)
 
+
 SEP_ALL = [
     "Decision",
     "Outcome",

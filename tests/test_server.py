@@ -23,11 +23,13 @@ pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 
+import jsonschema  # noqa: E402
 import uvicorn  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import sep  # noqa: E402
+from sep.assessment import audit_report_schema  # noqa: E402
 from sep.domain import Incubatee, Origin, from_dict, json_schema, to_dict  # noqa: E402
 from sep.evaluation import (  # noqa: E402
     GRADUATION,
@@ -37,6 +39,7 @@ from sep.evaluation import (  # noqa: E402
     check,
     check_batch,
     columns_from,
+    decision_schema,
     input_schema,
 )
 from sep.examples import annex_c_founder, annex_c_platform, demo_incubatees  # noqa: E402
@@ -224,6 +227,8 @@ def test_schemas_are_seps_json_schemas(client: httpx.Client) -> None:
     assert "incubatee" in names and f"inputs/{GRADUATION}" in names
     assert client.get("/v1/schemas/incubatee").json() == json_schema(Incubatee)
     assert client.get(f"/v1/schemas/inputs/{GRADUATION}").json() == input_schema(GRADUATION)
+    assert client.get("/v1/schemas/decision").json() == decision_schema()
+    assert client.get("/v1/schemas/audit-report").json() == audit_report_schema()
     _problem(client.get("/v1/schemas/nothing"), 404)
 
 
@@ -244,11 +249,10 @@ def test_check_facts_equals_the_library(client: httpx.Client) -> None:
     )
     assert r.status_code == 200, r.text
     body = r.json()
-    decision = check(
-        GRADUATION, facts, on=dt.date(2026, 1, 1), params={"revenue_min": "8000000"}
-    )
+    decision = check(GRADUATION, facts, on=dt.date(2026, 1, 1), params={"revenue_min": "8000000"})
     assert body.pop("explanation") == decision.explain("zh")
     assert body == json.loads(decision.to_json())
+    jsonschema.validate(body, decision_schema())
     assert decision.outcome_of("4.3.5(c).revenue").value == "met"  # the override applied
 
 
@@ -395,8 +399,10 @@ def test_time_limit_answers_503(slow: httpx.Client) -> None:
         st.sampled_from(["revenue", "profit", "listed", "cash_flow", "x"]),
         st.recursive(
             st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-            lambda inner: st.lists(inner, max_size=3)
-            | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+            ),
             max_leaves=6,
         ),
         max_size=4,
@@ -508,6 +514,7 @@ def test_audit_in_json_markdown_and_html(client: httpx.Client) -> None:
     r = client.post("/v1/audit", json=body)
     assert r.status_code == 200, r.text
     assert r.json() == json.loads(report.to_json())
+    jsonschema.validate(r.json(), audit_report_schema())
     r = client.post("/v1/audit", params={"format": "markdown", "lang": "zh"}, json=body)
     assert r.headers["content-type"].startswith("text/markdown")
     assert r.text == report.to_markdown("zh")

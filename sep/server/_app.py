@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, Response
 import sep
 from sep._json import loads
 from sep._limits import MAX_JSON_BYTES
+from sep._written import audit_report_schema, decision_schema
 from sep.domain import Enterprise, Incubatee, Platform, PlatformResource, from_dict, to_dict
 from sep.errors import (
     MISSING,
@@ -55,6 +56,10 @@ _DOMAIN_SCHEMAS: dict[str, type] = {
     "enterprise": Enterprise,
     "incubatee": Incubatee,
     "platform": Platform,
+}
+_WRITTEN_SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "decision": decision_schema,
+    "audit-report": audit_report_schema,
 }
 _PROBLEM = "application/problem+json"
 _JSON = "application/json"
@@ -712,7 +717,11 @@ def _parameters(pack_id: str | None, on_text: str | None) -> dict[str, Any]:
 def _schema_names() -> list[str]:
     from sep.evaluation import builtin_packs
 
-    return [*sorted(_DOMAIN_SCHEMAS), *(f"inputs/{p}" for p in builtin_packs())]
+    return [
+        *sorted(_DOMAIN_SCHEMAS),
+        *sorted(_WRITTEN_SCHEMAS),
+        *(f"inputs/{p}" for p in builtin_packs()),
+    ]
 
 
 def _schema(name: str) -> dict[str, Any]:
@@ -721,6 +730,8 @@ def _schema(name: str) -> dict[str, Any]:
 
     if name in _DOMAIN_SCHEMAS:
         return json_schema(_DOMAIN_SCHEMAS[name])
+    if name in _WRITTEN_SCHEMAS:
+        return _WRITTEN_SCHEMAS[name]()
     pack_id = name.removeprefix("inputs/")
     if name.startswith("inputs/") and pack_id in builtin_packs():
         return input_schema(pack_id)

@@ -40,6 +40,7 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _components() -> dict[str, Any]:
+    from sep._written import audit_report_schema, decision_schema
     from sep.domain import Enterprise, Incubatee, Platform, json_schema
     from sep.evaluation import builtin_packs, input_schema
 
@@ -47,6 +48,10 @@ def _components() -> dict[str, Any]:
     for cls in (Enterprise, Incubatee, Platform):
         for name, schema in json_schema(cls).get("$defs", {}).items():
             schemas.setdefault(name, _rewrite(schema))
+    for title, written in (("Decision", decision_schema()), ("AuditReport", audit_report_schema())):
+        for name, schema in written["$defs"].items():
+            schemas.setdefault(name, _rewrite(schema))
+        schemas[title] = _rewrite(written)
     for pack_id in builtin_packs():
         schemas[_component_name(pack_id)] = _rewrite(copy.deepcopy(input_schema(pack_id)))
     schemas["Problem"] = {
@@ -188,11 +193,15 @@ def _problems(*codes: int) -> dict[str, Any]:
     }
 
 
-def _post(summary: str, request: str | None, *, ok: str = "application/json") -> dict[str, Any]:
+def _post(summary: str, request: str | None, answer: str | None = None) -> dict[str, Any]:
+    schema = _ref(answer) if answer is not None else {}
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {
-            "200": {"description": "the answer", "content": {ok: {"schema": {}}}},
+            "200": {
+                "description": "the answer",
+                "content": {"application/json": {"schema": schema}},
+            },
             **_problems(400, 413, 415, 422, 503),
         },
     }
@@ -227,11 +236,14 @@ def openapi_document(version: str) -> dict[str, Any]:
         ),
         "/v1/schemas": _get("names of the JSON Schemas served"),
         "/v1/schemas/{name}": _get(
-            "a JSON Schema: enterprise, incubatee, platform or inputs/<pack id>",
+            "a JSON Schema: enterprise, incubatee, platform, decision, audit-report or "
+            "inputs/<pack id>",
             {"in": "path", "name": "name", "required": True, "schema": {"type": "string"}},
         ),
         "/v1/decisions/replay": _post(
-            "evaluate a decision record again (same inputs, parameters, date)", "DecisionRecord"
+            "evaluate a decision record again (same inputs, parameters, date)",
+            "DecisionRecord",
+            "Decision",
         ),
         "/v1/decisions/verify": _post(
             "does a decision record replay to its digest and outcomes?", "DecisionRecord"
@@ -264,7 +276,7 @@ def openapi_document(version: str) -> dict[str, Any]:
         {**query, "name": "lang", "schema": {"enum": ["en", "zh"]}},
     ]
     audit["post"]["responses"]["200"]["content"] = {
-        "application/json": {"schema": {}},
+        "application/json": {"schema": _ref("AuditReport")},
         "text/markdown": {"schema": {"type": "string"}},
         "text/html": {"schema": {"type": "string"}},
     }
@@ -278,6 +290,7 @@ def openapi_document(version: str) -> dict[str, Any]:
         paths[f"/v1/check/{question}"] = _post(
             f"decide {question} ({clause}) for named inputs or a document",
             f"{name}CheckRequest",
+            "Decision",
         )
         paths[f"/v1/check/{question}/batch"] = _post(
             f"decide {question} ({clause}) for many rows: outcomes and counts",
