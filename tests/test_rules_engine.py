@@ -479,3 +479,15 @@ def test_replay_of_a_record_with_a_malformed_date_is_refused() -> None:
     with pytest.raises(ValidationError) as err:
         replay({**record, "pack": "no/such"})
     assert err.value.field == "pack"
+
+
+def test_verify_of_a_record_with_malformed_criteria_is_refused() -> None:
+    """verify() of a record whose ``criteria`` is not a list of objects names the field
+    (ValidationError), never a raw TypeError or AttributeError (4.3.5 records)."""
+    from sep.evaluation import verify
+
+    record = check_graduation({"listed": True}, on=ON).to_dict()
+    for bad in (None, [None], "met", [1, 2]):
+        with pytest.raises(ValidationError) as err:
+            verify({**record, "criteria": bad})
+        assert err.value.field == "criteria"

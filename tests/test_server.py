@@ -694,3 +694,58 @@ def test_sep_serve_refuses_a_bad_time_limit(capsys: pytest.CaptureFixture[str]) 
 
     assert main(["serve", "--time-limit", "0"]) == 2
     assert "time_limit" in capsys.readouterr().err
+
+
+# -- fuzz: one field of a valid request replaced by junk ------------------------------------
+
+_JUNK = st.sampled_from(
+    [None, True, 0, -1, 10**30, "", "x", "1,5", "2026-13-01", [], {}, [1], {"a": 1}, "\u0000"]
+)
+
+
+def _valid_bodies() -> dict[str, dict[str, Any]]:
+    record = sep.check_graduation({"listed": True}, on=dt.date(2026, 1, 1)).to_dict()
+    return {
+        "/v1/check/graduation": {"document": _incubatee_doc(), "params": {"revenue_min": "1"},
+                                 "on": ON},
+        "/v1/check/eligibility/batch": {"facts": [{"size_class": "large"}], "on": ON},
+        "/v1/why-not/evaluation": {"facts": {"score_total": 50}, "on": ON},
+        "/v1/decisions/verify": record,
+        "/v1/lifecycle/fire": {"incubatee": _new_file(), "trigger": "start_screening",
+                               "args": {"decision": record, "resource": {}, "on": ON,
+                                        "committee": ["a"], "reference": "R-1"}},
+    }  # fmt: skip
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node[:2]):
+            yield from _paths(value, (*prefix, i))
+
+
+@settings(max_examples=60)
+@given(data=st.data())
+def test_no_mutated_request_gives_a_server_error(client: httpx.Client, data: st.DataObject) -> None:
+    """A valid request to any endpoint with one field (at any depth) replaced by junk, or
+    a lifecycle trigger swapped (4.3.2, 4.3.6), is answered 200 or a 4xx problem, never 5xx."""
+    bodies = _valid_bodies()
+    path = data.draw(st.sampled_from(sorted(bodies)))
+    body = bodies[path]
+    where = data.draw(st.sampled_from([p for p in _paths(body) if p]))
+    target: Any = body
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = data.draw(_JUNK)
+    if path.endswith("/fire") and isinstance(body, dict):
+        body["trigger"] = data.draw(
+            st.sampled_from(["admit", "reject", "grant_resource", "return_resource",
+                             "issue_certificate", "refer_to_committee", "create_archive"])
+        )  # fmt: skip
+    r = client.post(path, json=body)
+    assert r.status_code < 500, r.text[:300]
+    if r.status_code >= 400:
+        _problem(r, r.status_code)

@@ -297,4 +297,8 @@ def verify(
     if again.digest != data.get("digest") or again.outcome.value != data.get("outcome"):
         return False
     recorded = data.get("criteria", [])
+    if not isinstance(recorded, list) or not all(isinstance(c, Mapping) for c in recorded):
+        raise ValidationError(
+            "criteria", recorded, "not a decision record: criteria must be a list of objects"
+        )
     return [c.to_dict()["outcome"] for c in again.criteria] == [c.get("outcome") for c in recorded]

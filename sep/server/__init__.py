@@ -15,19 +15,18 @@ exactly what the library answers. Every refusal is an RFC 9457 problem document
 Endpoints (all under ``/v1``; the OpenAPI document is at ``/v1/openapi.json``, built from
 ``sep``'s JSON Schemas, with interactive documentation at ``/docs``):
 
-==========================================  ==============================================
-``GET  /v1/health``                         liveness, version, shipped packs
-``GET  /v1/packs``                          the shipped rule packs
-``GET  /v1/parameters?pack=…&on=…``          parameters with every dated value and source
-``GET  /v1/schemas``, ``/v1/schemas/{name}``  JSON Schemas of documents and pack inputs
-``POST /v1/check/{question}``                one decision (``facts`` or ``document``)
-``POST /v1/check/{question}/batch``          many rows at once, outcomes and counts
-``POST /v1/why-not/{question}``              the smallest changes that would make it met
-``POST /v1/decisions/replay``, ``/verify``   re-evaluate a decision record, check it
-``POST /v1/audit``                           JSON, Markdown or HTML (``format`` or Accept)
-``GET  /v1/lifecycle``                       states and triggers of the process
-``POST /v1/lifecycle/state``, ``/fire``      read or advance an incubatee document
-==========================================  ==============================================
+* ``GET /v1/health``: liveness, version, shipped packs;
+* ``GET /v1/packs``: the shipped rule packs;
+* ``GET /v1/parameters?pack=…&on=…``: parameters with every dated value and source;
+* ``GET /v1/schemas`` and ``/v1/schemas/{name}``: JSON Schemas of documents, pack inputs,
+  decision records and audit reports;
+* ``POST /v1/check/{question}``: one decision (``facts`` or ``document``);
+* ``POST /v1/check/{question}/batch``: many rows at once, outcomes and counts;
+* ``POST /v1/why-not/{question}``: the smallest changes that would make it met;
+* ``POST /v1/decisions/replay`` and ``/verify``: re-evaluate a decision record, check it;
+* ``POST /v1/audit``: JSON, Markdown or HTML (``format`` or Accept);
+* ``GET /v1/lifecycle``: states and triggers of the process;
+* ``POST /v1/lifecycle/state`` and ``/fire``: read or advance an incubatee document.
 
 Example:
     >>> from sep.server import create_app
