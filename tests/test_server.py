@@ -9,6 +9,7 @@ with a 4xx status naming the field, the value and the clause, never a 500 or a t
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import socket
@@ -710,6 +711,8 @@ def _valid_bodies() -> dict[str, dict[str, Any]]:
                                  "on": ON},
         "/v1/check/eligibility/batch": {"facts": [{"size_class": "large"}], "on": ON},
         "/v1/why-not/evaluation": {"facts": {"score_total": 50}, "on": ON},
+        "/v1/screen": {"rubric": copy.deepcopy(RUBRIC), "scores": _scores(),
+                       "params": {"min_reviewers": 2}, "applicants": ["z"]},
         "/v1/decisions/verify": record,
         "/v1/lifecycle/fire": {"incubatee": _new_file(), "trigger": "start_screening",
                                "args": {"decision": record, "resource": {}, "on": ON,
@@ -749,3 +752,84 @@ def test_no_mutated_request_gives_a_server_error(client: httpx.Client, data: st.
     assert r.status_code < 500, r.text[:300]
     if r.status_code >= 400:
         _problem(r, r.status_code)
+
+
+# -- screening (4.3.3) and admission over HTTP -------------------------------------------
+
+RUBRIC = {"items": [{"id": "team", "en": "Team"}, {"id": "market", "en": "Market", "weight": 2}]}
+
+
+def _scores() -> list[dict[str, Any]]:
+    marks = {("x", "harsh"): (2, 3), ("y", "harsh"): (5, 6), ("x", "kind"): (7, 6),
+             ("y", "kind"): (10, 9)}  # fmt: skip
+    return [
+        {"applicant": a, "reviewer": r, "marks": {"team": t, "market": m}, "reason": "pitch"}
+        for (a, r), (t, m) in marks.items()
+    ]
+
+
+def test_screen_then_admit_with_the_screening_record(client: httpx.Client) -> None:
+    """POST /v1/screen decides a cohort as sep.lifecycle.screen does (4.3.3); the met
+    applicant's decision record, sent back as ``args.decision``, admits its file."""
+    from sep.lifecycle import Rubric, RubricItem, Score, screen
+
+    params = {"min_reviewers": 2, "pass_mark": 55}
+    body = {"rubric": RUBRIC, "scores": _scores(), "params": params, "on": ON}
+    r = client.post("/v1/screen", json=body)
+    assert r.status_code == 200, r.text
+    got = r.json()["screenings"]
+    rubric = Rubric((RubricItem("team", "Team"), RubricItem("market", "Market", weight=2)))
+    scores = [Score(s["applicant"], s["reviewer"], s["marks"], s["reason"]) for s in _scores()]
+    expected = screen(rubric, scores, params=params, on=dt.date(2026, 1, 1))
+    assert {a: g["decision"]["outcome"] for a, g in got.items()} == {
+        a: s.decision.outcome.value for a, s in expected.items()
+    }
+    assert got["y"]["decision"]["digest"] == expected["y"].decision.digest
+    assert got["y"]["decision"]["outcome"] == "met"
+    screening = client.post(
+        "/v1/lifecycle/fire", json={"incubatee": _new_file(), "trigger": "start_screening"}
+    ).json()["incubatee"]
+    admitted = client.post(
+        "/v1/lifecycle/fire",
+        json={"incubatee": screening, "trigger": "admit",
+              "args": {"decision": got["y"]["decision"], "agreement": "IA-1"}},
+    )  # fmt: skip
+    assert admitted.status_code == 200, admitted.text
+    assert admitted.json()["state"] == "admitted"
+    record = admitted.json()["record"]
+    assert record["decision"]["digest"] == got["y"]["decision"]["digest"]
+    refused = client.post(
+        "/v1/lifecycle/fire",
+        json={"incubatee": screening, "trigger": "admit",
+              "args": {"decision": got["x"]["decision"], "agreement": "IA-1"}},
+    )  # fmt: skip
+    _problem(refused, 409, trigger="admit", state="screening", clause="4.3.3")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"rubric": {"items": []}}, "rubric.items"),
+        ({"rubric": {"items": [{"id": "team", "en": "Team", "weight": 0}]}}, "rubric.items[0]"),
+        ({"rubric": {"items": [{"id": "team", "en": "Team", "weight": "abc"}]}},
+         "rubric.items[0].weight"),
+        ({"rubric": {"items": [{"id": "team", "en": "Team", "weight": True}]}},
+         "rubric.items[0].weight"),
+        ({"rubric": {"items": [{"id": 3, "en": "Team"}]}}, "rubric.items[0].id"),
+        ({"rubric": None}, "rubric"),
+        ({"scores": None}, "scores"),
+        ({"scores": [{"applicant": "x", "reviewer": "r", "marks": {"team": 11, "market": 1},
+                      "reason": "p"}]}, "scores[0].marks.team"),
+        ({"scores": [{"applicant": "", "reviewer": "r", "marks": {"team": 1, "market": 1},
+                      "reason": "p"}]}, "scores[0].applicant"),
+        ({"applicants": [1]}, "applicants"),
+        ({"params": {"pass_mark": "high"}}, "params.pass_mark"),
+    ],
+)  # fmt: skip
+def test_screen_refuses_bad_cohorts(
+    client: httpx.Client, change: dict[str, Any], field: str
+) -> None:
+    """A bad rubric, mark, applicant or parameter is a 422 naming its field (4.3.3)."""
+    body = {"rubric": RUBRIC, "scores": _scores(), **change}
+    problem = _problem(client.post("/v1/screen", json=body), 422)
+    assert problem["field"].startswith(field), problem

@@ -1,11 +1,11 @@
 """An HTTP service for integrators: ``sep``'s questions over JSON, for services in any language.
 
 Integrators call eligibility (3.1, 4.2.1), graduation (4.3.5) and evaluation (4.3.7-b)
-checks from their own services, fire lifecycle triggers on an incubatee's file (4.3.2,
-4.3.6 graduation procedure), audit a platform clause by clause (4.1–4.3.7) and read the
-parameters every decision used. :func:`create_app` returns the ASGI application (FastAPI,
-on Starlette); ``sep serve --host 127.0.0.1 --port 8000`` runs it with uvicorn. Install
-with the ``server`` extra: ``pip install "sep[server]"``.
+checks from their own services, screen applicants (4.3.3), fire lifecycle triggers on an
+incubatee's file (4.3.2, 4.3.6 graduation procedure), audit a platform clause by clause
+(4.1–4.3.7) and read the parameters every decision used. :func:`create_app` returns the
+ASGI application (FastAPI, on Starlette); ``sep serve --host 127.0.0.1 --port 8000`` runs
+it with uvicorn. Install with the ``server`` extra: ``pip install "sep[server]"``.
 
 Request bodies are read by ``sep`` itself: bounded raw JSON (:func:`sep._json.loads`),
 then the same ``check_*``/``from_dict`` calls as the library, so the service answers
@@ -25,6 +25,7 @@ Endpoints (all under ``/v1``; the OpenAPI document is at ``/v1/openapi.json``, b
 * ``POST /v1/why-not/{question}``: the smallest changes that would make it met;
 * ``POST /v1/decisions/replay`` and ``/verify``: re-evaluate a decision record, check it;
 * ``POST /v1/audit``: JSON, Markdown or HTML (``format`` or Accept);
+* ``POST /v1/screen``: screen a cohort (4.3.3), a decision record per applicant;
 * ``GET /v1/lifecycle``: states and triggers of the process;
 * ``POST /v1/lifecycle/state`` and ``/fire``: read or advance an incubatee document.
 

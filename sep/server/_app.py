@@ -195,10 +195,11 @@ def _object(data: Any, field: str) -> dict[str, Any]:
     return data
 
 
-def _only(body: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+def _only(body: Mapping[str, Any], allowed: tuple[str, ...], at: str = "") -> None:
     for key in body:
         if key not in allowed:
-            raise ValidationError(key, MISSING, f"is not a field of this request; use {allowed}")
+            field = f"{at}.{key}" if at else key
+            raise ValidationError(field, MISSING, f"is not a field here; use {list(allowed)}")
 
 
 def _date(value: Any, field: str) -> dt.date | None:
@@ -469,6 +470,115 @@ def _lifecycle() -> dict[str, Any]:
             for t in definition.transitions
         ],
         "mermaid": definition.to_mermaid(),
+    }
+
+
+# -- screening (4.3.3) --------------------------------------------------------------------
+
+
+def _number(value: Any, field: str) -> Decimal:
+    """A rubric number: an integer or a plain decimal (string or JSON number)."""
+    if type(value) is int and abs(value) <= 10**6:
+        return Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite() and abs(value) <= 10**6:
+        return value
+    if isinstance(value, str) and len(value) <= 20:
+        text = value.strip()
+        body = text.removeprefix("-")
+        head, _, tail = body.partition(".")
+        if (
+            head.isdecimal()
+            and head.isascii()
+            and (not tail or (tail.isdecimal() and tail.isascii()))
+        ):
+            return Decimal(text)
+    raise ValidationError(field, _jsonable(value), "must be a number", clause="4.3.3")
+
+
+def _text_field(data: Mapping[str, Any], name: str, at: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str):
+        raise ValidationError(f"{at}.{name}", _jsonable(value), "must be a string", clause="4.3.3")
+    return value
+
+
+def _rubric(raw: Any) -> Any:
+    from sep.lifecycle import Rubric, RubricItem
+
+    data = _object(raw, "rubric")
+    _only(data, ("items", "source"), "rubric")
+    rows = data.get("items")
+    if not isinstance(rows, list):
+        raise ValidationError(
+            "rubric.items", _jsonable(rows), "must be a JSON array", clause="4.3.3"
+        )
+    items = []
+    for i, row in enumerate(rows):
+        at = f"rubric.items[{i}]"
+        row = _object(row, at)
+        _only(row, ("id", "en", "weight", "minimum", "maximum"), at)
+        numbers = {
+            name: _number(row[name], f"{at}.{name}")
+            for name in ("weight", "minimum", "maximum")
+            if name in row
+        }
+        items.append(RubricItem(_text_field(row, "id", at), _text_field(row, "en", at), **numbers))
+    try:
+        return Rubric(tuple(items), source="rubric")
+    except RuleDefinitionError as err:
+        raise ValidationError(f"rubric.{err.key}", MISSING, err.reason, clause=err.clause) from None
+
+
+def _screen(body: Any) -> dict[str, Any]:
+    from sep.lifecycle import Score, screen
+
+    body = _object(body, "")
+    _only(body, ("rubric", "scores", "applicants", "params", "on"))
+    rubric = _rubric(body.get("rubric"))
+    rows = body.get("scores")
+    if not isinstance(rows, list):
+        raise ValidationError("scores", _jsonable(rows), "must be a JSON array", clause="4.3.3")
+    scores = []
+    for i, row in enumerate(rows):
+        at = f"scores[{i}]"
+        row = _object(row, at)
+        _only(row, ("applicant", "reviewer", "marks", "reason"), at)
+        marks = _object(row.get("marks"), f"{at}.marks")
+        rubric.total(marks, field=f"{at}.marks")
+        # Score itself refuses a missing or non-text applicant, reviewer or reason.
+        who: Any = row.get("applicant")
+        by: Any = row.get("reviewer")
+        why: Any = row.get("reason")
+        try:
+            scores.append(Score(who, by, marks, why))
+        except ValidationError as err:
+            raise err.at(at) from None
+    applicants = body.get("applicants", [])
+    if not isinstance(applicants, list) or not all(isinstance(a, str) for a in applicants):
+        raise ValidationError("applicants", _jsonable(applicants), "must be a list of ids")
+    result = screen(
+        rubric,
+        scores,
+        applicants=applicants,
+        params=_params(body.get("params")),
+        on=_date(body.get("on"), "on"),
+    )
+    return {
+        "screenings": {
+            applicant: {
+                "mean": None if s.mean is None else str(s.mean),
+                "scores": [
+                    {
+                        "reviewer": n.score.reviewer,
+                        "raw": str(n.raw),
+                        "normalised": str(n.normalised),
+                    }
+                    for n in s.scores
+                ],
+                "decision": s.decision.to_dict(),
+            }
+            for applicant, s in result.items()
+        }
     }
 
 
@@ -910,6 +1020,11 @@ def create_app(
         body = await read(request)
         text, media = await run(lambda: _audit(body, fmt, lang))
         return Response(text.encode("utf-8"), media_type=media)
+
+    @route("POST", "/v1/screen")
+    async def screen(request: Request) -> Response:
+        body = await read(request)
+        return json_response(await run(lambda: _screen(body)))
 
     @route("GET", "/v1/lifecycle")
     async def lifecycle(request: Request) -> Response:

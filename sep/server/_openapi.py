@@ -113,6 +113,54 @@ def _components() -> dict[str, Any]:
         "required": ["platform"],
         "additionalProperties": False,
     }
+    number = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}]}
+    schemas["ScreenRequest"] = {
+        "type": "object",
+        "description": "a cohort to screen (4.3.3): the rubric and every reviewer's marks",
+        "properties": {
+            "rubric": {
+                "type": "object",
+                "properties": {
+                    "items": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "string"},
+                                "en": {"type": "string"},
+                                "weight": number,
+                                "minimum": number,
+                                "maximum": number,
+                            },
+                            "required": ["id", "en"],
+                            "additionalProperties": False,
+                        },
+                    },
+                    "source": {"type": "string"},
+                },
+                "required": ["items"],
+                "additionalProperties": False,
+            },
+            "scores": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "applicant": {"type": "string"},
+                        "reviewer": {"type": "string"},
+                        "marks": {"type": "object", "additionalProperties": number},
+                        "reason": {"type": "string"},
+                    },
+                    "required": ["applicant", "reviewer", "marks", "reason"],
+                    "additionalProperties": False,
+                },
+            },
+            "applicants": {"type": "array", "items": {"type": "string"}},
+            **common,
+        },
+        "required": ["rubric", "scores"],
+        "additionalProperties": False,
+    }
     schemas["LifecycleStateRequest"] = {
         "type": "object",
         "properties": {"incubatee": _ref("Incubatee")},
@@ -247,6 +295,11 @@ def openapi_document(version: str) -> dict[str, Any]:
         ),
         "/v1/decisions/verify": _post(
             "does a decision record replay to its digest and outcomes?", "DecisionRecord"
+        ),
+        "/v1/screen": _post(
+            "screen a cohort (4.3.3): normalised scores and a decision per applicant, whose "
+            "record admits the applicant's file",
+            "ScreenRequest",
         ),
         "/v1/lifecycle": _get("states and triggers of the incubation process (4.3.2, 4.3.6)"),
         "/v1/lifecycle/state": _post(
