@@ -20,6 +20,7 @@ from typing import Any, NoReturn, TextIO
 
 from sep._json import loads
 from sep._limits import MAX_JSON_BYTES
+from sep._written import audit_report_schema, decision_schema
 from sep.domain import Enterprise, Incubatee, Platform, from_dict, json_schema
 from sep.errors import MISSING, SepError, ValidationError
 
@@ -27,6 +28,11 @@ __all__ = ["main"]
 
 _DOMAIN: dict[str, type] = {"enterprise": Enterprise, "incubatee": Incubatee, "platform": Platform}
 _QUESTIONS = ("eligibility", "graduation", "evaluation")
+# Schemas of the documents sep writes (sep schema decision, sep schema audit-report).
+_WRITTEN: dict[str, Callable[[], dict[str, Any]]] = {
+    "decision": decision_schema,
+    "audit-report": audit_report_schema,
+}
 EXIT_ERROR = 2
 #: A bug in ``sep`` itself (not bad input): the BSD ``EX_SOFTWARE`` status.
 EXIT_INTERNAL = 70
@@ -141,6 +147,8 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     if args.kind in _DOMAIN:
         schema = json_schema(_DOMAIN[args.kind])
+    elif args.kind in _WRITTEN:
+        schema = _WRITTEN[args.kind]()
     else:
         from sep import evaluation
 
@@ -187,6 +195,19 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{message} (see 'sep --help')")
 
 
+def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from sep.server import serve
+    except ImportError:
+        from sep.errors import EngineUnavailableError
+
+        raise EngineUnavailableError(
+            "sep.server", "FastAPI and uvicorn are not installed", 'pip install "sep[server]"'
+        ) from None
+    serve(args.host, args.port, time_limit=args.time_limit)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sep",
@@ -231,7 +252,9 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = add("schema", "print a JSON Schema")
     schema.add_argument(
-        "kind", help="enterprise, incubatee, platform, or a rule pack id for its inputs"
+        "kind",
+        help="enterprise, incubatee, platform, a rule pack id for its inputs, or what sep "
+        "writes: decision, audit-report",
     )
     schema.set_defaults(run=_cmd_schema)
 
@@ -245,6 +268,14 @@ def _parser() -> argparse.ArgumentParser:
     lifecycle.add_argument("what", choices=("diagram",))
     lifecycle.add_argument("--dot", action="store_true", help="Graphviz DOT instead of Mermaid")
     lifecycle.set_defaults(run=_cmd_lifecycle)
+
+    serve = add("serve", "run the HTTP service for integrators (needs the server extra)")
+    serve.add_argument("--host", default="127.0.0.1", help="address (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--time-limit", type=float, default=10.0, help="seconds per request before a 503"
+    )
+    serve.set_defaults(run=_cmd_serve)
 
     validate = add("validate", "validate a JSON document")
     validate.add_argument("kind", choices=sorted(_DOMAIN))

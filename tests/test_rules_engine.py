@@ -453,3 +453,42 @@ def _ids() -> list[str]:
     from sep.evaluation import builtin_pack
 
     return [c.id for top in builtin_pack(GRADUATION).criteria for c in top.walk()]
+
+
+# -- the service's boundary: malformed dates in overrides and records (4.3.5) -------------
+
+
+def test_override_with_a_malformed_since_names_the_field() -> None:
+    """A dated override whose ``since`` is not a date is a ValidationError naming
+    ``params.revenue_min[0].since`` (4.3.5(c) threshold), not a raw ValueError."""
+    bad = {"revenue_min": [{"since": "the first of May", "value": "1", "source": "s"}]}
+    with pytest.raises(ValidationError) as err:
+        check_graduation({}, params=bad, on=ON)
+    assert err.value.field == "params.revenue_min[0].since"
+    assert err.value.value == "the first of May"
+
+
+def test_replay_of_a_record_with_a_malformed_date_is_refused() -> None:
+    """A decision record whose ``as_of`` is not a date is refused naming
+    ``record.as_of`` (ValidationError), never a raw ValueError; an unknown pack names its field."""
+    from sep.evaluation import replay
+
+    record = check_graduation({"listed": True}, on=ON).to_dict()
+    with pytest.raises(ValidationError) as err:
+        replay({**record, "as_of": "yesterday"})
+    assert err.value.field == "record.as_of"
+    with pytest.raises(ValidationError) as err:
+        replay({**record, "pack": "no/such"})
+    assert err.value.field == "record.pack"
+
+
+def test_verify_of_a_record_with_malformed_criteria_is_refused() -> None:
+    """verify() of a record whose ``criteria`` is not a list of objects names the field
+    (ValidationError), never a raw TypeError or AttributeError (4.3.5 records)."""
+    from sep.evaluation import verify
+
+    record = check_graduation({"listed": True}, on=ON).to_dict()
+    for bad in (None, [None], "met", [1, 2]):
+        with pytest.raises(ValidationError) as err:
+            verify({**record, "criteria": bad})
+        assert err.value.field.startswith("record.criteria")

@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from sep._written import audit_report_schema
 from sep.assessment._audit import AuditParameters, AuditReport, AuditRow, Note, Status, audit
 from sep.assessment._cycles import CycleResult, EvaluationHistory, IndicatorResult, evaluate_cycle
 from sep.assessment._performance import DimensionSummary, PerformanceCycle, aggregate_performance
@@ -49,6 +50,7 @@ __all__ = [
     "Status",
     "aggregate_performance",
     "audit",
+    "audit_report_schema",
     "builtin_scheme",
     "evaluate_cycle",
     "load_scheme",

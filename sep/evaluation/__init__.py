@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+from sep._written import decision_schema
 from sep.evaluation._api import (
     ELIGIBILITY,
     EVALUATION,
@@ -100,6 +101,7 @@ __all__ = [
     "check_stream",
     "columns_from",
     "compile_pack",
+    "decision_schema",
     "input_schema",
     "load_cases",
     "load_pack",
