@@ -23,6 +23,7 @@ PUBLIC_MODULES = [
     "sep.lifecycle",
     "sep.assessment",
     "sep.examples",
+    "sep.portfolio",
 ]
 
 SEP_ALL = [
