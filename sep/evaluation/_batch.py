@@ -65,6 +65,7 @@ from sep.evaluation._batch_columns import (
     missing,
     rows_of,
 )
+from sep.evaluation._batch_objects import incubatee_columns
 from sep.evaluation._decision import Decision, ParameterUse
 from sep.evaluation._engine import _OPS, Evaluator
 from sep.evaluation._inputs import MISSING_INPUT, label_of, normaliser, ordinal
@@ -826,6 +827,10 @@ def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> d
         ([12000000.5, nan], [1.0, nan])
     """
     rules = _pack(pack)
+    objects = list(objects)
+    fast = incubatee_columns(objects, rules)
+    if fast is not None:
+        return fast
     rows = [_facts(o) for o in objects]
     out: dict[str, Any] = {}
     for name, spec in rules.inputs.items():

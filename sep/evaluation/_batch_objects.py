@@ -1,0 +1,241 @@
+"""Incubatees to columns fast: the graduation inputs (4.3.5(a)–(d)) read straight off the
+attrs objects, for portfolios of hundreds of thousands.
+
+:meth:`sep.domain.Incubatee.facts` builds every fact of both graduation packs with
+:class:`~sep.domain.Money` arithmetic and :class:`~sep.domain.Period` objects; this reads
+only the inputs a pack declares, in integer fen, with the same rules (latest full year,
+events that imply a flag, the largest CNY round, the cash-flow periods). Anything
+unusual (another currency, an amount below the fen or beyond the float range, a value
+below an input's minimum, years mixed with quarters across rows) gives up, so the exact
+reader runs and raises its own error: results are always those of ``facts()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from sep.domain._enums import EventKind
+from sep.domain._incubatee import Incubatee
+from sep.domain._money import CNY
+from sep.evaluation._batch_columns import SeriesColumn
+from sep.evaluation._inputs import label_of
+from sep.evaluation._spec import RulePack
+
+__all__ = ["incubatee_columns"]
+
+_NAN = float("nan")
+_PLAIN = 10**15  # fen: 1e13 CNY, where floats hold amounts to the fen exactly
+_TYPES = {
+    "acquired_by_founder": "bool",
+    "listed": "bool",
+    "platform_equity_exited": "bool",
+    "organisation_complete": "bool",
+    "needs_platform_services": "bool",
+    "largest_financing_round": "money",
+    "revenue": "money",
+    "profit": "money",
+    "operating_cash_flow": "series",
+}
+_EVENT_OF = {
+    "acquired_by_founder": EventKind.ACQUIRED_BY_FOUNDER,
+    "listed": EventKind.LISTED,
+    "platform_equity_exited": EventKind.PLATFORM_EQUITY_EXIT,
+}
+
+
+class _GiveUp(Exception):
+    """Not a plain case: the exact reader decides (and names any error)."""
+
+
+# Amounts recur across a portfolio (round figures): each distinct Decimal is converted
+# once (a bounded cache); a lookup costs a hash, a conversion several Decimal operations.
+_FenCache = dict[Decimal, int]
+_cache: _FenCache = {}
+
+
+def _convert(amount: Decimal) -> int:
+    scaled = amount.scaleb(2)
+    fen = int(scaled)
+    if fen != scaled or not -_PLAIN < fen < _PLAIN:
+        raise _GiveUp
+    if len(_cache) > 100_000:
+        _cache.clear()
+    _cache[amount] = fen
+    return fen
+
+
+def _fen(money: Any) -> int | None:
+    if money is None:
+        return None
+    if money.currency != CNY:
+        raise _GiveUp
+    fen = _cache.get(money.amount)
+    return _convert(money.amount) if fen is None else fen
+
+
+def _flag(value: bool | None) -> float:
+    return _NAN if value is None else (1.0 if value else 0.0)
+
+
+def incubatee_columns(objects: Sequence[Any], pack: RulePack) -> dict[str, Any] | None:
+    """The columns :func:`~sep.evaluation.columns_from` gives for ``objects``, or ``None``
+    when they are not all :class:`~sep.domain.Incubatee`, the pack asks for other inputs,
+    or a value needs the exact reader."""
+    wanted = pack.inputs
+    if any(_TYPES.get(name) != spec.type for name, spec in wanted.items()):
+        return None
+    if any(type(o) is not Incubatee for o in objects):
+        return None
+    try:
+        return _read(objects, pack)
+    except _GiveUp:
+        return None
+
+
+def _read(objects: Sequence[Any], pack: RulePack) -> dict[str, Any]:
+    names = list(pack.inputs)
+    need_years = "revenue" in names or "profit" in names
+    need_cash = "operating_cash_flow" in names
+    need_rounds = "largest_financing_round" in names
+    flags = [n for n in names if _TYPES[n] == "bool"]
+    evented = {n: _EVENT_OF[n] for n in flags if n in _EVENT_OF}
+    plain = [n for n in flags if n not in _EVENT_OF]
+    out_flags: dict[str, list[float]] = {n: [] for n in flags}
+    rounds: list[float] = []
+    revenue: list[float] = []
+    profit: list[float] = []
+    cash_rows: list[dict[int, int]] = []
+    kinds: set[bool] = set()
+    get = _cache.get
+    for obj in objects:
+        events = obj.events
+        if events:
+            seen = {e.kind for e in events}
+            for name, kind in evented.items():
+                out_flags[name].append(1.0 if kind in seen else _flag(getattr(obj, name)))
+        else:
+            for name in evented:
+                out_flags[name].append(_flag(getattr(obj, name)))
+        for name in plain:
+            out_flags[name].append(_flag(getattr(obj, name)))
+        if need_rounds:
+            best: int | None = None
+            for r in obj.financing_rounds:
+                if r.amount.currency != CNY:
+                    continue
+                fen = _fen(r.amount)
+                assert fen is not None
+                if best is None or fen > best:
+                    best = fen
+            rounds.append(_NAN if best is None else best / 100)
+        financials = obj.financials
+        if not financials:
+            if need_years:
+                revenue.append(_NAN)
+                profit.append(_NAN)
+            if need_cash:
+                cash_rows.append({})
+            continue
+        yearly: list[tuple[int, Any]] = []
+        quarterly: list[tuple[int, Any]] = []
+        ordered = True
+        for record in financials:
+            period = record.period
+            if period.quarter is None:
+                yearly.append((period.year, record))
+            else:
+                key = period.year * 4 + period.quarter - 1
+                if quarterly and key < quarterly[-1][0]:
+                    ordered = False
+                quarterly.append((key, record))
+        if not ordered:
+            quarterly.sort(key=_first)
+        if need_years:
+            rev, pro = _latest_year(yearly, quarterly)
+            revenue.append(rev)
+            profit.append(pro)
+        if need_cash:
+            records = quarterly or yearly
+            kinds.add(bool(quarterly))
+            row: dict[int, int] = {}
+            for key, record in records:
+                money = record.operating_cash_flow
+                if money is not None:
+                    if money.currency != CNY:
+                        raise _GiveUp
+                    amount = money.amount
+                    fen = get(amount)
+                    row[key] = _convert(amount) if fen is None else fen
+            cash_rows.append(row)
+    if len(kinds) > 1:
+        raise _GiveUp  # the exact reader names the row that mixes years and quarters
+    out: dict[str, Any] = {}
+    for name in names:
+        declared = _TYPES[name]
+        if declared == "bool":
+            out[name] = np.array(out_flags[name], np.float64)
+        elif name == "largest_financing_round":
+            out[name] = np.array(rounds, np.float64)
+        elif name == "revenue":
+            out[name] = np.array(revenue, np.float64)
+        elif name == "profit":
+            out[name] = np.array(profit, np.float64)
+        else:
+            out[name] = _series(cash_rows, bool(kinds and kinds.pop()))
+    for name, spec in pack.inputs.items():
+        if spec.type == "money" and spec.minimum is not None:
+            values = out[name]
+            if (values[~np.isnan(values)] < float(spec.minimum)).any():
+                raise _GiveUp  # the exact reader names the row and the clause
+    return out
+
+
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
+
+
+def _latest_year(
+    yearly: list[tuple[int, Any]], quarterly: list[tuple[int, Any]]
+) -> tuple[float, float]:
+    # As Incubatee._latest_year: the latest yearly record, unless quarters of a later year
+    # exist; then the last four quarters summed, if consecutive and all known.
+    last = max(yearly, key=_first) if yearly else None
+    if quarterly and (last is None or quarterly[-1][0] // 4 > last[0]):
+        last4 = quarterly[-4:]
+        if len(last4) != 4 or last4[3][0] - last4[0][0] != 3:
+            return _NAN, _NAN
+        return _total([r.revenue for _, r in last4]), _total([r.profit for _, r in last4])
+    if last is not None:
+        rev, pro = _fen(last[1].revenue), _fen(last[1].profit)
+        return (_NAN if rev is None else rev / 100), (_NAN if pro is None else pro / 100)
+    return _NAN, _NAN
+
+
+def _total(values: list[Any]) -> float:
+    total = 0
+    get = _cache.get
+    for money in values:
+        if money is None:
+            return _NAN
+        if money.currency != CNY:
+            raise _GiveUp
+        amount = money.amount
+        fen = get(amount)
+        total += _convert(amount) if fen is None else fen
+    if not -_PLAIN < total < _PLAIN:
+        raise _GiveUp
+    return total / 100
+
+
+def _series(rows: list[dict[int, int]], quarterly: bool) -> SeriesColumn:
+    keys = sorted({k for row in rows for k in row})
+    position = {k: j for j, k in enumerate(keys)}
+    grid = np.full((len(rows), len(keys)), np.nan)
+    for i, row in enumerate(rows):
+        for key, fen in row.items():
+            grid[i, position[key]] = fen / 100
+    return SeriesColumn(grid, tuple(label_of(k, quarterly) for k in keys))
