@@ -115,9 +115,7 @@ def test_nullable_dtypes_are_missing_not_false() -> None:
 def test_bad_value_names_the_column_and_the_first_bad_rows() -> None:
     """A negative revenue (4.3.5(c)) is refused naming the frame's column, the first bad
     rows by index label and the clause."""
-    frame = pd.DataFrame(
-        {"revenue": [1.0, -5.0, 3.0, -1.0, 9.0]}, index=["a", "b", "c", "d", "e"]
-    )
+    frame = pd.DataFrame({"revenue": [1.0, -5.0, 3.0, -1.0, 9.0]}, index=["a", "b", "c", "d", "e"])
     with pytest.raises(ValidationError) as info:
         evaluate(frame, on=ON)
     err = info.value
@@ -212,9 +210,7 @@ def test_files_and_arrow_tables(tmp_path: Path) -> None:
 
 def test_series_given_twice_is_refused() -> None:
     """One series as a column and as period columns at once is ambiguous (4.3.5(c))."""
-    frame = pd.DataFrame(
-        {"operating_cash_flow": [None], "operating_cash_flow[2025Q1]": [1.0]}
-    )
+    frame = pd.DataFrame({"operating_cash_flow": [None], "operating_cash_flow[2025Q1]": [1.0]})
     with pytest.raises(ValidationError, match="both"):
         to_columns(frame)
 

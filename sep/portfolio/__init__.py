@@ -31,11 +31,17 @@ from sep.portfolio._frame import (
     read_portfolio,
     to_columns,
 )
+from sep.portfolio._scenario import Comparison, Scenario, compare, load_scenario, sweep
 
 __all__ = [
     "OUTCOME_CATEGORIES",
+    "Comparison",
     "PortfolioResult",
+    "Scenario",
+    "compare",
     "evaluate",
+    "load_scenario",
     "read_portfolio",
+    "sweep",
     "to_columns",
 ]
