@@ -66,7 +66,8 @@ def load_scenario(path: str | Path) -> Scenario:
     Example:
         >>> import tempfile, os
         >>> p = os.path.join(tempfile.mkdtemp(), "s.toml")
-        >>> _ = open(p, "w").write('name = "strict"\\non = 2026-01-01\\n[params]\\nrevenue_min = "2e7"\\n')
+        >>> text = 'name = "strict"\\non = 2026-01-01\\n[params]\\nrevenue_min = "2e7"\\n'
+        >>> _ = open(p, "w").write(text)
         >>> s = load_scenario(p)
         >>> s.name, s.on, s.params
         ('strict', datetime.date(2026, 1, 1), {'revenue_min': '2e7'})
@@ -271,11 +272,13 @@ class Comparison:
 
 
 def _position(codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    return np.array([1, 0, 2], np.int8)[codes.astype(np.intp) + 1]
+    found: np.ndarray[Any, Any] = np.array([1, 0, 2], np.int8)[codes.astype(np.intp) + 1]
+    return found
 
 
 def _names(codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    return np.array(OUTCOME_CATEGORIES, dtype=object)[_position(codes)]
+    found: np.ndarray[Any, Any] = np.array(OUTCOME_CATEGORIES, dtype=object)[_position(codes)]
+    return found
 
 
 def _prepare(
