@@ -31,6 +31,7 @@ from sep.portfolio._frame import (
     read_portfolio,
     to_columns,
 )
+from sep.portfolio._plot import plot_annex_c, plot_flips, plot_outcomes, plot_sweep
 from sep.portfolio._scenario import Comparison, Scenario, compare, load_scenario, sweep
 
 __all__ = [
@@ -41,6 +42,10 @@ __all__ = [
     "compare",
     "evaluate",
     "load_scenario",
+    "plot_annex_c",
+    "plot_flips",
+    "plot_outcomes",
+    "plot_sweep",
     "read_portfolio",
     "sweep",
     "to_columns",
