@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+from sep.portfolio._dask import evaluate_dask
 from sep.portfolio._frame import (
     OUTCOME_CATEGORIES,
     PortfolioResult,
@@ -41,6 +42,7 @@ __all__ = [
     "Scenario",
     "compare",
     "evaluate",
+    "evaluate_dask",
     "load_scenario",
     "plot_annex_c",
     "plot_flips",
