@@ -554,6 +554,21 @@ class BatchResult:
         evaluator = self._evaluator
         return Decision.of(evaluator, evaluator.facts(self.facts(index)))
 
+    def _repr_html_(self) -> str:
+        # A notebook shows the counts per criterion as a table rather than the repr.
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(key)}</td><td>{c['met']}</td><td>{c['not_met']}</td>"
+            f"<td>{c['unknown']}</td></tr>"
+            for key, c in self.summary().items()
+        )
+        return (
+            f"<p><b>{escape(self.pack)}</b> on {self.as_of.isoformat()}: {len(self)} rows</p>"
+            "<table><tr><th>criterion</th><th>met</th><th>not_met</th><th>unknown</th></tr>"
+            f"{rows}</table>"
+        )
+
     def row(self, index: int) -> dict[str, Outcome]:
         """The outcomes of row ``index``: ``"outcome"`` (the pack's) and each criterion id."""
         codes = self.CODES
