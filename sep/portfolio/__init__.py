@@ -10,7 +10,10 @@ the 2018 Torch graduation conditions. Needs the ``sep[pandas]`` extra.
 
 A series input is given as flat period columns named ``<input>[<period>]``
 (``operating_cash_flow[2025Q1]``), as two-level columns, or as a column of per-row
-mappings ``{period: amount}``.
+mappings ``{period: amount}``. Scenarios (:func:`compare`, :func:`sweep`) decide the same
+rows under other parameters, another pack or another date; :func:`evaluate_dask` runs the
+batch partition by partition on a Dask cluster (``sep[dask]``); the ``plot_*`` functions
+draw with matplotlib (``sep[plot]``).
 
 Example:
     >>> import datetime as dt
@@ -18,8 +21,8 @@ Example:
     >>> from sep.evaluation import synthetic_graduation_columns
     >>> df = pd.DataFrame(synthetic_graduation_columns(1000, seed=1))
     >>> result = evaluate(df, on=dt.date(2025, 6, 30))
-    >>> result.frame()["outcome"].dtype
-    CategoricalDtype(categories=['not_met', 'unknown', 'met'], ordered=True, categories_dtype=str)
+    >>> list(result.frame()["outcome"].cat.categories)
+    ['not_met', 'unknown', 'met']
 """
 
 from __future__ import annotations
