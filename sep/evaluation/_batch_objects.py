@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -77,10 +78,6 @@ def _fen(money: Any) -> int | None:
     return _convert(money.amount) if fen is None else fen
 
 
-def _flag(value: bool | None) -> float:
-    return _NAN if value is None else (1.0 if value else 0.0)
-
-
 def incubatee_columns(objects: Sequence[Any], pack: RulePack) -> dict[str, Any] | None:
     """The columns :func:`~sep.evaluation.columns_from` gives for ``objects``, or ``None``
     when they are not all :class:`~sep.domain.Incubatee`, the pack asks for other inputs,
@@ -102,29 +99,24 @@ def _read(objects: Sequence[Any], pack: RulePack) -> dict[str, Any]:
     need_cash = "operating_cash_flow" in names
     need_rounds = "largest_financing_round" in names
     flags = [n for n in names if _TYPES[n] == "bool"]
-    evented = {n: _EVENT_OF[n] for n in flags if n in _EVENT_OF}
-    plain = [n for n in flags if n not in _EVENT_OF]
-    out_flags: dict[str, list[float]] = {n: [] for n in flags}
+    # One C-level getter per object for the flags and the collections it reads.
+    grab = attrgetter("events", "financing_rounds", "financials", *flags)
+    raw_flags: list[tuple[Any, ...]] = []
+    with_events: list[tuple[int, set[Any]]] = []
     rounds: list[float] = []
     revenue: list[float] = []
     profit: list[float] = []
     cash_rows: list[dict[int, int]] = []
     kinds: set[bool] = set()
     get = _cache.get
-    for obj in objects:
-        events = obj.events
+    for i, obj in enumerate(objects):
+        events, financing_rounds, financials, *values = grab(obj)
+        raw_flags.append(tuple(values))
         if events:
-            seen = {e.kind for e in events}
-            for name, kind in evented.items():
-                out_flags[name].append(1.0 if kind in seen else _flag(getattr(obj, name)))
-        else:
-            for name in evented:
-                out_flags[name].append(_flag(getattr(obj, name)))
-        for name in plain:
-            out_flags[name].append(_flag(getattr(obj, name)))
+            with_events.append((i, {e.kind for e in events}))
         if need_rounds:
             best: int | None = None
-            for r in obj.financing_rounds:
+            for r in financing_rounds:
                 if r.amount.currency != CNY:
                     continue
                 fen = _fen(r.amount)
@@ -132,7 +124,6 @@ def _read(objects: Sequence[Any], pack: RulePack) -> dict[str, Any]:
                 if best is None or fen > best:
                     best = fen
             rounds.append(_NAN if best is None else best / 100)
-        financials = obj.financials
         if not financials:
             if need_years:
                 revenue.append(_NAN)
@@ -174,10 +165,17 @@ def _read(objects: Sequence[Any], pack: RulePack) -> dict[str, Any]:
     if len(kinds) > 1:
         raise _GiveUp  # the exact reader names the row that mixes years and quarters
     out: dict[str, Any] = {}
+    flag_columns = _flags(raw_flags, len(flags), len(objects))
+    for k, name in enumerate(flags):
+        kind = _EVENT_OF.get(name)
+        if kind is not None:
+            for i, seen in with_events:
+                if kind in seen:
+                    flag_columns[k][i] = 1.0  # a recorded event implies the flag
     for name in names:
         declared = _TYPES[name]
         if declared == "bool":
-            out[name] = np.array(out_flags[name], np.float64)
+            out[name] = flag_columns[flags.index(name)]
         elif name == "largest_financing_round":
             out[name] = np.array(rounds, np.float64)
         elif name == "revenue":
@@ -196,6 +194,17 @@ def _read(objects: Sequence[Any], pack: RulePack) -> dict[str, Any]:
 
 def _first(pair: tuple[int, Any]) -> int:
     return pair[0]
+
+
+def _flags(rows: list[tuple[Any, ...]], width: int, n: int) -> list[np.ndarray[Any, Any]]:
+    """``True``/``False``/``None`` per row and flag to ``float64`` 1/0/``NaN`` columns."""
+    table = np.empty((n, width), object)
+    if n and width:
+        table[:] = rows
+    missing: np.ndarray[Any, Any] = table == None  # noqa: E711 - elementwise, on objects
+    values = np.where(missing, False, table).astype(np.bool_).astype(np.float64)
+    values[missing] = np.nan
+    return [np.ascontiguousarray(values[:, k]) for k in range(width)]
 
 
 def _latest_year(
