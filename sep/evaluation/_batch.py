@@ -51,6 +51,7 @@ from typing import Any, ClassVar, Literal
 import attrs
 import numpy as np
 
+from sep._progress import progress_bar
 from sep.errors import ValidationError
 from sep.evaluation._api import ELIGIBILITY, EVALUATION, GRADUATION, _facts, _pack, compile_pack
 from sep.evaluation._batch_columns import (
@@ -65,7 +66,7 @@ from sep.evaluation._batch_columns import (
     missing,
     rows_of,
 )
-from sep.evaluation._batch_objects import incubatee_columns
+from sep.evaluation._batch_objects import STEP, incubatee_columns
 from sep.evaluation._decision import Decision, ParameterUse
 from sep.evaluation._engine import _OPS, Evaluator
 from sep.evaluation._inputs import MISSING_INPUT, label_of, normaliser, ordinal
@@ -825,13 +826,19 @@ def _column(spec: InputSpec, values: list[Any]) -> Any:
     return SeriesColumn(grid, labels)
 
 
-def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> dict[str, Any]:
+def columns_from(
+    objects: Iterable[Any], pack: RulePack | str = GRADUATION, *, progress: bool | None = None
+) -> dict[str, Any]:
     """Columns of ``pack``'s inputs from domain objects (anything with ``facts()``, such as
     :class:`sep.domain.Incubatee`) or fact mappings, one row per object.
 
     Values are normalised exactly as the direct evaluator does; money becomes ``float64``
     when every amount is exact there (at most two decimals, below 1e13 CNY), else an
     ``object`` column of ``Decimal``.
+
+    ``progress`` draws a progress bar (tqdm, if installed) over the objects: ``None`` (the
+    default) only in a terminal or notebook and for more than one step of 10,000 objects,
+    ``False`` never, ``True`` always.
 
     Raises:
         ValidationError: A bad value, its field prefixed with the row (``[3].revenue``).
@@ -843,10 +850,25 @@ def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> d
     """
     rules = _pack(pack)
     objects = list(objects)
-    fast = incubatee_columns(objects, rules)
-    if fast is not None:
-        return fast
-    rows = [_facts(o) for o in objects]
+    steps = -(-len(objects) // STEP)
+    with progress_bar(len(objects), "incubatees", enabled=progress, steps=steps) as bar:
+        counted = 0
+
+        def tick(n: int) -> None:
+            nonlocal counted
+            counted += n
+            bar.update(n)
+
+        fast = incubatee_columns(objects, rules, tick)
+        if fast is not None:
+            return fast
+        if counted:
+            bar.update(-counted)  # the fast reader gave up: the exact reader starts over
+        rows: list[Mapping[str, Any]] = []
+        for start in range(0, len(objects), STEP):
+            chunk = objects[start : start + STEP]
+            rows.extend(_facts(o) for o in chunk)
+            bar.update(len(chunk))
     out: dict[str, Any] = {}
     for name, spec in rules.inputs.items():
         convert = normaliser(spec)

@@ -12,7 +12,7 @@ reader runs and raises its own error: results are always those of ``facts()``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any
@@ -26,7 +26,7 @@ from sep.evaluation._batch_columns import SeriesColumn
 from sep.evaluation._inputs import label_of
 from sep.evaluation._spec import RulePack
 
-__all__ = ["incubatee_columns"]
+__all__ = ["STEP", "incubatee_columns"]
 
 _NAN = float("nan")
 _PLAIN = 10**15  # fen: 1e13 CNY, where floats hold amounts to the fen exactly
@@ -78,22 +78,37 @@ def _fen(money: Any) -> int | None:
     return _convert(money.amount) if fen is None else fen
 
 
-def incubatee_columns(objects: Sequence[Any], pack: RulePack) -> dict[str, Any] | None:
+def incubatee_columns(
+    objects: Sequence[Any], pack: RulePack, tick: Callable[[int], Any] | None = None
+) -> dict[str, Any] | None:
     """The columns :func:`~sep.evaluation.columns_from` gives for ``objects``, or ``None``
     when they are not all :class:`~sep.domain.Incubatee`, the pack asks for other inputs,
-    or a value needs the exact reader."""
+    or a value needs the exact reader. ``tick(n)`` is told of every ``STEP`` objects read."""
     wanted = pack.inputs
     if any(_TYPES.get(name) != spec.type for name, spec in wanted.items()):
         return None
     if any(type(o) is not Incubatee for o in objects):
         return None
     try:
-        return _read(objects, pack)
+        return _read(objects, pack, tick)
     except _GiveUp:
         return None
 
 
-def _read(objects: Sequence[Any], pack: RulePack) -> dict[str, Any]:
+#: Objects read between two progress reports.
+STEP = 10_000
+
+
+def _ticking(objects: Sequence[Any], tick: Callable[[int], Any]) -> Iterator[tuple[int, Any]]:
+    for start in range(0, len(objects), STEP):
+        chunk = objects[start : start + STEP]
+        yield from enumerate(chunk, start)
+        tick(len(chunk))
+
+
+def _read(
+    objects: Sequence[Any], pack: RulePack, tick: Callable[[int], Any] | None = None
+) -> dict[str, Any]:
     names = list(pack.inputs)
     need_years = "revenue" in names or "profit" in names
     need_cash = "operating_cash_flow" in names
@@ -109,7 +124,7 @@ def _read(objects: Sequence[Any], pack: RulePack) -> dict[str, Any]:
     cash_rows: list[dict[int, int]] = []
     kinds: set[bool] = set()
     get = _cache.get
-    for i, obj in enumerate(objects):
+    for i, obj in enumerate(objects) if tick is None else _ticking(objects, tick):
         events, financing_rounds, financials, *values = grab(obj)
         raw_flags.append(tuple(values))
         if events:
