@@ -21,6 +21,7 @@ import datetime as dt
 import resource
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -142,6 +143,28 @@ def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 def _rss_mib() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def figures(n: int = 1_000_000, repeat: int = 3, seed: int = 0) -> dict[str, float]:
+    """The figures of ``run.py``: rows/s, time vs the hand-written NumPy, peak bytes per row.
+
+    Both sides run on the same columns in this run, best of ``repeat``; the peak is the
+    largest traced allocation during one more batch run.
+    """
+    columns = synthetic_graduation_columns(n, seed=seed)
+    params = {u.name: float(u.value) for u in compile_pack(GRADUATION, on=ON).parameters}
+    check_graduation_batch(synthetic_graduation_columns(10, seed=1), on=ON)  # compile once
+    ours, _ = _best(lambda: check_graduation_batch(columns, on=ON), repeat)
+    theirs, _ = _best(lambda: handwritten(columns, params), repeat)
+    tracemalloc.start()
+    check_graduation_batch(columns, on=ON)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "batch_rows_per_s": n / ours,
+        "batch_time_vs_numpy": ours / theirs,
+        "batch_peak_bytes_per_row": peak / n,
+    }
 
 
 def main() -> None:

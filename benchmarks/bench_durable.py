@@ -119,6 +119,66 @@ def interleaved(
     return {name: len(facts) / seconds for name, seconds in spent.items()}
 
 
+def quiet(facts: list[dict[str, Any]], name: str = "bench_raw_quiet") -> dict[str, float]:
+    """Fact sets per second of raw durable-rules and of the adapter, on a host without timer
+    threads, interleaved on the same ``facts`` (parts (a) and (b))."""
+    durable = _durable()
+    engine = durable.engine
+    from durable import lang
+
+    ids = itertools.count(1)
+
+    # (a) the same definition written with durable.lang, on a host without timer threads.
+    host = durable.QuietHost()
+    define_raw(lang, name)
+    # Take the definition out of durable.lang's pending table before the global host sees it.
+    name, definition = lang._rulesets.pop(name).define()
+    host.register_rulesets({name: definition})
+
+    def raw_quiet_post(chunk: list[dict[str, Any]]) -> None:
+        for one in chunk:
+            event = dict(one, id=next(ids))
+            with contextlib.suppress(engine.MessageNotHandledException):
+                host.post(name, event)
+
+    def raw_quiet_assert(chunk: list[dict[str, Any]]) -> None:
+        for one in chunk:
+            sid = str(next(ids))
+            fact = dict(one, sid=sid, id=sid)
+            with contextlib.suppress(engine.MessageNotHandledException):
+                host.assert_fact(name, fact)
+            with contextlib.suppress(durable.error):
+                host.delete_state(name, sid)
+
+    # (b) the adapter, and its reference path through durable's Python action layer.
+    with DurableRuleset(LEAVES) as rules:
+
+        def adapter(chunk: list[dict[str, Any]]) -> None:
+            for one in chunk:
+                rules.evaluate(one)
+
+        def adapter_durable_actions(chunk: list[dict[str, Any]]) -> None:
+            for one in chunk:
+                rules._verdicts(one, rules._fire_with_durable_actions)
+
+        return interleaved(
+            {
+                "raw post": raw_quiet_post,
+                "raw assert_fact+delete_state": raw_quiet_assert,
+                "adapter evaluate": adapter,
+                "adapter via durable's Python actions": adapter_durable_actions,
+            },
+            facts,
+        )
+
+
+def figures(n: int = 20_000) -> dict[str, float]:
+    """The figure of ``run.py``: the adapter's rate over raw durable-rules ``post``
+    (goal >= 0.7), both on the same facts in this run."""
+    found = quiet(make_facts(n), name="bench_raw_figures")
+    return {"adapter_vs_durable_rules": found["adapter evaluate"] / found["raw post"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20_000, help="fact sets per throughput run")
@@ -134,50 +194,13 @@ def main() -> None:
 
     facts = make_facts(n)
     ids = itertools.count(1)
-
-    # (a) the same definition written with durable.lang, on a host without timer threads.
-    host = durable.QuietHost()
-    define_raw(lang, "bench_raw_quiet")
-    # Take the definition out of durable.lang's pending table before the global host sees it.
-    name, definition = lang._rulesets.pop("bench_raw_quiet").define()
-    host.register_rulesets({name: definition})
-
-    def raw_quiet_post(chunk: list[dict[str, Any]]) -> None:
-        for one in chunk:
-            event = dict(one, id=next(ids))
-            with contextlib.suppress(engine.MessageNotHandledException):
-                host.post("bench_raw_quiet", event)
-
-    def raw_quiet_assert(chunk: list[dict[str, Any]]) -> None:
-        for one in chunk:
-            sid = str(next(ids))
-            fact = dict(one, sid=sid, id=sid)
-            with contextlib.suppress(engine.MessageNotHandledException):
-                host.assert_fact("bench_raw_quiet", fact)
-            with contextlib.suppress(durable.error):
-                host.delete_state("bench_raw_quiet", sid)
-
-    # (b) the adapter, and its reference path through durable's Python action layer.
+    quiet_rates = quiet(facts)
     rules = DurableRuleset(LEAVES)
     check = rules.evaluate(facts[0])
 
     def adapter(chunk: list[dict[str, Any]]) -> None:
         for one in chunk:
             rules.evaluate(one)
-
-    def adapter_durable_actions(chunk: list[dict[str, Any]]) -> None:
-        for one in chunk:
-            rules._verdicts(one, rules._fire_with_durable_actions)
-
-    quiet = interleaved(
-        {
-            "raw post": raw_quiet_post,
-            "raw assert_fact+delete_state": raw_quiet_assert,
-            "adapter evaluate": adapter,
-            "adapter via durable's Python actions": adapter_durable_actions,
-        },
-        facts,
-    )
 
     # The usual way last: durable.lang's global host starts two timer threads that never
     # stop and slow everything after them, so the adapter is measured again beside it.
@@ -200,9 +223,9 @@ def main() -> None:
     print("matching rule (events are consumed); raw assert_fact fires every matching rule.")
     print()
     print("On a host without timer threads (variants interleaved in blocks of 500):")
-    raw_post, raw_assert = quiet["raw post"], quiet["raw assert_fact+delete_state"]
+    raw_post, raw_assert = quiet_rates["raw post"], quiet_rates["raw assert_fact+delete_state"]
     print(f"{'variant':<40} {'per second':>11} {'/ raw post':>11} {'/ raw assert':>13}")
-    for label, rate in quiet.items():
+    for label, rate in quiet_rates.items():
         print(f"{label:<40} {rate:>11,.0f} {rate / raw_post:>11.2f} {rate / raw_assert:>13.2f}")
     print()
     print("Beside durable.lang's global host (its timer threads running):")

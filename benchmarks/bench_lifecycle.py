@@ -94,14 +94,21 @@ def _always(event: Any) -> bool:
     return True
 
 
-def bench_open(n: int, raw_n: int) -> None:
-    """Goal: 100,000 files in under 1 s and under 1 KB each beyond the incubatee."""
+def open_cost(n: int, thread_safe: bool = False) -> tuple[float, float]:
+    """CPU seconds to open ``n`` files and bytes held per file beyond the incubatee."""
     incubatees = [
         Incubatee(id=f"h-{i}", name=f"startup {i}", origin=Origin.INTERNAL) for i in range(n)
     ]
+    process = IncubationProcess(thread_safe=thread_safe)
+    seconds, held, _ = _measure(partial(process.open_many, incubatees))
+    return seconds, held / n
+
+
+def bench_open(n: int, raw_n: int) -> None:
+    """Goal: 100,000 files in under 1 s and under 1 KB each beyond the incubatee."""
     for thread_safe in (False, True):
-        process = IncubationProcess(thread_safe=thread_safe)
-        seconds, held, _ = _measure(partial(process.open_many, incubatees))
+        seconds, each = open_cost(n, thread_safe)
+        held = each * n
         label = "thread-safe" if thread_safe else "plain"
         print(
             f"open {n:,} files ({label}): {seconds:.3f} s, {held / n:,.0f} B each "
@@ -132,7 +139,7 @@ def bench_open(n: int, raw_n: int) -> None:
     )
 
 
-def bench_throughput(fires: int, rounds: int = 10) -> float:
+def bench_throughput(fires: int, rounds: int = 10, show: bool = True) -> float:
     """Goal: record_follow_up at least 0.7 of the raw Machine's rate.
 
     Contenders alternate in each round (load on a shared machine hits all alike), time is
@@ -164,6 +171,8 @@ def bench_throughput(fires: int, rounds: int = 10) -> float:
                 fire("record_follow_up", reason="called the founder", actor="mgr")
             best[label] = max(best[label], per_round / (time.process_time() - start))
     raw = best["raw"]
+    if not show:
+        return best["plain"] / raw
     print(f"raw Machine record_follow_up: {raw:,.0f}/s (best of {rounds} x {per_round:,})")
     for label in ("plain", "thread-safe"):
         print(
@@ -231,7 +240,7 @@ def _procedure_steps() -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-def bench_procedure(files: int, rounds: int = 10) -> float:
+def bench_procedure(files: int, rounds: int = 10, show: bool = True) -> float:
     """The 4.3.2/4.3.6 path from application to tracking, per incubatee, against a raw
     Machine with the same states, guards and effects firing the same triggers."""
     steps = _procedure_steps()
@@ -261,12 +270,27 @@ def bench_procedure(files: int, rounds: int = 10) -> float:
         best["sep"] = max(best["sep"], fired / (time.process_time() - start))
         assert all(f.state == "tracking" for f in raw_files + sep_files)
     ratio = best["sep"] / best["raw"]
+    if not show:
+        return ratio
     print(
         f"whole procedure, {per_round:,} incubatees x {len(steps)} triggers (best of {rounds}): "
         f"raw Machine, same guards and effects {best['raw']:,.0f}/s; "
         f"sep {best['sep']:,.0f}/s, ratio {ratio:.2f}  [goal >= 0.70]"
     )
     return ratio
+
+
+def figures(n: int = 100_000, fires: int = 50_000, procedures: int = 20_000) -> dict[str, float]:
+    """The figures of ``run.py``: seconds to put 100,000 incubatees under the process (scaled
+    from ``n``) and bytes per incubatee; trigger throughput and whole procedures against a raw
+    ``transitions`` Machine in this run (goals <= 1 s, <= 1,024 B, >= 0.7)."""
+    seconds, each = open_cost(n)
+    return {
+        "lifecycle_register_100k_s": seconds * 100_000 / n,
+        "lifecycle_bytes_per_incubatee": each,
+        "lifecycle_throughput_vs_transitions": bench_throughput(fires, show=False),
+        "lifecycle_procedure_vs_transitions": bench_procedure(procedures, show=False),
+    }
 
 
 def main() -> None:

@@ -215,10 +215,24 @@ def table(title: str, found: dict[str, float], base: str, unit: str = "decisions
     print()
 
 
-def part_a(facts: list[dict[str, Any]]) -> None:
+def _silent(*args: Any, **kwargs: Any) -> None:
+    pass
+
+
+def figures(n: int = 20_000) -> dict[str, float]:
+    """The figures of ``run.py``, each a ratio measured in this run on the same fact sets:
+    the durable adapter and ``RuleStream.evaluate`` (full decisions) over raw durable-rules
+    ``post``, and ``check_graduation`` with every criterion's outcome read over ZEN reading
+    the same criteria."""
+    facts = make_facts(n)
+    return {**part_a(facts, show=False), **part_b(facts, show=False)}
+
+
+def part_a(facts: list[dict[str, Any]], show: bool = True) -> dict[str, float]:
+    say = print if show else _silent
     if not durable_available():
-        print("(a) skipped: durable-rules cannot be imported here\n")
-        return
+        say("(a) skipped: durable-rules cannot be imported here\n")
+        return {}
     durable = _durable()
     from durable import lang
 
@@ -286,25 +300,34 @@ def part_a(facts: list[dict[str, Any]]) -> None:
         },
         list(range(len(facts))),
     )
-    table(
-        f"(a) durable-rules, graduation pack: {len(compiled.leaves)} durable leaves "
-        f"({2 * len(compiled.leaves)} rules), {len(facts):,} fact sets",
-        found,
-        "raw durable-rules post (first matching rule only)",
-    )
-    agree = sum(
-        stream.evaluate(f).outcome is check(GRADUATION, f, on=ON).outcome for f in facts[:2000]
-    )
-    print(f"  stream and check() agree on {agree:,} of {min(2000, len(facts)):,} fact sets\n")
+    if show:
+        table(
+            f"(a) durable-rules, graduation pack: {len(compiled.leaves)} durable leaves "
+            f"({2 * len(compiled.leaves)} rules), {len(facts):,} fact sets",
+            found,
+            "raw durable-rules post (first matching rule only)",
+        )
+    if show:
+        agree = sum(
+            stream.evaluate(f).outcome is check(GRADUATION, f, on=ON).outcome for f in facts[:2000]
+        )
+        say(f"  stream and check() agree on {agree:,} of {min(2000, len(facts)):,} fact sets\n")
     stream.close()
+    raw = found["raw durable-rules post (first matching rule only)"]
+    return {
+        "adapter_vs_durable_rules": found["adapter DurableRuleset.evaluate (every leaf)"] / raw,
+        "stream_vs_durable_rules": found["RuleStream.evaluate (normalise, measure, Decision)"]
+        / raw,
+    }
 
 
-def part_b(facts: list[dict[str, Any]]) -> None:
+def part_b(facts: list[dict[str, Any]], show: bool = True) -> dict[str, float]:
+    say = print if show else _silent
     try:
         import zen
     except ImportError:
-        print("(b) skipped: zen-engine is not installed\n")
-        return
+        say("(b) skipped: zen-engine is not installed\n")
+        return {}
     params = {u.name: u.value for u in check_graduation({}, on=ON).parameters}
     chained = zen.ZenEngine().create_decision(zen_model(params))
     decision = zen.ZenEngine().create_decision(zen_model(params, single=True))
@@ -351,11 +374,12 @@ def part_b(facts: list[dict[str, Any]]) -> None:
         },
         list(range(len(facts))),
     )
-    table(
-        f"(b) single explained decisions, 4.3.5(a)–(d), {len(facts):,} incubatees",
-        found,
-        "ZEN evaluate, outcome only",
-    )
+    if show:
+        table(
+            f"(b) single explained decisions, 4.3.5(a)–(d), {len(facts):,} incubatees",
+            found,
+            "ZEN evaluate, outcome only",
+        )
     only = found["sep check_graduation, outcome only"] / found["ZEN evaluate, outcome only"]
     every = (
         found["sep check_graduation, outcome + outcome_of(every criterion)"]
@@ -365,9 +389,11 @@ def part_b(facts: list[dict[str, Any]]) -> None:
         found["sep check_graduation, outcome + full trace (values, margins)"]
         / found["ZEN evaluate, outcome + every criterion"]
     )
-    print(f"  sep / ZEN, outcome only:              {only:6.1f}x (goal >= 20x)")
-    print(f"  sep / ZEN, outcome + every criterion: {every:6.1f}x (goal >= 20x)")
-    print(f"  sep full trace / ZEN every criterion: {trace:6.1f}x (sep also gives values, margins)")
+    say(f"  sep / ZEN, outcome only:              {only:6.1f}x (goal >= 20x)")
+    say(f"  sep / ZEN, outcome + every criterion: {every:6.1f}x (goal >= 20x)")
+    say(f"  sep full trace / ZEN every criterion: {trace:6.1f}x (sep also gives values, margins)")
+    if not show:
+        return {"single_decisions_vs_zen": every}
     for label, model in (("one node", decision), ("chained", chained)):
         disagree = 0
         for f, g in zip(facts[:2000], inputs[:2000], strict=True):
@@ -378,8 +404,9 @@ def part_b(facts: list[dict[str, Any]]) -> None:
                 if codes[result.get(key)] is not want:
                     disagree += 1
                     break
-        print(f"  ZEN ({label}) and sep disagree on {disagree} of {min(2000, len(facts)):,}")
-    print()
+        say(f"  ZEN ({label}) and sep disagree on {disagree} of {min(2000, len(facts)):,}")
+    say()
+    return {"single_decisions_vs_zen": every}
 
 
 def part_c(quick: bool) -> None:

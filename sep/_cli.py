@@ -208,6 +208,16 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cmd_portfolio(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from sep.portfolio._command import run
+    except ImportError as exc:
+        raise SepError(
+            f"sep portfolio needs pandas and pyarrow: pip install 'sep[pandas]' ({exc})"
+        ) from None
+    return run(args, out)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sep",
@@ -276,6 +286,18 @@ def _parser() -> argparse.ArgumentParser:
         "--time-limit", type=float, default=10.0, help="seconds per request before a 503"
     )
     serve.set_defaults(run=_cmd_serve)
+    portfolio = add("portfolio", "decide a whole portfolio file (Parquet, CSV); sep[pandas]")
+    portfolio.add_argument("question", choices=_QUESTIONS)
+    portfolio.add_argument("file", help=".parquet, .csv or .json (records) file")
+    portfolio.add_argument("--params", help="parameter overrides (JSON, or a TOML file)")
+    portfolio.add_argument("--scenario", help="a scenario file (TOML or JSON) to compare")
+    portfolio.add_argument("--pack", help="a rule pack file (TOML or YAML) to use instead")
+    portfolio.add_argument("--on", type=_date, help="date for effective-dated parameters")
+    portfolio.add_argument("--out", help="write the results (.parquet or .csv)")
+    portfolio.add_argument("--index", help="the column that labels the rows (e.g. id)")
+    portfolio.add_argument("--ignore-extra", action="store_true", help="skip other columns")
+    portfolio.add_argument("--lang", choices=("en", "zh"), default="en")
+    portfolio.set_defaults(run=_cmd_portfolio)
 
     validate = add("validate", "validate a JSON document")
     validate.add_argument("kind", choices=sorted(_DOMAIN))

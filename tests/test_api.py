@@ -24,6 +24,7 @@ PUBLIC_MODULES = [
     "sep.lifecycle",
     "sep.assessment",
     "sep.examples",
+    "sep.portfolio",
     "sep.server",
 ]
 

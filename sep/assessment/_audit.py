@@ -266,6 +266,12 @@ class AuditReport:
 
         return html_page(self, check_lang(lang))
 
+    def _repr_html_(self) -> str:
+        """The report's table in a notebook: :meth:`to_html`'s content, in English."""
+        from sep.assessment._render import html_fragment
+
+        return html_fragment(self, "en")
+
 
 # -- the checks ---------------------------------------------------------------------------
 

@@ -79,6 +79,20 @@ def html_page(report: AuditReport, lang: str = "en") -> str:
     """The report as a standalone HTML page."""
     e = html.escape
     title = f"{_l('title', lang)}: {report.platform}"
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+        f"<title>{e(title)}</title><style>{_STYLE}</style></head><body>\n"
+        + html_fragment(report, lang)
+        + "\n</body></html>\n"
+    )
+
+
+def html_fragment(report: AuditReport, lang: str = "en") -> str:
+    """The report's heading, summary and table, without a page around them (a notebook
+    cell, or the body of :func:`html_page`)."""
+    e = html.escape
+    title = f"{_l('title', lang)}: {report.platform}"
     params = ", ".join(f"{k} = {v}" for k, v in report.parameters.to_dict().items())
     counts = ", ".join(f"{_l(k, lang)} {v}" for k, v in report.counts.items())
     body = [
@@ -110,10 +124,4 @@ def html_page(report: AuditReport, lang: str = "en") -> str:
             f"<td>{detail}</td></tr>"
         )
     body.append("</tbody></table>")
-    html_lang = "zh-CN" if lang == "zh" else "en"
-    return (
-        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
-        f"<title>{e(title)}</title><style>{_STYLE}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
+    return "\n".join(body)

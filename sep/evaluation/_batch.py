@@ -51,6 +51,7 @@ import attrs
 import numpy as np
 
 from sep._limits import MONEY_CONTEXT
+from sep._progress import progress_bar
 from sep.errors import ValidationError
 from sep.evaluation._api import (
     ELIGIBILITY,
@@ -74,6 +75,7 @@ from sep.evaluation._batch_columns import (
     missing,
     rows_of,
 )
+from sep.evaluation._batch_objects import STEP, incubatee_columns
 from sep.evaluation._decision import Decision, ParameterUse
 from sep.evaluation._engine import _OPS, Evaluator, stability
 from sep.evaluation._inputs import MISSING_INPUT, label_of, normaliser, ordinal
@@ -605,6 +607,21 @@ class BatchResult:
         evaluator = self._evaluator
         return Decision.of(evaluator, evaluator.facts(self.facts(index)))
 
+    def _repr_html_(self) -> str:
+        # A notebook shows the counts per criterion as a table rather than the repr.
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(key)}</td><td>{c['met']}</td><td>{c['not_met']}</td>"
+            f"<td>{c['unknown']}</td></tr>"
+            for key, c in self.summary().items()
+        )
+        return (
+            f"<p><b>{escape(self.pack)}</b> on {self.as_of.isoformat()}: {len(self)} rows</p>"
+            "<table><tr><th>criterion</th><th>met</th><th>not_met</th><th>unknown</th></tr>"
+            f"{rows}</table>"
+        )
+
     def row(self, index: int) -> dict[str, Outcome]:
         """The outcomes of row ``index``: ``"outcome"`` (the pack's) and each criterion id."""
         codes = self.CODES
@@ -861,7 +878,11 @@ def _row_facts(i: int, obj: Any, rules: RulePack, extra: str) -> Mapping[str, An
 
 
 def columns_from(
-    objects: Iterable[Any], pack: RulePack | str = GRADUATION, *, extra: str = "forbid"
+    objects: Iterable[Any],
+    pack: RulePack | str = GRADUATION,
+    *,
+    extra: str = "forbid",
+    progress: bool | None = None,
 ) -> dict[str, Any]:
     """Columns of ``pack``'s inputs from domain objects (anything with ``facts()``, such as
     :class:`sep.domain.Incubatee`) or fact mappings, one row per object.
@@ -874,6 +895,10 @@ def columns_from(
     validated whole, and a name the pack does not read is refused unless
     ``extra="ignore"``.
 
+    ``progress`` draws a progress bar (tqdm, if installed) over the objects: ``None`` (the
+    default) only in a terminal or notebook and for more than one step of 10,000 objects,
+    ``False`` never, ``True`` always.
+
     Raises:
         ValidationError: A bad value, its field prefixed with the row (``[3].revenue``);
             an unknown name or a half-document, likewise.
@@ -885,7 +910,26 @@ def columns_from(
     """
     rules = _pack(pack)
     _refuse_extra(extra)
-    rows = [_row_facts(i, o, rules, extra) for i, o in enumerate(objects)]
+    objects = list(objects)
+    steps = -(-len(objects) // STEP)
+    with progress_bar(len(objects), "incubatees", enabled=progress, steps=steps) as bar:
+        counted = 0
+
+        def tick(n: int) -> None:
+            nonlocal counted
+            counted += n
+            bar.update(n)
+
+        fast = incubatee_columns(objects, rules, tick)
+        if fast is not None:
+            return fast
+        if counted:
+            bar.update(-counted)  # the fast reader gave up: the exact reader starts over
+        rows: list[Mapping[str, Any]] = []
+        for start in range(0, len(objects), STEP):
+            chunk = objects[start : start + STEP]
+            rows.extend(_row_facts(start + j, o, rules, extra) for j, o in enumerate(chunk))
+            bar.update(len(chunk))
     out: dict[str, Any] = {}
     for name, spec in rules.inputs.items():
         convert = normaliser(spec)

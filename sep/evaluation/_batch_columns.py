@@ -106,6 +106,32 @@ class SeriesColumn:
     def __len__(self) -> int:
         return int(np.shape(self.values)[0])
 
+    def rows(self) -> np.ndarray[Any, Any]:
+        """One ``{period: amount}`` mapping per row (missing periods left out, ``None``
+        when none is known): the column-of-mappings form, e.g. for a pandas DataFrame.
+
+        Example:
+            >>> s = SeriesColumn(np.array([[1.0, np.nan], [np.nan, np.nan]]), ("2025Q1", "2025Q2"))
+            >>> s.rows().tolist()
+            [{'2025Q1': 1.0}, None]
+        """
+        values = to_array(self.values)
+        out = np.empty(values.shape[0], object)
+        periods = self.periods
+        out[:] = [
+            {p: v for p, v in zip(periods, row, strict=True) if not is_na(v)} or None
+            for row in values.tolist()
+        ]
+        return out
+
+    # pandas builds a column from any iterable: ``pandas.DataFrame(columns)`` holds a
+    # series input as a column of per-row mappings, which the evaluator reads back.
+    def __iter__(self) -> Any:
+        return iter(self.rows())
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray[Any, Any]:
+        return self.rows()
+
 
 @attrs.frozen(eq=False)
 class BoolColumn:

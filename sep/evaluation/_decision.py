@@ -407,6 +407,23 @@ class Decision:
             found = self._cache["flips"] = self._evaluator.flips(self._trace()[1], Outcome.MET)
         return list(found)
 
+    def _repr_html_(self) -> str:
+        # A notebook shows the criteria as a table rather than the repr.
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(c.id)}</td><td>{escape(c.outcome.value)}</td>"
+            f"<td>{'' if c.margin is None else escape(str(c.margin))}</td>"
+            f"<td>{escape(', '.join(c.missing))}</td><td>{escape(c.text_en)}</td></tr>"
+            for top in self.criteria
+            for c in top.walk()
+        )
+        return (
+            f"<p><b>{escape(self.pack)}</b>: {escape(self.outcome.value)}</p><table>"
+            "<tr><th>criterion</th><th>outcome</th><th>margin</th><th>missing</th>"
+            f"<th></th></tr>{rows}</table>"
+        )
+
     def explain(self, lang: str = "en") -> str:
         """Render the decision for people, in English (``en``) or Chinese (``zh``)."""
         from sep.evaluation._explain import render

@@ -1,0 +1,95 @@
+"""``sep portfolio QUESTION FILE``: a whole portfolio file decided from the shell (4.3.5,
+4.3.7-b, 3.1/4.2.1), with an optional scenario compared against it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from sep.errors import ValidationError
+from sep.evaluation import ELIGIBILITY, EVALUATION, GRADUATION, load_parameters
+from sep.portfolio._frame import evaluate
+from sep.portfolio._scenario import Scenario, compare, load_scenario
+
+__all__ = ["run"]
+
+PACKS = {"graduation": GRADUATION, "eligibility": ELIGIBILITY, "evaluation": EVALUATION}
+
+
+def _params(path: str) -> dict[str, Any]:
+    if Path(path).suffix.lower() in (".toml", ".yaml", ".yml"):
+        return dict(load_parameters(path))
+    from sep._json import loads
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError("", path, f"cannot be read: {exc}") from None
+    data = loads(text, what=path)
+    if not isinstance(data, dict):
+        raise ValidationError("", path, "must hold an object of parameter values")
+    return data
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``sep portfolio``: counts per criterion, flips for a scenario, results saved."""
+    pack = args.pack or PACKS[args.question]
+    params = _params(args.params) if args.params else None
+    extra: Literal["error", "ignore"] = "ignore" if args.ignore_extra else "error"
+    baseline = Scenario("baseline", pack=pack, params=params, on=args.on)
+    payload: dict[str, Any]
+    if args.scenario:
+        loaded = load_scenario(args.scenario)
+        merged = {**(params or {}), **(loaded.params or {})}
+        scenario = Scenario(
+            loaded.name,
+            pack=loaded.pack if loaded.pack != GRADUATION else pack,
+            params=merged or None,
+            on=loaded.on or args.on,
+        )
+        result = compare(args.file, scenario, baseline=baseline, extra=extra, index=args.index)
+        frame = result.flips()
+        payload = {
+            "rows": len(result.baseline),
+            "baseline": result.baseline.counts(),
+            "scenario": result.scenario.counts(),
+            "changes": result.counts(),
+            "flips": len(frame),
+        }
+        text = result.text(args.lang)
+        saved = result.scenario.frame(margins=True)
+    else:
+        single = evaluate(args.file, pack, params=params, on=args.on, extra=extra, index=args.index)
+        payload = {"rows": len(single), "counts": single.counts()}
+        table = single.summary()
+        title = "zh" if args.lang == "zh" else "en"
+        lines = [f"{single.batch.pack} on {single.batch.as_of}: {len(single)} rows"]
+        for key, row in table.iterrows():
+            lines.append(
+                f"  {key:28s} met {row['met']:>9,}  not met {row['not_met']:>9,}  "
+                f"unknown {row['unknown']:>9,}  {row[title]}"
+            )
+        text = "\n".join(lines)
+        saved = single.frame(margins=True)
+    if args.out:
+        _save(saved, args.out)
+    if args.format == "json":
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(text + "\n")
+    return 0
+
+
+def _save(frame: Any, path: str) -> None:
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix in (".parquet", ".pq"):
+            frame.to_parquet(path)
+        elif suffix == ".csv":
+            frame.to_csv(path)
+        else:
+            raise ValidationError("--out", path, "must be a .parquet or .csv file")
+    except OSError as exc:
+        raise ValidationError("--out", path, f"cannot be written: {exc}") from None

@@ -1,0 +1,76 @@
+"""Portfolios beyond one machine: the same batch over a Dask DataFrame, partition by
+partition (4.3.5, 4.3.7-b; the ``sep[dask]`` extra).
+
+Each partition is decided by :func:`~sep.portfolio.evaluate` where it lives, so results
+equal the pandas path row for row. Point it at an existing cluster by creating a
+``distributed.Client("tcp://scheduler:8786")`` before computing; without one, Dask's
+local scheduler runs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import pandas as pd
+
+from sep.errors import SepError, ValidationError
+from sep.evaluation import GRADUATION, RulePack
+from sep.portfolio._frame import OUTCOME_CATEGORIES, _pack_of, _walk, evaluate
+
+__all__ = ["evaluate_dask"]
+
+
+def _meta(rules: RulePack, margins: bool) -> pd.DataFrame:
+    outcome = pd.CategoricalDtype(list(OUTCOME_CATEGORIES), ordered=True)
+    columns: dict[str, Any] = {"outcome": pd.Series([], dtype=outcome)}
+    for criterion in _walk(rules.criteria):
+        columns[criterion.id] = pd.Series([], dtype=outcome)
+    columns["missing"] = pd.Series([], dtype=object)
+    frame = pd.DataFrame(columns)
+    if margins:
+        probe = evaluate(pd.DataFrame(index=pd.RangeIndex(0)), rules, on=dt.date(2100, 1, 1))
+        for key in probe.margins().columns:
+            frame[f"margin:{key}"] = pd.Series([], dtype="float64")
+    return frame
+
+
+def evaluate_dask(
+    data: Any,
+    pack: RulePack | str = GRADUATION,
+    *,
+    params: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
+    extra: Literal["error", "ignore"] = "error",
+    margins: bool = False,
+) -> Any:
+    """A lazy Dask DataFrame of :meth:`PortfolioResult.frame` for every partition of
+    ``data`` (a Dask DataFrame, or a Parquet path or glob read with
+    ``dask.dataframe.read_parquet``); ``missing`` is a plain string column.
+
+    ``on`` defaults to today *here*, so every worker uses the same date.
+
+    Raises:
+        SepError: Dask is not installed (``pip install 'sep[dask]'``).
+        ValidationError: Bad input, when computed, as :func:`evaluate` raises it.
+    """
+    try:
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - the extra is missing
+        raise SepError(f"needs dask: pip install 'sep[dask]' ({exc})") from None
+    if isinstance(data, str):
+        data = dd.read_parquet(data)
+    if not hasattr(data, "map_partitions"):
+        raise ValidationError("data", type(data).__name__, "must be a Dask DataFrame or path")
+    rules = _pack_of(pack)
+    day = on or dt.date.today()
+    meta = _meta(rules, margins)
+
+    def one(part: pd.DataFrame) -> pd.DataFrame:
+        frame = evaluate(part, rules, params=params, on=day, extra=extra, progress=False)
+        out = frame.frame(margins=margins)
+        out["missing"] = out["missing"].astype(object)
+        return out[list(meta.columns)]
+
+    return data.map_partitions(one, meta=meta)

@@ -1,0 +1,674 @@
+"""DataFrames in and out of the column-wise evaluator (4.3.5, 4.3.7, Annex C portfolios).
+
+In: a pandas DataFrame, a pyarrow Table, a Parquet or CSV file, or a mapping of columns,
+whose columns are named as the pack's inputs (the JSON Schema's names). A series input
+(``operating_cash_flow``) is given in one of three ways:
+
+* flat period columns named ``<input>[<period>]``, e.g. ``operating_cash_flow[2025Q1]``
+  (the same spelling as the field paths of :class:`~sep.errors.ValidationError`);
+* a sub-frame: two-level columns ``("operating_cash_flow", "2025Q1")``, other inputs as
+  ``("revenue", "")``;
+* one column of per-row mappings ``{period: amount}`` (missing rows ``None``).
+
+Out: :class:`PortfolioResult`, a labelled frame with the input's index.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+
+from sep.errors import SepError, ValidationError
+from sep.evaluation import (
+    GRADUATION,
+    BatchResult,
+    Decision,
+    RulePack,
+    SeriesColumn,
+    builtin_pack,
+    check_batch,
+    load_pack,
+)
+from sep.evaluation._batch_columns import (
+    BoolColumn,
+    EnumColumn,
+    MoneyColumn,
+    NumberColumn,
+    SeriesGrid,
+    encode,
+    to_array,
+)
+from sep.evaluation._spec import All, AnyOf, Condition, Criterion, InputSpec, Leaf
+from sep.portfolio._progress import progress_bar
+
+try:
+    import pandas as pd
+except ImportError as exc:  # pragma: no cover - the extra is missing
+    raise ImportError("sep.portfolio needs pandas and pyarrow: pip install 'sep[pandas]'") from exc
+
+__all__ = [
+    "OUTCOME_CATEGORIES",
+    "PortfolioResult",
+    "evaluate",
+    "read_portfolio",
+    "to_columns",
+]
+
+#: The categories of every outcome column, ordered so that sorting puts ``met`` last.
+OUTCOME_CATEGORIES = ("not_met", "unknown", "met")
+_POSITION = np.array([1, 0, 2], np.int8)  # public code + 1 -> category position
+_FLAT = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<period>[^\[\]]+)\]$")
+_UNDERSCORE = re.compile(r"^(?P<name>.+)_(?P<period>\d{4}(?:Q[1-4])?)$")
+_ROW = re.compile(r"\[(\d+)\]$")
+_SHOWN_ROWS = 5
+#: Rows per chunk: one chunk per step of the progress bar, and the unit of memory.
+CHUNK_ROWS = 500_000
+
+
+def _pack_of(pack: RulePack | str) -> RulePack:
+    if isinstance(pack, RulePack):
+        return pack
+    try:
+        return builtin_pack(pack)
+    except SepError:
+        return load_pack(pack)
+
+
+def read_portfolio(source: Any) -> pd.DataFrame:
+    """A DataFrame of ``source``: a DataFrame (as it is), a pyarrow Table, a mapping of
+    columns, or the path of a ``.parquet``, ``.csv`` or ``.json`` (records) file.
+
+    Raises:
+        ValidationError: The file cannot be read, or its kind is not known.
+
+    Example:
+        >>> read_portfolio({"revenue": [1.0, None]}).shape
+        (2, 1)
+    """
+    if isinstance(source, pd.DataFrame):
+        return source
+    if isinstance(source, str | Path):
+        path = Path(source)
+        suffix = path.suffix.lower()
+        try:
+            if suffix in (".parquet", ".pq"):
+                return pd.read_parquet(path)
+            if suffix == ".csv":
+                # Nullable dtypes keep a missing flag missing instead of turning it to NaN/str.
+                return pd.read_csv(path, dtype_backend="numpy_nullable")
+            if suffix == ".json":
+                return pd.read_json(path, orient="records", dtype_backend="numpy_nullable")
+        except (OSError, ValueError) as exc:
+            raise ValidationError("", str(path), f"cannot be read: {exc}") from None
+        raise ValidationError("", str(path), "must be a .parquet, .csv or .json (records) file")
+    to_pandas = getattr(source, "to_pandas", None)
+    if callable(to_pandas):  # a pyarrow Table (or anything else that offers pandas)
+        frame = to_pandas()
+        if isinstance(frame, pd.DataFrame):
+            return frame
+    if isinstance(source, Mapping):
+        return pd.DataFrame(dict(source))
+    raise ValidationError(
+        "", type(source).__name__, "give a DataFrame, a pyarrow Table, a mapping or a file path"
+    )
+
+
+@attrs.frozen
+class _Source:
+    """Where one encoded input comes from, to name the column in an error."""
+
+    name: str
+    columns: tuple[str, ...]
+
+
+def _mappings(values: np.ndarray[Any, Any]) -> SeriesColumn | None:
+    """A float grid of a column of ``{period: float}`` mappings, or None to take the exact
+    (slower) reader of the evaluator for anything else (decimals, strings, lists)."""
+    labels: dict[str, int] = {}
+    rows: list[Mapping[str, Any]] = []
+    for value in values.tolist():
+        if value is None or (isinstance(value, float) and value != value):
+            rows.append({})
+            continue
+        if not isinstance(value, dict):
+            return None
+        for key, amount in value.items():
+            if not isinstance(key, str) or type(amount) not in (float, int):
+                return None
+            labels.setdefault(key, len(labels))
+        rows.append(value)
+    grid = np.full((len(rows), len(labels)), np.nan)
+    for i, row in enumerate(rows):
+        for key, amount in row.items():
+            grid[i, labels[key]] = amount
+    return SeriesColumn(grid, tuple(labels))
+
+
+def _unknown(name: str, inputs: Sequence[str], series: Sequence[str], pack_id: str) -> Exception:
+    hint = ""
+    flat = _UNDERSCORE.match(name)
+    if flat and flat["name"] in series:
+        hint = f"; a period column is named {flat['name']}[{flat['period']}]"
+    else:
+        close = difflib.get_close_matches(name, list(inputs), n=1)
+        if close:
+            hint = f"; did you mean {close[0]!r}?"
+    return ValidationError(
+        name,
+        name,
+        f"is not an input of {pack_id} (inputs: {', '.join(inputs)}){hint}; pass "
+        "extra='ignore' to allow other columns",
+    )
+
+
+def to_columns(
+    frame: pd.DataFrame,
+    pack: RulePack | str = GRADUATION,
+    *,
+    extra: Literal["error", "ignore"] = "error",
+    packs: Sequence[RulePack | str] = (),
+) -> dict[str, Any]:
+    """The columns of ``frame`` as :func:`~sep.evaluation.check_batch` takes them.
+
+    Args:
+        frame: Input columns named as the pack's inputs, series as the module says.
+        pack: The pack whose inputs are read.
+        extra: ``"error"`` refuses a column that is not an input (a typo would leave an
+            input missing), ``"ignore"`` skips it.
+        packs: Further packs whose inputs are also read (a scenario that switches pack).
+
+    Raises:
+        ValidationError: A column that is not an input, or a series named two ways.
+
+    Example:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"revenue": [1.0], "operating_cash_flow[2025Q1]": [2.0]})
+        >>> cols = to_columns(df)
+        >>> cols["operating_cash_flow"].periods, cols["operating_cash_flow"].values.tolist()
+        (('2025Q1',), [[2.0]])
+    """
+    return _read(frame, [_pack_of(p) for p in (pack, *packs)], extra)[0]
+
+
+def _read(
+    frame: pd.DataFrame, rules: Sequence[RulePack], extra: str
+) -> tuple[dict[str, Any], dict[str, _Source]]:
+    if extra not in ("error", "ignore"):
+        raise ValidationError("extra", extra, "must be 'error' or 'ignore'")
+    specs: dict[str, InputSpec] = {}
+    for pack in rules:
+        for name, declared in pack.inputs.items():
+            specs.setdefault(name, declared)
+    series = [n for n, s in specs.items() if s.type == "series"]
+    out: dict[str, Any] = {}
+    sources: dict[str, _Source] = {}
+    periods: dict[str, dict[str, Any]] = {}
+    two_level = isinstance(frame.columns, pd.MultiIndex)
+    for key in frame.columns:
+        column = frame[key]
+        if two_level:
+            name, period = (str(k) for k in key[:2])
+            label = f"{name}[{period}]" if period else name
+        else:
+            label = str(key)
+            flat = _FLAT.match(label)
+            name, period = (flat["name"], flat["period"]) if flat else (label, "")
+        spec = specs.get(name)
+        if spec is None or (period and spec.type != "series"):
+            if extra == "error":
+                raise _unknown(label, list(specs), series, rules[0].id)
+            continue
+        if period:
+            periods.setdefault(name, {})[period] = column
+            continue
+        if spec.type == "series":
+            values = to_array(column)
+            if values.dtype.kind == "O":
+                fast = _mappings(values)
+                out[name] = fast if fast is not None else values
+            else:
+                out[name] = values
+        else:
+            out[name] = column
+        sources[name] = _Source(label, (label,))
+    for name, by_period in periods.items():
+        if name in out:
+            raise ValidationError(
+                name,
+                name,
+                "is given both as one column and as period columns; give one of them",
+                clause=specs[name].clause,
+            )
+        labels = tuple(by_period)
+        out[name] = SeriesColumn(np.column_stack([to_array(c) for c in by_period.values()]), labels)
+        sources[name] = _Source(name, tuple(f"{name}[{p}]" for p in labels))
+    return out, sources
+
+
+# -- errors naming the frame's column and rows ---------------------------------------------
+
+
+def _bad_rows(check: Callable[[int], int | None], first: int, n: int) -> list[int]:
+    """Up to a few bad row positions from ``first``: ``check(start)`` names the first bad
+    row at or after ``start`` (or None), re-reading the rest of the column once per row."""
+    rows = [first]
+    while len(rows) < _SHOWN_ROWS and rows[-1] + 1 < n:
+        found = check(rows[-1] + 1)
+        if found is None:
+            break
+        rows.append(found)
+    return rows
+
+
+def _located(
+    err: ValidationError,
+    rules: RulePack,
+    columns: Mapping[str, Any],
+    sources: Mapping[str, _Source],
+    index: pd.Index,
+    offset: int,
+) -> ValidationError:
+    """``err`` (from one chunk) restated with the frame's column and index labels."""
+    field = err.field
+    name = re.split(r"\[", field, maxsplit=1)[0]
+    source = sources.get(name)
+    spec = rules.inputs.get(name)
+    rest = field[len(name) :]
+    row_match = _ROW.search(rest)
+    sub = rest[: row_match.start()] if row_match else rest
+    column = f"{name}{sub}" if sub else (source.name if source else name)
+    if spec is None or row_match is None:
+        return ValidationError(column, err.value, err.reason, clause=err.clause)
+    raw = columns[name]
+    first = offset + int(row_match.group(1))
+
+    def check(start: int) -> int | None:
+        part: Any
+        if isinstance(raw, SeriesColumn):
+            part = SeriesColumn(np.asarray(raw.values)[start:], raw.periods)
+        else:
+            part = to_array(raw)[start:]
+        try:
+            encode(spec, part, None)
+        except ValidationError as again:
+            found = _ROW.search(again.field)
+            return start + int(found.group(1)) if found else None
+        return None
+
+    rows = _bad_rows(check, first, len(index))
+    shown = ", ".join(
+        repr(index[r]) if not isinstance(index[r], int | np.integer) else str(index[r])
+        for r in rows
+    )
+    return ValidationError(
+        column,
+        err.value,
+        f"{err.reason} (first bad rows, by index: {shown})",
+        clause=err.clause,
+    )
+
+
+# -- evaluating --------------------------------------------------------------------------
+
+
+def _chunks(n: int, size: int) -> list[tuple[int, int]]:
+    if n == 0:
+        return [(0, 0)]
+    return [(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+def _slice(value: Any, start: int, stop: int) -> Any:
+    if isinstance(value, SeriesColumn):
+        return SeriesColumn(np.asarray(value.values)[start:stop], value.periods)
+    if isinstance(value, pd.Series | pd.Index):
+        return value.iloc[start:stop] if isinstance(value, pd.Series) else value[start:stop]
+    return to_array(value)[start:stop]
+
+
+def evaluate(
+    data: Any,
+    pack: RulePack | str = GRADUATION,
+    *,
+    params: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
+    extra: Literal["error", "ignore"] = "error",
+    index: str | None = None,
+    progress: bool | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> PortfolioResult:
+    """Decide ``pack``'s question for every row of a portfolio.
+
+    Args:
+        data: A DataFrame, pyarrow Table, mapping of columns or file path (see
+            :func:`read_portfolio`); columns named as the pack's inputs.
+        pack: A shipped pack id (graduation by default), a :class:`RulePack` or a path.
+        params: Parameter overrides, as for :func:`~sep.evaluation.check`.
+        on: The date whose parameter values apply (default: today).
+        extra: ``"error"`` refuses columns that are not inputs, ``"ignore"`` skips them.
+        index: A column to use as the rows' labels (e.g. ``"id"``), taken out of the inputs.
+        progress: Show a progress bar (``None``: only when interactive and there is more
+            than one chunk).
+        chunk_rows: Rows evaluated at a time.
+
+    Raises:
+        ValidationError: A bad column, naming the frame's column and the first bad rows
+            by index label.
+
+    Example:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"revenue": [12e6, 8e6, None], "listed": [True, False, None]},
+        ...                   index=["a", "b", "c"])
+        >>> r = evaluate(df, on=dt.date(2025, 1, 1))
+        >>> r.frame()["outcome"].tolist()
+        ['met', 'unknown', 'unknown']
+    """
+    frame = read_portfolio(data)
+    if index is not None:
+        if index not in frame.columns:
+            raise ValidationError("index", index, "is not a column of the portfolio")
+        frame = frame.set_index(index)
+    rules = _pack_of(pack)
+    columns, sources = _read(frame, [rules], extra)
+    return _run(rules, frame.index, columns, sources, params, on, progress, chunk_rows)
+
+
+def _run(
+    rules: RulePack,
+    index: pd.Index,
+    columns: Mapping[str, Any],
+    sources: Mapping[str, _Source],
+    params: Mapping[str, Any] | None,
+    on: dt.date | None,
+    progress: bool | None,
+    chunk_rows: int,
+) -> PortfolioResult:
+    if chunk_rows < 1:
+        raise ValidationError("chunk_rows", chunk_rows, "must be at least 1")
+    n = len(index)
+    chunks = _chunks(n, chunk_rows)
+    results: list[BatchResult] = []
+    wanted = {k: v for k, v in columns.items() if k in rules.inputs}
+    with progress_bar(n, "rows", enabled=progress, steps=len(chunks)) as bar:
+        for start, stop in chunks:
+            part = {k: _slice(v, start, stop) for k, v in wanted.items()}
+            try:
+                results.append(check_batch(rules, part, params=params, on=on, n=stop - start))
+            except ValidationError as err:
+                raise _located(err, rules, wanted, sources, index, start) from None
+            bar.update(stop - start)
+    return PortfolioResult(index=index, parts=tuple(results), starts=tuple(s for s, _ in chunks))
+
+
+def _categorical(codes: np.ndarray[Any, Any], index: pd.Index) -> pd.Series:
+    cat = pd.Categorical.from_codes(
+        _POSITION[codes.astype(np.intp) + 1], categories=list(OUTCOME_CATEGORIES), ordered=True
+    )
+    return pd.Series(cat, index=index)
+
+
+def _leaves(condition: Condition) -> Iterator[Leaf]:
+    if isinstance(condition, Leaf):
+        yield condition
+    elif isinstance(condition, All | AnyOf):
+        for item in condition.items:
+            yield from _leaves(item)
+
+
+def _walk(criteria: Sequence[Criterion]) -> Iterator[Criterion]:
+    for criterion in criteria:
+        yield criterion
+        yield from _walk(criterion.children)
+
+
+@attrs.frozen(eq=False)
+class PortfolioResult:
+    """The outcomes of one pack over a portfolio, labelled with the portfolio's index.
+
+    Attributes:
+        index: The row labels of the input.
+        parts: The batch results, one per chunk of rows.
+        starts: The first row position of each part.
+
+    Example:
+        >>> import pandas as pd
+        >>> r = evaluate(pd.DataFrame({"listed": [True, None]}), on=dt.date(2025, 1, 1))
+        >>> r.summary().loc["outcome", ["met", "unknown"]].tolist()
+        [1, 1]
+    """
+
+    index: pd.Index
+    parts: tuple[BatchResult, ...]
+    starts: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @property
+    def batch(self) -> BatchResult:
+        """The first (often the only) batch result: pack, parameters and date used."""
+        return self.parts[0]
+
+    @property
+    def criteria(self) -> list[str]:
+        """Criterion ids, top-level and nested, in the pack's order."""
+        return list(self.batch.criteria)
+
+    def codes(self, key: str = "outcome") -> np.ndarray[Any, Any]:
+        """The ``int8`` codes (1 met, 0 not met, -1 unknown) of ``"outcome"`` or a criterion."""
+        if key == "outcome":
+            arrays = [p.outcome for p in self.parts]
+        else:
+            arrays = [p.outcome_of(key) for p in self.parts]
+        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+    def _position(self, label: Any) -> tuple[BatchResult, int]:
+        try:
+            where = self.index.get_loc(label)
+        except KeyError:
+            raise ValidationError("row", label, "is not a row label of the portfolio") from None
+        if not isinstance(where, int | np.integer):
+            raise ValidationError("row", label, "labels more than one row; use a unique index")
+        k = bisect.bisect_right(self.starts, int(where)) - 1
+        return self.parts[k], int(where) - self.starts[k]
+
+    def decision(self, label: Any) -> Decision:
+        """The direct evaluator's :class:`~sep.evaluation.Decision` for the row ``label``."""
+        part, i = self._position(label)
+        return part.decision(i)
+
+    def explain(self, label: Any, lang: str = "en") -> str:
+        """Why the row ``label`` has its outcome, per clause, in English or Chinese (``zh``).
+
+        Example:
+            >>> import pandas as pd
+            >>> r = evaluate(pd.DataFrame({"listed": [True]}, index=["x"]),
+            ...              on=dt.date(2025, 1, 1))
+            >>> "4.3.5(b)" in r.explain("x", "zh")
+            True
+        """
+        return self.decision(label).explain(lang)
+
+    def missing(self) -> pd.Series:
+        """Per row, the inputs not given (a series' missing periods as ``name[period]``),
+        comma-separated; ``""`` when nothing is missing."""
+        found = [_missing_masks(p) for p in self.parts]
+        labels = found[0][0]
+        if any(f[0] != labels for f in found[1:]):
+            # Chunks saw different series periods: name whole inputs instead.
+            labels = list(self.batch._encoded)
+            found = [(labels, _input_masks(p)) for p in self.parts]
+        if not labels:
+            return pd.Series([""] * len(self), index=self.index, dtype="category")
+        stacked = np.concatenate([np.stack(masks) for _, masks in found], axis=1)
+        # Few distinct combinations occur: name each once.
+        if len(labels) < 63:
+            weights = np.left_shift(np.int64(1), np.arange(len(labels), dtype=np.int64))
+            bits = weights @ stacked.astype(np.int64)
+            keys, inverse = np.unique(bits, return_inverse=True)
+            unique = ((keys[:, None] & weights[None, :]) != 0).astype(bool)
+        else:
+            unique, inverse = np.unique(stacked.T, axis=0, return_inverse=True)
+        texts = [
+            ", ".join(label for label, m in zip(labels, row, strict=True) if m)
+            for row in unique.tolist()
+        ]
+        return pd.Series(
+            pd.Categorical.from_codes(np.asarray(inverse).ravel(), categories=texts),
+            index=self.index,
+        )
+
+    def margins(self) -> pd.DataFrame:
+        """Per row and criterion, how far the value is above (+) or below (−) the threshold,
+        for criteria of plain value comparisons (money in CNY, numbers as given); ``NaN``
+        where unknown. Windowed series measures have their margins in :meth:`explain`."""
+        rules = self.batch._evaluator.pack
+        values = self.batch.parameter_values
+        out: dict[str, np.ndarray[Any, Any]] = {}
+        for criterion in _walk(rules.criteria):
+            if criterion.condition is None:
+                continue
+            per_part = [_criterion_margin(p, criterion.condition, values) for p in self.parts]
+            if any(m is None for m in per_part):
+                continue
+            arrays = [m for m in per_part if m is not None]
+            out[criterion.id] = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+        return pd.DataFrame(out, index=self.index)
+
+    def frame(self, *, margins: bool = False, missing: bool = True) -> pd.DataFrame:
+        """The results as a DataFrame with the input's index: ``outcome`` and one column per
+        criterion id (categoricals of :data:`OUTCOME_CATEGORIES`), ``missing`` (see
+        :meth:`missing`) and, with ``margins=True``, ``margin:<criterion id>`` columns
+        (see :meth:`margins`)."""
+        data: dict[str, Any] = {"outcome": _categorical(self.codes(), self.index)}
+        for key in self.criteria:
+            data[key] = _categorical(self.codes(key), self.index)
+        if missing:
+            data["missing"] = self.missing()
+        if margins:
+            for key, column in self.margins().items():
+                data[f"margin:{key}"] = column
+        return pd.DataFrame(data, index=self.index)
+
+    def summary(self) -> pd.DataFrame:
+        """Counts of rows per outcome: one row for ``outcome`` and one per criterion, with
+        the clause and the English and Chinese titles."""
+        rules = self.batch._evaluator.pack
+        by_id = {c.id: c for c in _walk(rules.criteria)}
+        rows = []
+        for key in ["outcome", *self.criteria]:
+            counted = np.bincount(self.codes(key).astype(np.int64) + 1, minlength=3)
+            criterion = by_id.get(key)
+            rows.append(
+                {
+                    "criterion": key,
+                    "clause": criterion.clause if criterion else rules.clause,
+                    "met": int(counted[2]),
+                    "not_met": int(counted[1]),
+                    "unknown": int(counted[0]),
+                    "en": criterion.en if criterion else rules.en,
+                    "zh": criterion.zh if criterion else rules.zh,
+                }
+            )
+        return pd.DataFrame(rows).set_index("criterion")
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """:meth:`summary`'s counts as plain mappings (for JSON)."""
+        table = self.summary()
+        return {
+            str(k): {o: int(table.loc[k, o]) for o in ("met", "not_met", "unknown")}
+            for k in table.index
+        }
+
+    def _repr_html_(self) -> str:
+        batch = self.batch
+        head = (
+            f"<p><b>{batch.pack}</b> ({batch.question}, {batch.edition}) on "
+            f"{batch.as_of.isoformat()}: {len(self)} rows</p>"
+        )
+        return head + str(self.summary()[["clause", "met", "not_met", "unknown", "en"]].to_html())
+
+    def __repr__(self) -> str:
+        return f"PortfolioResult({self.batch.pack!r}, rows={len(self)}, on={self.batch.as_of})"
+
+
+def _input_masks(part: BatchResult) -> list[np.ndarray[Any, Any]]:
+    rules = part._evaluator.pack
+    return [
+        _unknown_mask(column, len(part), len(rules.inputs[name].values))
+        for name, column in part._encoded.items()
+    ]
+
+
+def _unknown_mask(column: Any, n: int, choices: int = 0) -> np.ndarray[Any, Any]:
+    if isinstance(column, BoolColumn):
+        return np.asarray(column.codes == 1)
+    if isinstance(column, EnumColumn):
+        return np.asarray(column.codes == choices)
+    if isinstance(column, MoneyColumn):
+        return ~column.known
+    if isinstance(column, NumberColumn):
+        return np.isnan(column.values)
+    assert isinstance(column, SeriesGrid)
+    if not column.known.shape[0]:
+        return np.ones(n, bool)
+    return np.asarray(~column.known.any(axis=0))
+
+
+def _missing_masks(part: BatchResult) -> tuple[list[str], list[np.ndarray[Any, Any]]]:
+    from sep.evaluation._inputs import label_of
+
+    labels: list[str] = []
+    masks: list[np.ndarray[Any, Any]] = []
+    rules = part._evaluator.pack
+    n = len(part)
+    for name, column in part._encoded.items():
+        if isinstance(column, SeriesGrid) and column.known.shape[0]:
+            for j in range(column.known.shape[0]):
+                labels.append(f"{name}[{label_of(column.first + j, column.quarterly)}]")
+                masks.append(~column.known[j])
+        else:
+            labels.append(name)
+            masks.append(_unknown_mask(column, n, len(rules.inputs[name].values)))
+    return labels, masks
+
+
+def _criterion_margin(
+    part: BatchResult, condition: Condition, values: Mapping[str, Any]
+) -> np.ndarray[Any, Any] | None:
+    """As the direct evaluator: the first failing comparison's margin, else the least."""
+    leaves = list(_leaves(condition))
+    if not leaves or any(leaf.measure != "value" for leaf in leaves):
+        return None
+    rules = part._evaluator.pack
+    margins = []
+    for leaf in leaves:
+        spec = rules.inputs[leaf.input]
+        if spec.type not in ("money", "number") or leaf.op not in (">", ">=", "<", "<="):
+            return None
+        threshold = float(values[leaf.param] if leaf.param is not None else leaf.value)
+        column = part._encoded[leaf.input]
+        if isinstance(column, MoneyColumn):
+            amount = column.fen / 100.0
+            amount = np.where(column.known, amount, np.nan)
+        else:
+            assert isinstance(column, NumberColumn)
+            amount = column.values
+        margins.append(amount - threshold if leaf.op in (">", ">=") else threshold - amount)
+    if len(margins) == 1:
+        return margins[0]
+    stack = np.stack(margins)
+    failing = stack < 0
+    first = np.where(
+        failing.any(axis=0), stack[failing.argmax(axis=0), np.arange(len(part))], np.nan
+    )
+    least = np.nanmin(np.where(np.isnan(stack), np.inf, stack), axis=0)
+    least[np.isinf(least)] = np.nan
+    return np.where(np.isnan(first), least, first)

@@ -1,0 +1,373 @@
+"""What-if over a portfolio (what OpenFisca calls reforms): a baseline and a scenario that
+overrides parameters (4.3.5(c)'s revenue threshold, ``cash_flow_periods``), switches pack
+(T/CATE 0001—2020 vs 国科发区〔2018〕300号) or changes the date, compared row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from sep.errors import ValidationError
+from sep.evaluation import GRADUATION, RulePack
+from sep.portfolio._frame import (
+    CHUNK_ROWS,
+    OUTCOME_CATEGORIES,
+    PortfolioResult,
+    _pack_of,
+    _read,
+    _run,
+    _walk,
+    read_portfolio,
+)
+
+__all__ = ["Comparison", "Scenario", "compare", "load_scenario", "sweep"]
+
+_WORDS = {
+    "en": {"met": "met", "not_met": "not met", "unknown": "unknown"},
+    "zh": {"met": "满足", "not_met": "不满足", "unknown": "未知"},
+}
+
+
+@attrs.frozen
+class Scenario:
+    """One way of deciding a portfolio: a pack, parameter overrides and a date.
+
+    Attributes:
+        name: What to call it in tables and text.
+        pack: A shipped pack id, a :class:`~sep.evaluation.RulePack` or a pack file.
+        params: Parameter overrides (``{"revenue_min": "20000000"}``), as ``params=`` of
+            :func:`~sep.evaluation.check` takes them.
+        on: The date whose parameter values apply (default: today).
+
+    Example:
+        >>> Scenario("higher bar", params={"revenue_min": "20000000"}).name
+        'higher bar'
+    """
+
+    name: str = "baseline"
+    pack: RulePack | str = GRADUATION
+    params: Mapping[str, Any] | None = None
+    on: dt.date | None = None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """A :class:`Scenario` from a TOML or JSON file with optional keys ``name``, ``pack``,
+    ``on`` (``YYYY-MM-DD``) and a ``params`` table of values.
+
+    Raises:
+        ValidationError: The file cannot be read or a key is not one of those.
+
+    Example:
+        >>> import tempfile, os
+        >>> p = os.path.join(tempfile.mkdtemp(), "s.toml")
+        >>> text = 'name = "strict"\\non = 2026-01-01\\n[params]\\nrevenue_min = "2e7"\\n'
+        >>> _ = open(p, "w").write(text)
+        >>> s = load_scenario(p)
+        >>> s.name, s.on, s.params
+        ('strict', datetime.date(2026, 1, 1), {'revenue_min': '2e7'})
+    """
+    from sep._json import loads
+
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError("", str(path), f"cannot be read: {exc}") from None
+    if source.suffix.lower() == ".json":
+        data = loads(text, what=str(path))
+    else:
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValidationError("", str(path), f"is not valid TOML: {exc}") from None
+    if not isinstance(data, Mapping):
+        raise ValidationError("", str(path), "must hold a table of name, pack, params, on")
+    unknown = set(data) - {"name", "pack", "params", "on"}
+    if unknown:
+        raise ValidationError(
+            sorted(unknown)[0], str(path), "is not a scenario key (name, pack, params, on)"
+        )
+    on = data.get("on")
+    if isinstance(on, str):
+        try:
+            on = dt.date.fromisoformat(on)
+        except ValueError:
+            raise ValidationError("on", on, "must be a date written YYYY-MM-DD") from None
+    if on is not None and not isinstance(on, dt.date):
+        raise ValidationError("on", on, "must be a date written YYYY-MM-DD")
+    params = data.get("params")
+    if params is not None and not isinstance(params, Mapping):
+        raise ValidationError("params", params, "must be a table of parameter values")
+    return Scenario(
+        name=str(data.get("name", source.stem)),
+        pack=str(data.get("pack", GRADUATION)),
+        params=dict(params) if params is not None else None,
+        on=on,
+    )
+
+
+def _leaf_ids(rules: RulePack) -> set[str]:
+    return {c.id for c in _walk(rules.criteria) if not c.children}
+
+
+@attrs.frozen(eq=False)
+class Comparison:
+    """A baseline and a scenario over the same rows.
+
+    Attributes:
+        baseline: The baseline's result.
+        scenario: The scenario's result.
+        names: The two scenarios' names.
+
+    Example:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"revenue": [12e6, 25e6], "profit": [2e6, 2e6]})
+        >>> c = compare(df, Scenario("strict", params={"revenue_min": "20000000"}),
+        ...             baseline=Scenario(on=dt.date(2025, 1, 1)))
+        >>> c.counts()["4.3.5(c).revenue"]
+        {'met→not_met': 1}
+    """
+
+    baseline: PortfolioResult
+    scenario: PortfolioResult
+    names: tuple[str, str] = ("baseline", "scenario")
+
+    def _shared(self) -> list[str]:
+        theirs = set(self.scenario.criteria)
+        return [k for k in self.baseline.criteria if k in theirs]
+
+    def transitions(self, key: str = "outcome") -> pd.DataFrame:
+        """Rows counted by outcome before (index) and after (columns), for ``"outcome"``
+        or a criterion both packs have."""
+        before = pd.Categorical.from_codes(
+            _position(self.baseline.codes(key)), list(OUTCOME_CATEGORIES), ordered=True
+        )
+        after = pd.Categorical.from_codes(
+            _position(self.scenario.codes(key)), list(OUTCOME_CATEGORIES), ordered=True
+        )
+        table = pd.crosstab(
+            pd.Series(before, name=self.names[0]),
+            pd.Series(after, name=self.names[1]),
+            dropna=False,
+        )
+        return table.reindex(
+            index=list(OUTCOME_CATEGORIES), columns=list(OUTCOME_CATEGORIES), fill_value=0
+        )
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per ``"outcome"`` and shared criterion, the number of rows for each change
+        (``"met→not_met"`` …); unchanged rows are not counted."""
+        out: dict[str, dict[str, int]] = {}
+        for key in ["outcome", *self._shared()]:
+            table = self.transitions(key)
+            out[key] = {
+                f"{a}→{b}": int(table.loc[a, b])
+                for a in OUTCOME_CATEGORIES
+                for b in OUTCOME_CATEGORIES
+                if a != b and int(table.loc[a, b])
+            }
+        return out
+
+    def flips(self) -> pd.DataFrame:
+        """The rows whose overall outcome changed, with the input's index: ``before``,
+        ``after``, ``criterion`` (the first criterion, leaves first, whose outcome changed;
+        empty when the packs share none), its outcome and margin before and after."""
+        before, after = self.baseline.codes(), self.scenario.codes()
+        changed = np.flatnonzero(before != after)
+        shared = self._shared()
+        leaves = _leaf_ids(self.baseline.batch._evaluator.pack)
+        order = [k for k in shared if k in leaves] + [k for k in shared if k not in leaves]
+        pick = np.full(changed.size, -1, np.int64)
+        for k, key in enumerate(order):
+            moved = self.baseline.codes(key)[changed] != self.scenario.codes(key)[changed]
+            pick[(pick < 0) & moved] = k
+        labels = np.array([*order, ""], dtype=object)[pick]
+        margins_before = self.baseline.margins()
+        margins_after = self.scenario.margins()
+        m_before = np.full(changed.size, np.nan)
+        m_after = np.full(changed.size, np.nan)
+        c_before = np.empty(changed.size, object)
+        c_after = np.empty(changed.size, object)
+        for k, key in enumerate(order):
+            rows = pick == k
+            if not rows.any():
+                continue
+            at = changed[rows]
+            c_before[rows] = _names(self.baseline.codes(key)[at])
+            c_after[rows] = _names(self.scenario.codes(key)[at])
+            if key in margins_before:
+                m_before[rows] = margins_before[key].to_numpy()[at]
+            if key in margins_after:
+                m_after[rows] = margins_after[key].to_numpy()[at]
+        index = self.baseline.index[changed]
+        return pd.DataFrame(
+            {
+                "before": pd.Categorical(_names(before[changed]), list(OUTCOME_CATEGORIES)),
+                "after": pd.Categorical(_names(after[changed]), list(OUTCOME_CATEGORIES)),
+                "criterion": labels,
+                "criterion_before": c_before,
+                "criterion_after": c_after,
+                "margin_before": m_before,
+                "margin_after": m_after,
+            },
+            index=index,
+        )
+
+    def text(self, lang: Literal["en", "zh"] = "en") -> str:
+        """A few lines for people: how many rows change, in which direction, and the
+        criteria behind it, in English or Chinese.
+
+        Raises:
+            ValidationError: ``lang`` is not ``en`` or ``zh``.
+        """
+        if lang not in _WORDS:
+            raise ValidationError("lang", lang, "must be 'en' or 'zh'")
+        words = _WORDS[lang]
+        counts = self.counts()["outcome"]
+        flips = self.flips()
+        n, moved = len(self.baseline), len(flips)
+        top = flips["criterion"].value_counts().head(3)
+        base, scen = self.names
+        b_batch, s_batch = self.baseline.batch, self.scenario.batch
+        if lang == "zh":
+            lines = [
+                f"情景「{scen}」对比基线「{base}」（{s_batch.pack}，{s_batch.as_of}；"
+                f"基线 {b_batch.pack}，{b_batch.as_of}）：{n} 行中 {moved} 行结论改变。"
+            ]
+            for change, count in counts.items():
+                a, b = change.split("→")
+                lines.append(f"  {words[a]} → {words[b]}：{count} 行")
+            for key, count in top.items():
+                if key:
+                    lines.append(f"  主要原因：{key}（{count} 行）")
+        else:
+            lines = [
+                f"Scenario {scen!r} vs {base!r} ({s_batch.pack} on {s_batch.as_of}; baseline "
+                f"{b_batch.pack} on {b_batch.as_of}): {moved} of {n} rows change outcome."
+            ]
+            for change, count in counts.items():
+                a, b = change.split("→")
+                lines.append(f"  {words[a]} → {words[b]}: {count} rows")
+            for key, count in top.items():
+                if key:
+                    lines.append(f"  because of {key}: {count} rows")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        head = "".join(f"<p>{escape(line)}</p>" for line in self.text().splitlines()[:1])
+        return head + str(self.transitions().to_html()) + str(self.flips().head(20).to_html())
+
+    def __repr__(self) -> str:
+        return f"Comparison({self.names[1]!r} vs {self.names[0]!r}, rows={len(self.baseline)})"
+
+
+def _position(codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    found: np.ndarray[Any, Any] = np.array([1, 0, 2], np.int8)[codes.astype(np.intp) + 1]
+    return found
+
+
+def _names(codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    found: np.ndarray[Any, Any] = np.array(OUTCOME_CATEGORIES, dtype=object)[_position(codes)]
+    return found
+
+
+def _prepare(
+    data: Any, packs: Sequence[RulePack], extra: str, index: str | None
+) -> tuple[pd.Index, dict[str, Any], Any]:
+    frame = read_portfolio(data)
+    if index is not None:
+        if index not in frame.columns:
+            raise ValidationError("index", index, "is not a column of the portfolio")
+        frame = frame.set_index(index)
+    columns, sources = _read(frame, packs, extra)
+    return frame.index, columns, sources
+
+
+def compare(
+    data: Any,
+    scenario: Scenario,
+    *,
+    baseline: Scenario | None = None,
+    extra: Literal["error", "ignore"] = "error",
+    index: str | None = None,
+    progress: bool | None = None,
+) -> Comparison:
+    """Decide the portfolio ``data`` under ``baseline`` and under ``scenario``, row by row.
+
+    The scenario's unset fields are the baseline's: ``Scenario(params=...)`` changes only
+    the parameters. Columns are read once, for both packs.
+
+    Raises:
+        ValidationError: Bad input, as :func:`~sep.portfolio.evaluate` raises it.
+    """
+    base = baseline or Scenario()
+    other = attrs.evolve(
+        scenario,
+        pack=scenario.pack if scenario.pack != GRADUATION else base.pack,
+        on=scenario.on or base.on,
+    )
+    packs = [_pack_of(base.pack), _pack_of(other.pack)]
+    labels, columns, sources = _prepare(data, packs, extra, index)
+    first = _run(packs[0], labels, columns, sources, base.params, base.on, progress, CHUNK_ROWS)
+    second = _run(packs[1], labels, columns, sources, other.params, other.on, progress, CHUNK_ROWS)
+    return Comparison(first, second, (base.name, other.name))
+
+
+def sweep(
+    data: Any,
+    parameter: str,
+    values: Sequence[Any],
+    *,
+    baseline: Scenario | None = None,
+    extra: Literal["error", "ignore"] = "error",
+    index: str | None = None,
+) -> pd.DataFrame:
+    """One row per value of ``parameter``: the portfolio's counts of met, not met and
+    unknown overall and the share met, other parameters as in ``baseline``.
+
+    Example:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"revenue": [5e6, 15e6, 25e6], "profit": [2e6] * 3,
+        ...                    "operating_cash_flow[2025Q1]": [1e6] * 3,
+        ...                    "organisation_complete": [True] * 3,
+        ...                    "needs_platform_services": [False] * 3})
+        >>> t = sweep(df, "revenue_min", ["1e7", "2e7"], baseline=Scenario(on=dt.date(2025, 1, 1)))
+        >>> t["met"].tolist()
+        [0, 0]
+    """
+    base = baseline or Scenario()
+    rules = _pack_of(base.pack)
+    if parameter not in rules.parameters:
+        raise ValidationError(
+            "parameter",
+            parameter,
+            f"is not a parameter of {rules.id} (parameters: {', '.join(rules.parameters)})",
+            clause=rules.clause,
+        )
+    labels, columns, sources = _prepare(data, [rules], extra, index)
+    rows = []
+    for value in values:
+        params = {**(base.params or {}), parameter: value}
+        result = _run(rules, labels, columns, sources, params, base.on, False, CHUNK_ROWS)
+        counted = np.bincount(result.codes().astype(np.int64) + 1, minlength=3)
+        n = max(len(result), 1)
+        rows.append(
+            {
+                parameter: value,
+                "met": int(counted[2]),
+                "not_met": int(counted[1]),
+                "unknown": int(counted[0]),
+                "met_share": float(counted[2]) / n,
+            }
+        )
+    return pd.DataFrame(rows).set_index(parameter)

@@ -1,0 +1,65 @@
+"""Dask: the batch partition by partition on a local cluster of two worker processes
+equals the pandas path row for row (4.3.5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+pd = pytest.importorskip("pandas")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+from collections.abc import Iterator  # noqa: E402
+from typing import Any  # noqa: E402
+
+from sep.errors import ValidationError  # noqa: E402
+from sep.evaluation import synthetic_graduation_columns  # noqa: E402
+from sep.portfolio import evaluate, evaluate_dask  # noqa: E402
+
+ON = dt.date(2025, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """One local cluster of two worker processes for the whole module: starting one takes
+    seconds, and CI runs this module once per Python version."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as connected,
+    ):
+        yield connected
+
+
+def test_two_worker_processes_equal_pandas(tmp_path: Path, client: Any) -> None:
+    """4.3.5: four Parquet partitions decided on two worker processes give the pandas
+    path's outcomes, criteria, missing inputs and margins, row for row."""
+    cols = synthetic_graduation_columns(4000, seed=12)
+    series = cols.pop("operating_cash_flow")
+    frame = pd.DataFrame(cols)
+    for j, period in enumerate(series.periods):
+        frame[f"operating_cash_flow[{period}]"] = series.values[:, j]
+    for k in range(4):
+        frame.iloc[k * 1000 : (k + 1) * 1000].to_parquet(tmp_path / f"part{k}.parquet")
+    expected = evaluate(frame, on=ON).frame(margins=True)
+    expected["missing"] = expected["missing"].astype(object)
+    lazy = evaluate_dask(str(tmp_path / "*.parquet"), on=ON, margins=True)
+    assert lazy.npartitions == 4
+    got = lazy.compute()
+    pd.testing.assert_frame_equal(got, expected, check_index_type=False)
+
+
+def test_bad_input_on_a_worker_names_the_column(tmp_path: Path, client: Any) -> None:
+    """4.3.5(c): a negative revenue in one partition, decided on a worker process, comes
+    back to the caller as the ValidationError the pandas path raises, naming the column."""
+    frame = pd.DataFrame({"revenue": [1.0, 2.0]})
+    frame.to_parquet(tmp_path / "good.parquet")
+    pd.DataFrame({"revenue": [3.0, -1.0]}).to_parquet(tmp_path / "bad.parquet")
+    with pytest.raises(ValidationError) as raised:
+        evaluate_dask(str(tmp_path / "*.parquet"), on=ON).compute()
+    assert raised.value.field == "revenue"
+    assert "negative" in str(raised.value)

@@ -1,0 +1,221 @@
+"""sep.portfolio: DataFrames, Arrow tables and files in, labelled frames out (4.3.5, 4.3.7-b)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pd = pytest.importorskip("pandas")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from sep.errors import ValidationError  # noqa: E402
+from sep.evaluation import (  # noqa: E402
+    SeriesColumn,
+    check_graduation,
+    check_graduation_batch,
+    synthetic_graduation_columns,
+)
+from sep.portfolio import OUTCOME_CATEGORIES, evaluate, read_portfolio, to_columns  # noqa: E402
+
+ON = dt.date(2025, 6, 30)
+QUARTERS = ("2025Q1", "2025Q2", "2025Q3", "2025Q4")
+
+
+def _flat(n: int, seed: int = 2) -> pd.DataFrame:
+    """Synthetic columns with the cash flow as flat ``operating_cash_flow[<period>]`` columns."""
+    cols = synthetic_graduation_columns(n, seed=seed)
+    series = cols.pop("operating_cash_flow")
+    frame = pd.DataFrame(cols)
+    for j, period in enumerate(series.periods):
+        frame[f"operating_cash_flow[{period}]"] = series.values[:, j]
+    return frame
+
+
+def _same(result: object, batch: object) -> None:
+    assert np.array_equal(result.codes(), batch.outcome)  # type: ignore[attr-defined]
+    for key, codes in batch.criteria.items():  # type: ignore[attr-defined]
+        assert np.array_equal(result.codes(key), codes), key  # type: ignore[attr-defined]
+
+
+def test_frame_of_synthetic_columns_just_works() -> None:
+    """4.3.5: pd.DataFrame(synthetic_graduation_columns(n)) holds the series as a column of
+    mappings and evaluates to exactly the batch engine's outcomes, row for row."""
+    cols = synthetic_graduation_columns(500, seed=4)
+    frame = pd.DataFrame(cols)
+    assert frame["operating_cash_flow"].dtype == object
+    _same(evaluate(frame, on=ON), check_graduation_batch(cols, on=ON))
+
+
+@pytest.mark.parametrize("form", ["flat", "two_level", "mappings", "decimal_mappings"])
+def test_series_forms_agree(form: str) -> None:
+    """4.3.5(c): a series as flat period columns, two-level columns or per-row mappings
+    gives the same outcomes as the SeriesColumn the batch engine takes."""
+    cols = synthetic_graduation_columns(300, seed=5)
+    expected = check_graduation_batch(cols, on=ON)
+    flat = _flat(300, seed=5)
+    if form == "flat":
+        frame = flat
+    elif form == "two_level":
+        frame = flat.copy()
+        frame.columns = pd.MultiIndex.from_tuples(
+            [tuple(c[:-1].split("[")) if c.endswith("]") else (c, "") for c in flat.columns]
+        )
+    else:
+        frame = pd.DataFrame(cols)
+        if form == "decimal_mappings":
+            frame["operating_cash_flow"] = [
+                None if m is None else {p: Decimal(repr(a)) for p, a in m.items()}
+                for m in frame["operating_cash_flow"]
+            ]
+    _same(evaluate(frame, on=ON), expected)
+
+
+def test_underscore_period_column_is_refused_with_the_rule() -> None:
+    """The naming rule is ``name[period]``: ``operating_cash_flow_2025Q1`` is refused,
+    naming the column and the spelling that is read (4.3.5(c))."""
+    frame = pd.DataFrame({"operating_cash_flow_2025Q1": [1.0]})
+    with pytest.raises(ValidationError) as info:
+        evaluate(frame, on=ON)
+    assert info.value.field == "operating_cash_flow_2025Q1"
+    assert "operating_cash_flow[2025Q1]" in info.value.reason
+    assert len(evaluate(frame, on=ON, extra="ignore")) == 1
+
+
+def test_typo_column_is_refused() -> None:
+    """A misspelt input would leave it missing: refused with a suggestion (4.3.5(c))."""
+    with pytest.raises(ValidationError, match="did you mean 'revenue'"):
+        evaluate(pd.DataFrame({"revenu": [1.0]}), on=ON)
+
+
+def test_nullable_dtypes_are_missing_not_false() -> None:
+    """pd.NA in boolean, Float64, Int64 and string columns is missing: UNKNOWN, never
+    NOT_MET (4.3.5(b), 4.3.5(c))."""
+    frame = pd.DataFrame(
+        {
+            "listed": pd.array([True, pd.NA, False], dtype="boolean"),
+            "revenue": pd.array([1.0, pd.NA, 2.0], dtype="Float64"),
+            "largest_financing_round": pd.array([pd.NA, pd.NA, 5], dtype="Int64"),
+            "profit": pd.array(["1", pd.NA, "3"], dtype="string"),
+        }
+    )
+    out = evaluate(frame, on=ON).frame()
+    assert out["4.3.5(b).listing"].tolist() == ["met", "unknown", "not_met"]
+    assert out["4.3.5(c).revenue"].tolist()[1] == "unknown"
+    assert out["4.3.5(b).financing"].tolist() == ["unknown", "unknown", "not_met"]
+    named = out.loc[1, "missing"].split(", ")
+    assert {"listed", "largest_financing_round", "revenue", "profit"} <= set(named)
+    assert "listed" not in out.loc[0, "missing"].split(", ")
+
+
+def test_bad_value_names_the_column_and_the_first_bad_rows() -> None:
+    """A negative revenue (4.3.5(c)) is refused naming the frame's column, the first bad
+    rows by index label and the clause."""
+    frame = pd.DataFrame({"revenue": [1.0, -5.0, 3.0, -1.0, 9.0]}, index=["a", "b", "c", "d", "e"])
+    with pytest.raises(ValidationError) as info:
+        evaluate(frame, on=ON)
+    err = info.value
+    assert err.field == "revenue"
+    assert err.clause == "4.3.5(c)"
+    assert "'b', 'd'" in err.reason
+
+
+def test_bad_period_cell_names_the_flat_column() -> None:
+    """A bad amount in a flat period column names that column (4.3.5(c)), with the rows
+    counted across chunks."""
+    frame = _flat(20)
+    frame.loc[13, "operating_cash_flow[2025Q2]"] = np.inf
+    with pytest.raises(ValidationError) as info:
+        evaluate(frame, on=ON, chunk_rows=6)
+    assert info.value.field == "operating_cash_flow[2025Q2]"
+    assert "by index: 13)" in info.value.reason
+
+
+def test_output_is_labelled_with_the_input_index() -> None:
+    """The result frame keeps the input's index; outcomes are ordered categoricals of
+    not_met < unknown < met; margins agree with the direct evaluator (4.3.5(c))."""
+    frame = pd.DataFrame(
+        {"id": ["x", "y", "z"], "revenue": [12e6, 8e6, None], "listed": [True, False, None]}
+    )
+    result = evaluate(frame, on=ON, index="id")
+    out = result.frame(margins=True)
+    assert list(out.index) == ["x", "y", "z"]
+    assert list(out["outcome"].cat.categories) == list(OUTCOME_CATEGORIES)
+    assert out["outcome"].tolist() == ["met", "unknown", "unknown"]
+    direct = check_graduation({"revenue": "8000000"}, on=ON)
+    expected = float(direct.result_of("4.3.5(c).revenue").margin)
+    assert out.loc["y", "margin:4.3.5(c).revenue"] == expected
+    assert np.isnan(out.loc["z", "margin:4.3.5(c).revenue"])
+    assert out.loc["z", "missing"].startswith("acquired_by_founder, listed")
+
+
+def test_summary_and_explain() -> None:
+    """summary() counts equal the batch engine's; explain(label, lang) is the direct
+    evaluator's explanation of that row, in Chinese too (4.3.5)."""
+    cols = synthetic_graduation_columns(200, seed=6)
+    frame = pd.DataFrame(cols, index=[f"i{k}" for k in range(200)])
+    result = evaluate(frame, on=ON)
+    batch = check_graduation_batch(cols, on=ON)
+    table = result.summary()
+    for key, counts in batch.summary().items():
+        assert table.loc[key, ["met", "not_met", "unknown"]].tolist() == [
+            counts["met"],
+            counts["not_met"],
+            counts["unknown"],
+        ]
+    assert result.explain("i7", "zh") == batch.decision(7).explain("zh")
+    assert "<table" in result._repr_html_()
+    with pytest.raises(ValidationError):
+        result.explain("nope")
+
+
+def test_chunks_give_the_same_results() -> None:
+    """Evaluating in chunks (one progress step each) changes nothing, and a row of a later
+    chunk explains itself (4.3.5)."""
+    frame = _flat(50)
+    whole = evaluate(frame, on=ON)
+    parts = evaluate(frame, on=ON, chunk_rows=7, progress=False)
+    assert len(parts.parts) == 8
+    pd.testing.assert_frame_equal(whole.frame(margins=True), parts.frame(margins=True))
+    assert parts.explain(45) == whole.explain(45)
+
+
+def test_progress_is_silent_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    """progress=False prints nothing; progress=True draws a bar on stderr."""
+    frame = _flat(30)
+    evaluate(frame, on=ON, chunk_rows=5, progress=False)
+    assert capsys.readouterr().err == ""
+    evaluate(frame, on=ON, chunk_rows=5, progress=True)
+    assert "rows" in capsys.readouterr().err
+
+
+def test_files_and_arrow_tables(tmp_path: Path) -> None:
+    """Parquet, CSV and pyarrow Tables are read with the same column names (4.3.5)."""
+    frame = _flat(40)
+    expected = evaluate(frame, on=ON).frame()
+    parquet = tmp_path / "p.parquet"
+    frame.to_parquet(parquet)
+    csv = tmp_path / "p.csv"
+    frame.to_csv(csv, index=False)
+    table = pa.Table.from_pandas(frame)
+    for source in (parquet, str(csv), table):
+        pd.testing.assert_frame_equal(evaluate(source, on=ON).frame(), expected)
+    with pytest.raises(ValidationError, match="parquet"):
+        read_portfolio(tmp_path / "p.txt")
+
+
+def test_series_given_twice_is_refused() -> None:
+    """One series as a column and as period columns at once is ambiguous (4.3.5(c))."""
+    frame = pd.DataFrame({"operating_cash_flow": [None], "operating_cash_flow[2025Q1]": [1.0]})
+    with pytest.raises(ValidationError, match="both"):
+        to_columns(frame)
+
+
+def test_series_column_iterates_as_mappings() -> None:
+    """SeriesColumn iterates as per-row mappings, missing periods left out."""
+    s = SeriesColumn(np.array([[1.0, np.nan], [np.nan, np.nan]]), QUARTERS[:2])
+    assert list(s) == [{"2025Q1": 1.0}, None]
