@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -41,8 +42,8 @@ def _assert_same(fast: Any, exact: Any) -> None:
 
 
 def _via_facts(objects: list[Incubatee]) -> list[dict[str, Any]]:
-    # Mappings of facts take the exact reader: the reference.
-    return [dict(o.facts()) for o in objects]
+    # Fact mappings take the exact reader: the reference.
+    return [o.facts() for o in objects]  # sep's own facts: never refused for other packs' names
 
 
 def test_synthetic_portfolio_equals_facts() -> None:
@@ -57,19 +58,30 @@ def test_synthetic_portfolio_equals_facts() -> None:
 @given(st.lists(incubatee_s(), max_size=6))
 def test_any_incubatees_equal_facts(objects: list[Incubatee]) -> None:
     """4.3.5(a)–(d): for any valid incubatees (events, yearly and quarterly figures, other
-    currencies, gaps) the columns, or the error, equal those read from facts()."""
-    _assert_same(_outcome(objects), _outcome(_via_facts(objects)))  # type: ignore[arg-type]
+    currencies, gaps) the columns, or the error, equal those read from facts(); a figure
+    facts() refuses (another currency) is refused by the columns too, naming the row."""
+    try:
+        reference = _outcome(_via_facts(objects))  # type: ignore[arg-type]
+    except ValidationError:
+        for i, o in enumerate(objects):
+            try:
+                o.facts()
+            except ValidationError as err:
+                reference = ("error", f"[{i}].{err.field}", err.reason)
+                break
+    _assert_same(_outcome(objects), reference)
 
 
 def test_unusual_amounts_take_the_exact_reader() -> None:
-    """4.3.5(b), 4.3.5(c): a sub-fen amount or a foreign-currency round is read exactly
-    as facts() reads it (an object column of Decimal; the CNY rounds only)."""
+    """4.3.5(c): a sub-fen amount is read exactly as facts() reads it (an object column of
+    Decimal); 4.3.5(b): a round in another currency is refused naming the row and the round,
+    never left out of the largest round."""
     quarters = (PeriodFinancials(Period(2025), Money(Decimal("1000.005")), Money(1), Money(2)),)
-    objects = [
-        Incubatee("a", "A", Origin.EXTERNAL, financials=quarters),
-        Incubatee("b", "B", Origin.EXTERNAL, financing_rounds=(FinancingRound(Money(5, "USD")),)),
-    ]
-    got = columns_from(objects)
-    _assert_same(got, _outcome(_via_facts(objects)))  # type: ignore[arg-type]
+    exact = [Incubatee("a", "A", Origin.EXTERNAL, financials=quarters)]
+    got = columns_from(exact)
+    _assert_same(got, _outcome(_via_facts(exact)))  # type: ignore[arg-type]
     assert got["revenue"].dtype == object
-    assert np.isnan(got["largest_financing_round"][1])
+    usd = Incubatee("b", "B", Origin.EXTERNAL, financing_rounds=(FinancingRound(Money(5, "USD")),))
+    with pytest.raises(ValidationError) as info:
+        columns_from([*exact, usd])
+    assert info.value.field == "[1].financing_rounds[0].amount.currency"

@@ -66,11 +66,11 @@ def load_scenario(path: str | Path) -> Scenario:
     Example:
         >>> import tempfile, os
         >>> p = os.path.join(tempfile.mkdtemp(), "s.toml")
-        >>> text = 'name = "strict"\\non = 2026-01-01\\n[params]\\nrevenue_min = "2e7"\\n'
+        >>> text = 'name = "strict"\\non = 2026-01-01\\n[params]\\nrevenue_min = "20000000"\\n'
         >>> _ = open(p, "w").write(text)
         >>> s = load_scenario(p)
         >>> s.name, s.on, s.params
-        ('strict', datetime.date(2026, 1, 1), {'revenue_min': '2e7'})
+        ('strict', datetime.date(2026, 1, 1), {'revenue_min': '20000000'})
     """
     from sep._json import loads
 
@@ -341,7 +341,8 @@ def sweep(
         ...                    "operating_cash_flow[2025Q1]": [1e6] * 3,
         ...                    "organisation_complete": [True] * 3,
         ...                    "needs_platform_services": [False] * 3})
-        >>> t = sweep(df, "revenue_min", ["1e7", "2e7"], baseline=Scenario(on=dt.date(2025, 1, 1)))
+        >>> base = Scenario(on=dt.date(2025, 1, 1))
+        >>> t = sweep(df, "revenue_min", ["10000000", "20000000"], baseline=base)
         >>> t["met"].tolist()
         [0, 0]
     """
