@@ -76,7 +76,12 @@ def test_a_date_before_any_parameter_value_is_refused() -> None:
 def test_sweep_gives_one_row_per_value() -> None:
     """4.3.5(c): sweeping revenue_min over a list gives one row per value, met falling as
     the threshold rises."""
-    table = sweep(_portfolio(), "revenue_min", ["1000000", "10000000", "20000000", "30000000", "40000000"], baseline=BASE)
+    table = sweep(
+        _portfolio(),
+        "revenue_min",
+        ["1000000", "10000000", "20000000", "30000000", "40000000"],
+        baseline=BASE,
+    )
     assert table["met"].tolist() == [4, 3, 2, 1, 0]
     assert np.allclose(table["met_share"], [1.0, 0.75, 0.5, 0.25, 0.0])
     with pytest.raises(ValidationError, match="not a parameter"):
