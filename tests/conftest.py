@@ -7,6 +7,7 @@ keeps the suite quick on a laptop.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -21,3 +22,22 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print how many hostile inputs each fuzz boundary was sent, refused and accepted."""
+    from tests._fuzz import FUZZ_COUNTS
+
+    boundaries = sorted({boundary for boundary, _ in FUZZ_COUNTS})
+    if not boundaries:
+        return
+    terminalreporter.section("fuzz counts")
+    total = 0
+    for boundary in boundaries:
+        bad = FUZZ_COUNTS[(boundary, "bad")]
+        total += bad
+        terminalreporter.write_line(
+            f"fuzz: {boundary}: {bad} bad inputs, {FUZZ_COUNTS[(boundary, 'refused')]} refused "
+            f"(SepError), {FUZZ_COUNTS[(boundary, 'unknown')]} accepted as UNKNOWN"
+        )
+    terminalreporter.write_line(f"fuzz: total: {total} bad inputs")
