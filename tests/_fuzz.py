@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import threading
+import traceback
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -32,6 +33,8 @@ from sep.errors import SepError
 
 __all__ = [
     "FUZZ_COUNTS",
+    "FUZZ_FAILURES",
+    "SURVEY",
     "CaseTimeout",
     "FuzzFailure",
     "count",
@@ -47,6 +50,14 @@ T = TypeVar("T")
 #: ``(boundary, kind) -> n`` with kind one of ``"bad"``, ``"refused"``, ``"unknown"``.
 FUZZ_COUNTS: Counter[tuple[str, str]] = Counter()
 
+#: ``SEP_FUZZ_SURVEY=1``: record each kind of broken promise (with the first input that
+#: showed it) in :data:`FUZZ_FAILURES` and go on, instead of failing the test: a survey of
+#: everything still broken, printed at the end of the run.
+SURVEY = os.environ.get("SEP_FUZZ_SURVEY") == "1"
+
+#: ``(boundary, kind of failure) -> message``, filled in survey mode.
+FUZZ_FAILURES: dict[tuple[str, str], str] = {}
+
 #: Seconds one case may take before it counts as a hang. Generous: a case that is merely
 #: slow on a loaded CI machine must not fail, a real hang (minutes, forever) must.
 CASE_SECONDS = float(os.environ.get("SEP_FUZZ_CASE_SECONDS", "5"))
@@ -54,8 +65,20 @@ CASE_SECONDS = float(os.environ.get("SEP_FUZZ_CASE_SECONDS", "5"))
 #: Peak bytes one case may allocate (traced only where a case asks for it).
 CASE_BYTES = 64 * 1024 * 1024
 
-_repr = reprlib.Repr()
-_repr.maxstring = 120
+
+class _Repr(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        # repr() of an int past 4,300 digits raises: show its size instead.
+        digits = x.bit_length() * 30103 // 100000 + 1
+        return repr(x) if digits < 50 else f"<int of ~{digits} digits>"
+
+    def repr_str(self, x: str, level: int) -> str:
+        shown = x if len(x) <= 80 else f"{x[:40]}...{x[-20:]}"
+        text = repr(shown)
+        return text if len(x) <= 80 else f"{text} (len {len(x)})"
+
+
+_repr = _Repr()
 _repr.maxother = 120
 _repr.maxlong = 60
 _repr.maxlist = _repr.maxtuple = _repr.maxdict = _repr.maxset = 8
@@ -125,67 +148,95 @@ def run_case(
     call: Callable[[], T],
     bad_input: Any,
     *,
-    accept: Callable[[T], None] | None = expect_unknown,
+    accept: Callable[[T], Any] | None = expect_unknown,
     seconds: float = CASE_SECONDS,
     max_bytes: int | None = None,
-) -> T | SepError:
+) -> T | SepError | None:
     """Run one hostile case at ``boundary``; return its result or the SepError it raised.
 
     Args:
         boundary: The tally the case counts under (``"named inputs"``, ``"packs"``, …).
         call: The call to make, with the bad input already bound.
         bad_input: The bad input, shown in the failure message.
-        accept: Checks a result that came back instead of a refusal; raises to fail. ``None``
+        accept: Checks a result that came back instead of a refusal; raises to fail, or
+            returns ``"accepted"`` to count a result that is not a decision. ``None``
             means a result is itself a failure (the input must be refused).
         seconds: The time limit for the case.
         max_bytes: If given, the case runs under ``tracemalloc`` and fails past this peak.
 
     Raises:
         FuzzFailure: a non-SepError escaped, the case hung, used too much memory, or its
-            result failed ``accept``.
+            result failed ``accept`` (in survey mode it is recorded instead, see
+            :data:`SURVEY`, and ``None`` is returned).
     """
     FUZZ_COUNTS[(boundary, "bad")] += 1
     shown = safe_repr(bad_input)
     tracing = max_bytes is not None and not tracemalloc.is_tracing()
     if tracing:
         tracemalloc.start()
+    peak = 0
     try:
         with time_guard(seconds):
             result = call()
     except SepError as err:
         FUZZ_COUNTS[(boundary, "refused")] += 1
-        _check_message(err, boundary, shown)
-        return err
+        return _check_message(err, boundary, shown)
     except CaseTimeout:
-        raise FuzzFailure(f"{boundary}: hung (> {seconds} s) on {shown}") from None
+        return _fail(boundary, "hang", f"hung (> {seconds} s) on {shown}")
     except RecursionError as exc:
         # A RecursionError's traceback is thousands of frames: keep the report readable.
-        raise FuzzFailure(f"{boundary}: RecursionError on {shown}: {exc}") from None
+        return _fail(boundary, _where(exc), f"RecursionError on {shown}")
     except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise FuzzFailure(
-            f"{boundary}: {type(exc).__module__}.{type(exc).__qualname__} escaped on {shown}: "
-            f"{safe_repr(str(exc)) if _str_ok(exc) else '<str raised>'}"
-        ) from exc
+        text = safe_repr(str(exc)) if _str_ok(exc) else "<str raised>"
+        return _fail(
+            boundary,
+            _where(exc),
+            f"{type(exc).__module__}.{type(exc).__qualname__} escaped on {shown}: {text}",
+            exc,
+        )
     finally:
         if tracing:
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            if max_bytes is not None and peak > max_bytes and sys.exc_info()[0] is None:
-                raise FuzzFailure(f"{boundary}: peak {peak:,} B > {max_bytes:,} B on {shown}")
+    if max_bytes is not None and peak > max_bytes:
+        return _fail(boundary, "memory", f"peak {peak:,} B > {max_bytes:,} B on {shown}")
     if accept is None:
-        raise FuzzFailure(f"{boundary}: accepted junk {shown} -> {safe_repr(result)}")
+        return _fail(boundary, "accepted", f"accepted junk {shown} -> {safe_repr(result)}")
     try:
-        accept(result)
+        kind = accept(result)
     except FuzzFailure as failure:
-        raise FuzzFailure(f"{boundary}: {failure} (input {shown})") from None
+        return _fail(boundary, f"accept: {str(failure)[:60]}", f"{failure} (input {shown})")
     except BaseException as exc:
-        raise FuzzFailure(
-            f"{boundary}: using the result raised {type(exc).__qualname__} on {shown}"
-        ) from exc
-    FUZZ_COUNTS[(boundary, "unknown")] += 1
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return _fail(
+            boundary,
+            f"result {_where(exc)}",
+            f"using the result raised {type(exc).__qualname__} on {shown}: "
+            f"{safe_repr(str(exc)) if _str_ok(exc) else ''}",
+            exc,
+        )
+    FUZZ_COUNTS[(boundary, kind if isinstance(kind, str) else "unknown")] += 1
     return result
+
+
+def _where(exc: BaseException) -> str:
+    """The exception type and the innermost frame of ``sep`` it came through."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if f"{os.sep}sep{os.sep}" in f.filename]
+    at = ours[-1] if ours else (frames[-1] if frames else None)
+    place = f"{at.filename.rsplit(os.sep + 'sep' + os.sep, 1)[-1]}:{at.lineno}" if at else "?"
+    return f"{type(exc).__qualname__} at sep/{place}"
+
+
+def _fail(boundary: str, signature: str, message: str, exc: BaseException | None = None) -> None:
+    FUZZ_COUNTS[(boundary, "failed")] += 1
+    if SURVEY:
+        FUZZ_FAILURES.setdefault((boundary, signature), message)
+        return None
+    raise FuzzFailure(f"{boundary}: {message}") from exc
 
 
 def _str_ok(exc: BaseException) -> bool:
@@ -196,21 +247,24 @@ def _str_ok(exc: BaseException) -> bool:
     return True
 
 
-def _check_message(err: SepError, boundary: str, shown: str) -> None:
+def _check_message(err: SepError, boundary: str, shown: str) -> SepError | None:
     """A refusal must itself be printable: its message is what the user reads."""
     try:
         text = str(err)
         text.encode("utf-8")
     except BaseException as exc:
-        raise FuzzFailure(
-            f"{boundary}: the refusal's message cannot be printed ({type(exc).__qualname__}) "
-            f"on {shown}"
-        ) from exc
+        return _fail(
+            boundary,
+            f"unprintable refusal {type(exc).__qualname__}",
+            f"the refusal's message cannot be printed ({type(exc).__qualname__}) on {shown}",
+            exc,
+        )
+    return err
 
 
 def run_isolated(
     boundary: str, code: str, bad_input: Any, *, seconds: float = 20.0
-) -> subprocess.CompletedProcess[str]:
+) -> subprocess.CompletedProcess[str] | None:
     """Run ``code`` in a fresh interpreter: for inputs that may hang inside one C call.
 
     The code must print ``refused`` (a SepError came out) or ``unknown`` (an UNKNOWN decision)
@@ -227,12 +281,15 @@ def run_isolated(
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise FuzzFailure(f"{boundary}: hung (> {seconds} s, subprocess) on {shown}") from None
+        return _fail(boundary, "hang", f"hung (> {seconds} s, subprocess) on {shown}")
     last = done.stdout.strip().splitlines()[-1:] or [""]
     if done.returncode != 0 or last[0] not in ("refused", "unknown"):
-        raise FuzzFailure(
-            f"{boundary}: subprocess exit {done.returncode} on {shown}: "
-            f"{done.stdout[-500:]}{done.stderr[-1500:]}"
+        tail = (done.stderr.strip().splitlines() or [""])[-1]
+        return _fail(
+            boundary,
+            f"subprocess: {tail[:80]}",
+            f"subprocess exit {done.returncode} on {shown}: {done.stdout[-300:]}"
+            f"{done.stderr[-1500:]}",
         )
     FUZZ_COUNTS[(boundary, last[0])] += 1
     return done

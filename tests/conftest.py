@@ -26,7 +26,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print how many hostile inputs each fuzz boundary was sent, refused and accepted."""
-    from tests._fuzz import FUZZ_COUNTS
+    from tests._fuzz import FUZZ_COUNTS, FUZZ_FAILURES
 
     boundaries = sorted({boundary for boundary, _ in FUZZ_COUNTS})
     if not boundaries:
@@ -39,5 +39,19 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(
             f"fuzz: {boundary}: {bad} bad inputs, {FUZZ_COUNTS[(boundary, 'refused')]} refused "
             f"(SepError), {FUZZ_COUNTS[(boundary, 'unknown')]} accepted as UNKNOWN"
+            + _extra(boundary)
         )
     terminalreporter.write_line(f"fuzz: total: {total} bad inputs")
+    for (boundary, kind), message in sorted(FUZZ_FAILURES.items()):
+        terminalreporter.write_line(f"FUZZ FAILURE [{boundary}] {kind}: {message}")
+
+
+def _extra(boundary: str) -> str:
+    from tests._fuzz import FUZZ_COUNTS
+
+    parts = []
+    if FUZZ_COUNTS[(boundary, "accepted")]:
+        parts.append(f"{FUZZ_COUNTS[(boundary, 'accepted')]} accepted (not a decision)")
+    if FUZZ_COUNTS[(boundary, "failed")]:
+        parts.append(f"{FUZZ_COUNTS[(boundary, 'failed')]} FAILED")
+    return "".join(f", {p}" for p in parts)
