@@ -39,6 +39,8 @@ __all__ = [
     "FuzzFailure",
     "count",
     "expect_unknown",
+    "memory_guard",
+    "report_failure",
     "run_case",
     "run_isolated",
     "safe_repr",
@@ -130,6 +132,48 @@ def time_guard(seconds: float = CASE_SECONDS) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+#: Address space one case may add to the process (a cap, so a runaway allocation raises
+#: MemoryError in the case instead of drawing the machine's out-of-memory killer).
+CASE_ADDRESS_SPACE = int(os.environ.get("SEP_FUZZ_CASE_BYTES", str(1024**3)))
+
+
+def _address_space() -> int | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            pages = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+@contextlib.contextmanager
+def memory_guard(extra: int = CASE_ADDRESS_SPACE) -> Iterator[None]:
+    """Cap the process's address space at its current size plus ``extra`` for the block.
+
+    Only the soft limit is lowered, and restored after: a case that tries to allocate
+    gigabytes gets a MemoryError. Where ``RLIMIT_AS`` or ``/proc`` is missing the block
+    runs uncapped.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Linux
+        yield
+        return
+    now = _address_space()
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if now is None:
+        yield
+        return
+    cap = now + extra
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def count(boundary: str, kind: str, n: int = 1) -> None:
     """Add ``n`` to the tally of ``kind`` at ``boundary`` (for cases run without run_case)."""
     FUZZ_COUNTS[(boundary, kind)] += n
@@ -176,13 +220,15 @@ def run_case(
         tracemalloc.start()
     peak = 0
     try:
-        with time_guard(seconds):
+        with memory_guard(), time_guard(seconds):
             result = call()
     except SepError as err:
         FUZZ_COUNTS[(boundary, "refused")] += 1
         return _check_message(err, boundary, shown)
     except CaseTimeout:
         return _fail(boundary, "hang", f"hung (> {seconds} s) on {shown}")
+    except MemoryError as exc:
+        return _fail(boundary, f"memory {_where(exc)}", f"ran out of its memory cap on {shown}")
     except RecursionError as exc:
         # A RecursionError's traceback is thousands of frames: keep the report readable.
         return _fail(boundary, _where(exc), f"RecursionError on {shown}")
@@ -227,8 +273,21 @@ def _where(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if f"{os.sep}sep{os.sep}" in f.filename]
     at = ours[-1] if ours else (frames[-1] if frames else None)
-    place = f"{at.filename.rsplit(os.sep + 'sep' + os.sep, 1)[-1]}:{at.lineno}" if at else "?"
-    return f"{type(exc).__qualname__} at sep/{place}"
+    if at is None:
+        return type(exc).__qualname__
+    marker = f"{os.sep}sep{os.sep}"
+    name = "sep/" + at.filename.rsplit(marker, 1)[-1] if ours else os.path.basename(at.filename)
+    return f"{type(exc).__qualname__} at {name}:{at.lineno}"
+
+
+def report_failure(
+    boundary: str, signature: str, message: str, exc: BaseException | None = None
+) -> None:
+    """Fail the case (raise :class:`FuzzFailure`), or in survey mode record it and go on.
+
+    For promises a test checks itself after :func:`run_case` (state kept after a refusal).
+    """
+    _fail(boundary, signature, message, exc)
 
 
 def _fail(boundary: str, signature: str, message: str, exc: BaseException | None = None) -> None:
@@ -262,28 +321,57 @@ def _check_message(err: SepError, boundary: str, shown: str) -> SepError | None:
     return err
 
 
-def run_isolated(
-    boundary: str, code: str, bad_input: Any, *, seconds: float = 20.0
-) -> subprocess.CompletedProcess[str] | None:
-    """Run ``code`` in a fresh interpreter: for inputs that may hang inside one C call.
+#: Prepended to the code :func:`run_isolated` runs: a memory cap, and the classification.
+_ISOLATED_PRELUDE = """\
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+from sep.errors import SepError
+def _case():
+{body}
+try:
+    _result = _case()
+except SepError:
+    print("refused")
+    sys.exit(0)
+_outcome = getattr(getattr(_result, "outcome", None), "name", None)
+print("unknown" if _outcome == "UNKNOWN" else f"decided {{_outcome}}")
+"""
 
-    The code must print ``refused`` (a SepError came out) or ``unknown`` (an UNKNOWN decision)
-    as its last line; anything else, a traceback or a timeout fails the case.
+
+def run_isolated(
+    boundary: str,
+    code: str,
+    bad_input: Any,
+    *,
+    seconds: float = 20.0,
+    max_bytes: int = 2 * 1024**3,
+    refuse: bool = False,
+) -> subprocess.CompletedProcess[str] | None:
+    """Run ``code`` in a fresh interpreter: for inputs that may hang inside one C call, or
+    allocate without bound (``int(Decimal("1e999999999"))``), which no signal interrupts.
+
+    ``code`` is the body of a function (its own imports included) that makes the call and
+    returns its result: a SepError counts as refused, a decision whose outcome is UNKNOWN
+    as accepted (unless ``refuse``: then only a refusal passes); anything else, a
+    traceback, a timeout or running out of the ``max_bytes`` address space fails the case.
     """
     FUZZ_COUNTS[(boundary, "bad")] += 1
     shown = safe_repr(bad_input)
+    body = "\n".join("    " + line for line in code.strip().splitlines())
+    script = _ISOLATED_PRELUDE.format(limit=max_bytes, body=body)
     try:
         done = subprocess.run(
-            [sys.executable, "-c", code],
+            [sys.executable, "-c", script],
             capture_output=True,
             text=True,
             timeout=seconds,
             check=False,
+            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
         )
     except subprocess.TimeoutExpired:
         return _fail(boundary, "hang", f"hung (> {seconds} s, subprocess) on {shown}")
     last = done.stdout.strip().splitlines()[-1:] or [""]
-    if done.returncode != 0 or last[0] not in ("refused", "unknown"):
+    if done.returncode != 0 or last[0] not in (("refused",) if refuse else ("refused", "unknown")):
         tail = (done.stderr.strip().splitlines() or [""])[-1]
         return _fail(
             boundary,
