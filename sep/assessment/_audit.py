@@ -36,7 +36,7 @@ from sep.domain._enums import (
     StaffOrigin,
 )
 from sep.domain._platform import Platform
-from sep.errors import SepError
+from sep.errors import SepError, ValidationError
 from sep.evaluation import (
     Decision,
     Outcome,
@@ -209,11 +209,17 @@ class AuditReport:
     rows: tuple[AuditRow, ...]
 
     def row(self, clause: str) -> AuditRow:
-        """The row of ``clause``."""
-        for row in self.rows:
-            if row.clause == clause:
-                return row
-        raise KeyError(clause)
+        """The row of ``clause``.
+
+        Raises:
+            ValidationError: the report has no row for ``clause``.
+        """
+        if isinstance(clause, str):
+            for row in self.rows:
+                if row.clause == clause:
+                    return row
+        known = ", ".join(row.clause for row in self.rows)
+        raise ValidationError("clause", clause, f"the report has no row for it; one of {known}")
 
     def status_of(self, clause: str) -> Status:
         """The status of ``clause``."""
