@@ -14,6 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from sep._limits import MAX_AMOUNT, MAX_DECIMALS
 from sep.domain import (
     Alignment,
     Archive,
@@ -402,6 +403,53 @@ invalid_numbers = st.sampled_from(
 )
 invalid_codes = st.sampled_from(["00", "99", "Z", "C99", "1", "12345", "", "c-38", 38])
 invalid_enums = st.sampled_from(["martian", "", "INTERNAL ", 3, True, None, ["internal"]])
+
+
+# -- amounts within the bounds of sep._limits (the amount grammar, tests/test_amounts.py) ----
+
+_EXTREME_AMOUNTS = (
+    MAX_AMOUNT,
+    -MAX_AMOUNT,
+    Decimal("0." + "0" * (MAX_DECIMALS - 1) + "1"),
+    Decimal("-0." + "0" * (MAX_DECIMALS - 1) + "1"),
+    Decimal("999999999999999." + "9" * MAX_DECIMALS),
+    Decimal("-999999999999999." + "9" * MAX_DECIMALS),
+    Decimal("1E+7"),
+    Decimal("-0"),
+    Decimal(0),
+)
+
+
+def accepted_amount_s(*, non_negative: bool = False) -> st.SearchStrategy[Decimal]:
+    """Decimals the amount reader accepts: up to ±10^15, up to 30 decimals, extremes too."""
+    low = Decimal(0) if non_negative else -MAX_AMOUNT
+    return st.one_of(
+        st.sampled_from([e for e in _EXTREME_AMOUNTS if not non_negative or e >= 0]),
+        st.integers(0, MAX_DECIMALS).flatmap(
+            lambda places: st.decimals(
+                min_value=low,
+                max_value=MAX_AMOUNT,
+                places=places,
+                allow_nan=False,
+                allow_infinity=False,
+            )
+        ),
+        st.integers(int(low), int(MAX_AMOUNT)).map(Decimal),
+    )
+
+
+@st.composite
+def accepted_amount_text_s(draw: st.DrawFn) -> str:
+    """Texts of the amount grammar: signed, grouped by thousands or not, up to 30 decimals."""
+    whole = draw(st.integers(0, int(MAX_AMOUNT)))
+    places = 0 if whole == int(MAX_AMOUNT) else draw(st.integers(0, MAX_DECIMALS))
+    fraction = "".join(
+        draw(st.lists(st.sampled_from("0123456789"), min_size=places, max_size=places))
+    )
+    grouped = draw(st.booleans())
+    sign = draw(st.sampled_from(["", "+", "-"]))
+    text = f"{sign}{whole:,}" if grouped else f"{sign}{whole}"
+    return f"{text}.{fraction}" if fraction else text
 
 
 # ---------------------------------------------------------------------------------------

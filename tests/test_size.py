@@ -351,7 +351,8 @@ def test_is_large_three_valued() -> None:
     assert run(Case("C3911", 999, None, None, UNKNOWN, "")).is_large is Outcome.NOT_MET
     assert run(Case("C3911", 1000, None, None, UNKNOWN, "")).is_large is Outcome.UNKNOWN
     assert run(Case("C3911", 1000, "40000", None, LARGE, "")).is_large is Outcome.MET
-    assert run(Case("66", 10**6, "1e9", "1e9", UNKNOWN, "")).is_large is Outcome.UNKNOWN
+    big = Case("66", 10**6, "1000000000", "1000000000", UNKNOWN, "")
+    assert run(big).is_large is Outcome.UNKNOWN
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ import attrs
 from sep.assessment._scheme import ScoringScheme, resolve_scheme
 from sep.domain._assessment import CycleInputs, ImprovementPlan, ScoringModule
 from sep.domain._enums import ServiceTier
+from sep.domain._fields import money_sum
 from sep.domain._money import CNY, Money, Period
 from sep.domain._platform import Platform
 from sep.errors import ValidationError
@@ -110,7 +111,7 @@ def _computed(
     out["incubatee_count"] = (Decimal(len(portfolio)), f"{len(portfolio)} incubatees on record")
     valued = [v for v in (_amount(i.valuation) for i in portfolio) if v is not None]
     out["incubatee_valuation"] = (
-        sum(valued, Decimal(0)) if valued else None,
+        money_sum(valued) if valued else None,
         f"valuation known for {len(valued)} of {len(portfolio)}",
     )
     years = [Period(y) for y in range(inputs.period.year, inputs.last_year + 1)]
@@ -119,9 +120,9 @@ def _computed(
         annual = incubatee.annual_revenue()
         values = [_amount(annual.get(y)) for y in years]
         if all(v is not None for v in values):
-            revenues.append(sum((v for v in values if v is not None), Decimal(0)))
+            revenues.append(money_sum(v for v in values if v is not None))
     out["incubatee_revenue"] = (
-        sum(revenues, Decimal(0)) if revenues else None,
+        money_sum(revenues) if revenues else None,
         f"revenue reported by {len(revenues)} of {len(portfolio)} for {inputs.period.year}"
         + (f"–{inputs.last_year}" if inputs.years > 1 else ""),
     )

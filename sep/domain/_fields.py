@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import re
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
 
+from sep._limits import MAX_AMOUNT, MAX_DECIMALS, MAX_NUMBER_CHARS, MONEY_CONTEXT
 from sep.errors import ValidationError
 
 T = TypeVar("T")
@@ -118,32 +120,220 @@ def items_are(tp: type, *, unique_by: Callable[[Any], Any] | None = None) -> Val
     return check
 
 
+# -- amounts and numbers ------------------------------------------------------------------
+#
+# The one reader of amounts and numbers, shared by the domain objects, the named inputs of
+# every engine, the pack loader and the column-wise engine; its grammar and bounds are those
+# of :mod:`sep._limits`.
+
+#: A plain decimal: optional sign, ASCII digits (in correct groups of three when commas are
+#: used; a grouped number does not start with 0), optionally a point and ASCII digits.
+_PLAIN = re.compile(r"[+-]?(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?")
+_ONE = Decimal(1)
+_MAX_INT = int(MAX_AMOUNT)
+#: A text of at most this many characters (sign and point included) is below MAX_AMOUNT.
+_SHORT = len(str(_MAX_INT)) - 1
+_ASCII_SPACE = " \t\r\n"
+_SIGNS = ("+", "-")
+
+
+def _shown(value: Any) -> Any:
+    # A refused text is shown in the error as given, up to a readable length.
+    if isinstance(value, str) and len(value) > MAX_NUMBER_CHARS:
+        return value[:24] + "…"
+    return value
+
+
+def _why_not_plain(text: str) -> str:
+    """Say which clause of the grammar ``text`` breaks (only called on refusal)."""
+    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
+        return "must be written with ASCII digits 0-9 (no full-width or other scripts)"
+    lowered = text.lower()
+    if "e" in lowered and any(ch.isdigit() for ch in lowered.split("e", 1)[0]):
+        return "must be written without an exponent (write 1000, not 1e3)"
+    if lowered in ("nan", "inf", "infinity", "+inf", "-inf", "+infinity", "-infinity", "snan"):
+        return "must be a finite number"
+    if "_" in text:
+        return "must be written without underscores (write 8200000 or 8,200,000)"
+    if "," in text:
+        return (
+            "has a comma that is not a thousands separator: commas only between groups of "
+            "three digits (8,200,000); '1,5' is ambiguous, write 1.5 or 15"
+        )
+    return "is not a plain decimal number (write 8200000, -120000.50 or 8,200,000)"
+
+
+def _bounded(result: Decimal, value: Any, field: str, clause: str | None) -> Decimal:
+    """Refuse a finite Decimal beyond MAX_AMOUNT or MAX_DECIMALS; write it without exponent."""
+    exponent = result.as_tuple().exponent
+    if not isinstance(exponent, int):
+        raise ValidationError(field, _shown(value), "must be a finite number", clause=clause)
+    if exponent < -MAX_DECIMALS:
+        raise ValidationError(
+            field,
+            _shown(value),
+            f"has more than {MAX_DECIMALS} digits after the decimal point",
+            clause=clause,
+        )
+    if result.adjusted() >= _SHORT and result.copy_abs() > MAX_AMOUNT:
+        raise ValidationError(
+            field, _shown(value), "is beyond the bound of ±10^15 for amounts", clause=clause
+        )
+    if exponent > 0:
+        # Decimal("1E+7") is the number 10000000: keep it so, so it is written that way.
+        result = result.quantize(_ONE, context=MONEY_CONTEXT)
+    return result
+
+
+def read_text(text: str, field: str = "amount", clause: str | None = None) -> Decimal:
+    """Read a number written as text, by the grammar of :mod:`sep._limits`.
+
+    Example:
+        >>> read_text("8,200,000.50"), read_text(" -120000 ")
+        (Decimal('8200000.50'), Decimal('-120000'))
+        >>> for bad in ("1,5", "1e3", "１２３"):
+        ...     try:
+        ...         read_text(bad, "revenue")
+        ...     except ValidationError as err:
+        ...         print(err.field, "|", err.reason.split(":")[0])
+        revenue | has a comma that is not a thousands separator
+        revenue | must be written without an exponent (write 1000, not 1e3)
+        revenue | must be written with ASCII digits 0-9 (no full-width or other scripts)
+    """
+    if len(text) <= _SHORT and text.isascii():
+        # The common forms ("8200000", "-120000.50") in a few C calls: ASCII digits with
+        # at most one inner point, and too short to pass the bound or MAX_DECIMALS.
+        body = text[1:] if text[:1] in _SIGNS else text
+        if body.isdigit() or (
+            body[:1].isdigit() and body[-1:].isdigit() and body.replace(".", "", 1).isdigit()
+        ):
+            return Decimal(text)
+    if len(text) > MAX_NUMBER_CHARS:
+        # Checked before anything else: a number of 5,000 digits is refused at once.
+        text = text.strip(_ASCII_SPACE)
+        if len(text) > MAX_NUMBER_CHARS:
+            raise ValidationError(
+                field,
+                _shown(text),
+                f"is longer than {MAX_NUMBER_CHARS} characters, too long for a number",
+                clause=clause,
+            )
+    match = _PLAIN.fullmatch(text)
+    if match is None:
+        stripped = text.strip(_ASCII_SPACE)
+        match = _PLAIN.fullmatch(stripped) if stripped != text else None
+        if match is None:
+            raise ValidationError(field, text, _why_not_plain(stripped), clause=clause)
+        text = stripped
+    decimals = match.group(1)
+    if decimals is not None and len(decimals) > MAX_DECIMALS:
+        raise ValidationError(
+            field,
+            text,
+            f"has more than {MAX_DECIMALS} digits after the decimal point",
+            clause=clause,
+        )
+    result = Decimal(text.replace(",", "") if "," in text else text)
+    if len(text) > _SHORT and result.copy_abs() > MAX_AMOUNT:
+        raise ValidationError(
+            field, text, "is beyond the bound of ±10^15 for amounts", clause=clause
+        )
+    return result
+
+
+def read_decimal(
+    value: Any, field: str = "amount", clause: str | None = None, *, floats: bool = True
+) -> Decimal:
+    """Read an amount or number: a text by the grammar, or an int, Decimal or float.
+
+    What each type may be (the same bounds for all, :mod:`sep._limits`):
+
+    * ``str``: a plain decimal, see :func:`read_text`;
+    * ``int``: at most 10^15 in magnitude;
+    * ``Decimal``: finite, at most 10^15 in magnitude, at most 30 digits after the point
+      (its exponent form does not matter: ``Decimal("1E+7")`` is read as ``10000000``);
+    * ``float`` (when ``floats``): finite, read through its shortest repr (``0.1`` is
+      ``Decimal('0.1')``), then as a Decimal. Named money inputs pass ``floats=False``.
+
+    Booleans are never numbers.
+
+    Raises:
+        ValidationError: naming ``field`` and ``clause`` and the broken rule.
+    """
+    kind = type(value)
+    if kind is str:
+        return read_text(value, field, clause)
+    if kind is int:
+        if -_MAX_INT <= value <= _MAX_INT:
+            return Decimal(value)
+        raise ValidationError(
+            field, _shown_int(value), "is beyond the bound of ±10^15 for amounts", clause=clause
+        )
+    if kind is Decimal:
+        return _bounded(value, value, field, clause)
+    if isinstance(value, bool):
+        raise ValidationError(field, value, "must be a number, not true/false", clause=clause)
+    if isinstance(value, str):
+        return read_text(str(value), field, clause)
+    if isinstance(value, int):
+        return read_decimal(int(value), field, clause)
+    if isinstance(value, Decimal):
+        return _bounded(Decimal(value), value, field, clause)
+    if isinstance(value, float):
+        if not floats:
+            raise ValidationError(
+                field, value, "money is never a float: pass a string or a Decimal", clause=clause
+            )
+        if not math.isfinite(value):
+            raise ValidationError(field, value, "must be a finite number", clause=clause)
+        return _bounded(Decimal(repr(value)), value, field, clause)
+    raise ValidationError(field, value, "must be a decimal number", clause=clause)
+
+
+def _shown_int(value: int) -> Any:
+    # str() of an int of more than 4,300 digits raises; show its size instead.
+    if abs(value) < 10**MAX_NUMBER_CHARS:
+        return value
+    return f"an integer of {value.bit_length()} bits"
+
+
 def to_decimal(value: Any) -> Decimal:
-    """Convert an int, str, float or Decimal to a finite :class:`Decimal`.
+    """Convert an int, str, float or Decimal to a bounded :class:`Decimal` (see
+    :func:`read_decimal`).
 
     Floats are converted through their shortest repr (``0.1`` becomes ``Decimal('0.1')``),
-    so no binary noise enters money. NaN and infinities are refused.
+    so no binary noise enters money. NaN and infinities are refused, and so is text that is
+    not a plain decimal (``"1,5"``, ``"1e3"``, ``"１２３"``).
+
+    Example:
+        >>> to_decimal("8,200,000"), to_decimal(0.1), to_decimal(Decimal("1E+3"))
+        (Decimal('8200000'), Decimal('0.1'), Decimal('1000'))
     """
-    if isinstance(value, bool):
-        raise ValidationError("amount", value, "must be a number, not a boolean")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValidationError("amount", value, "must be a finite number")
-        result = Decimal(repr(value))
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip().replace(",", "").replace("_", ""))
-        except InvalidOperation:
-            raise ValidationError("amount", value, "is not a decimal number") from None
-    else:
-        raise ValidationError("amount", value, "must be a decimal number")
-    if not result.is_finite():
-        raise ValidationError("amount", value, "must be a finite number")
-    return result
+    return read_decimal(value)
+
+
+def plain(value: Decimal) -> str:
+    """Write a Decimal as :func:`read_text` reads it back: no exponent, digits kept.
+
+    Example:
+        >>> plain(Decimal("1E+7")), plain(Decimal("1E-7")), plain(Decimal("-120000.50"))
+        ('10000000', '0.0000001', '-120000.50')
+    """
+    return format(value, "f")
+
+
+def money_sum(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of amounts, in :data:`sep._limits.MONEY_CONTEXT` (never rounded).
+
+    Example:
+        >>> money_sum([Decimal("2499999.9999999999999999999999999")] * 4)
+        Decimal('9999999.9999999999999999999999996')
+    """
+    add = MONEY_CONTEXT.add
+    total = Decimal(0)
+    for value in values:
+        total = add(total, value)
+    return total
 
 
 def to_tuple(value: Any) -> Any:

@@ -1,7 +1,11 @@
 """Money and calendar periods: the units the standard's figures come in.
 
 Amounts are :class:`~decimal.Decimal` with a currency, never floats (the figures of
-3.1, 4.2.1(4), 4.3.5(b)/(c) and 4.3.7-d are money). Chinese sources state amounts in
+3.1, 4.2.1(4), 4.3.5(b)/(c) and 4.3.7-d are money). An amount is read by the grammar and
+within the bounds of :mod:`sep._limits` (a plain decimal, at most 10^15 in magnitude, at
+most 30 decimals) and Money arithmetic is exact: it runs in
+:data:`sep._limits.MONEY_CONTEXT`, never in the caller's 28-digit default context.
+Chinese sources state amounts in
 万元 (ten thousand yuan); :meth:`Money.wan` and :attr:`Money.in_wan` convert.
 Periods (4.3.5(c) "stable over the last N periods", 4.3.7-b cycles) are calendar years
 or quarters.
@@ -16,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from sep._limits import MONEY_CONTEXT
 from sep.domain._fields import fail, to_decimal
 from sep.errors import CurrencyMismatchError, ValidationError
 
@@ -63,7 +68,7 @@ class Money:
     @classmethod
     def wan(cls, amount: int | str | Decimal, currency: str = CNY) -> Money:
         """An amount given in 万元 (units of 10,000)."""
-        return cls(to_decimal(amount) * _WAN, currency)
+        return cls(MONEY_CONTEXT.multiply(to_decimal(amount), _WAN), currency)
 
     @classmethod
     def zero(cls, currency: str = CNY) -> Money:
@@ -73,7 +78,7 @@ class Money:
     @property
     def in_wan(self) -> Decimal:
         """The amount in 万元 (units of 10,000)."""
-        return self.amount / _WAN
+        return MONEY_CONTEXT.divide(self.amount, _WAN)
 
     def _same(self, other: Money, op: str) -> None:
         if not isinstance(other, Money):
@@ -85,17 +90,17 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        return Money(MONEY_CONTEXT.add(self.amount, other.amount), self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same(other, "subtract")
-        return Money(self.amount - other.amount, self.currency)
+        return Money(MONEY_CONTEXT.subtract(self.amount, other.amount), self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money(MONEY_CONTEXT.minus(self.amount), self.currency)
 
     def __mul__(self, factor: int | Decimal) -> Money:
-        return Money(self.amount * to_decimal(factor), self.currency)
+        return Money(MONEY_CONTEXT.multiply(self.amount, to_decimal(factor)), self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other, "compare")
@@ -111,19 +116,31 @@ class Money:
             >>> Money(32_000_000).format("zh"), Money(-120_000).format()
             ('3,200万元', '-120,000 CNY')
         """
-        if lang == "zh" and self.currency == CNY:
-            return f"{_group(self.in_wan)}万元"
-        return f"{_group(self.amount)} {self.currency}"
+        return format_amount(self.amount, self.currency, lang)
+
+
+def format_amount(amount: Decimal, currency: str = CNY, lang: str = "en") -> str:
+    """Render any finite amount as :meth:`Money.format` does, without Money's bound: sums,
+    margins and windows of amounts may go beyond 10^15 and are still explained.
+
+    Example:
+        >>> format_amount(Decimal("4000000000000000"), lang="zh")
+        '400,000,000,000万元'
+    """
+    if lang == "zh" and currency == CNY:
+        return f"{_group(MONEY_CONTEXT.divide(amount, _WAN))}万元"
+    return f"{_group(amount)} {currency}"
 
 
 def _group(amount: Decimal) -> str:
-    normalised = amount.normalize()
+    normalised = amount.normalize(MONEY_CONTEXT)
     if normalised == normalised.to_integral():
         return f"{int(normalised):,}"
     return f"{normalised:,f}"
 
 
-_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-?Q(?P<quarter>[1-4]))?$")
+# [0-9], not \d: \d matches every script's digits ("２０２５"), the schema says ASCII.
+_PERIOD = re.compile(r"^(?P<year>[0-9]{4})(?:-?Q(?P<quarter>[1-4]))?$")
 
 
 @total_ordering

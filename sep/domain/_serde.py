@@ -22,7 +22,7 @@ import attrs
 import cattrs
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
-from sep.domain._fields import to_decimal
+from sep.domain._fields import plain, to_decimal
 from sep.domain._industry import IndustryCode
 from sep.domain._money import Money, Period
 from sep.errors import MISSING, SepError, ValidationError
@@ -142,10 +142,11 @@ def _structure_enum(value: Any, tp: type[enum.Enum]) -> enum.Enum:
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Decimal, _structure_decimal)
-    conv.register_unstructure_hook(Decimal, str)
+    # Plain decimals (never "1E+7"): what the amount reader and the schema accept back.
+    conv.register_unstructure_hook(Decimal, plain)
     conv.register_structure_hook(Money, _structure_money)
     conv.register_unstructure_hook(
-        Money, lambda m: {"amount": str(m.amount), "currency": m.currency}
+        Money, lambda m: {"amount": plain(m.amount), "currency": m.currency}
     )
     conv.register_structure_hook(Period, _structure_period)
     conv.register_unstructure_hook(Period, str)

@@ -51,6 +51,7 @@ from typing import Any, ClassVar, Literal
 import attrs
 import numpy as np
 
+from sep._limits import MONEY_CONTEXT
 from sep.errors import ValidationError
 from sep.evaluation._api import ELIGIBILITY, EVALUATION, GRADUATION, _facts, _pack, compile_pack
 from sep.evaluation._batch_columns import (
@@ -66,7 +67,7 @@ from sep.evaluation._batch_columns import (
     rows_of,
 )
 from sep.evaluation._decision import Decision, ParameterUse
-from sep.evaluation._engine import _OPS, Evaluator
+from sep.evaluation._engine import _OPS, Evaluator, stability
 from sep.evaluation._inputs import MISSING_INPUT, label_of, normaliser, ordinal
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import All, AnyOf, Condition, Criterion, InputSpec, Leaf, RulePack
@@ -91,7 +92,6 @@ Floats = np.ndarray[Any, Any]
 # Inside the plan outcomes are ordered NOT_MET < UNKNOWN < MET, so Kleene "all" is a
 # minimum, "any" a maximum and "not" a reflection; they are mapped to the public codes once.
 _NOT, _UNK, _MET = 0, 1, 2
-_RATIO = Decimal("0.0001")
 # A float ratio farther than this from the threshold is on the same side after rounding to
 # four decimals (rounding moves it by at most 0.00005): only nearer rows are redone exactly.
 _RATIO_SLACK = 1e-3
@@ -172,6 +172,26 @@ class _Env:
         self.memo[key] = parts
         return parts
 
+    def wide_rows(self, name: str, terms: int) -> Any:
+        """Rows of series ``name`` whose sum of ``terms`` periods might leave ``int64``.
+
+        Amounts are at most 10^17 fen, so sums of up to 92 periods always fit; longer
+        windows (up to :data:`~sep._limits.MAX_SERIES_SPAN`) of amounts that large are
+        summed exactly on Python integers, row by row. Normally there are none, and one
+        pass over the grid's extremes tells.
+        """
+        key = ("wide", name, terms)
+        found = self.memo.get(key)
+        if found is None:
+            fen = self.grid(name).fen
+            safe = (2**63 - 1) // max(terms, 1)
+            if fen.size == 0 or max(-int(fen.min()), int(fen.max())) <= safe:
+                found = np.zeros(0, np.int64)
+            else:
+                found = np.flatnonzero(np.abs(fen).max(axis=0) > safe)
+            self.memo[key] = found
+        return found
+
 
 Op = Callable[[_Env], Codes]
 
@@ -199,7 +219,7 @@ def _compare_fen(values: Any, op: str, threshold_fen: Decimal) -> Bools:
 
 
 def _fen(threshold: Any) -> Decimal:
-    return Decimal(threshold).scaleb(2)
+    return Decimal(threshold).scaleb(2, MONEY_CONTEXT)  # exact, whatever its digits
 
 
 def _compare_number(values: Any, op: str, threshold: Any) -> Bools:
@@ -304,10 +324,14 @@ def _min_to_mean(leaf: Leaf, threshold: Any, size: int) -> Op:
         # near the threshold, redo its Decimal arithmetic for those rows only.
         near = np.abs(ratio - as_float) <= _RATIO_SLACK
         near &= complete & positive
-        for i in np.flatnonzero(near).tolist():
+        # So are rows whose window total might have left int64 (amounts near 10^15 CNY).
+        redo = np.union1d(np.flatnonzero(near), env.wide_rows(leaf.input, size))
+        for i in redo.tolist():
+            if not complete[i]:
+                continue
             amounts = [Decimal(int(fen[i])).scaleb(-2) for fen, _ in parts]
-            mean = sum(amounts, Decimal(0)) / size
-            met[i] = compare((min(amounts) / mean).quantize(_RATIO), exact)
+            stable = stability(amounts, size)
+            met[i] = stable is not None and compare(stable, exact)
         return _codes(met, complete)
 
     return run
@@ -343,9 +367,33 @@ def _max_window_sum(leaf: Leaf, threshold: Any, size: int) -> Op:
             np.copyto(best, np.maximum(best, sums[end] - sums[start]), where=usable)
             found |= usable
         met = found & _compare_fen(best, leaf.op, limit)
+        for i in env.wide_rows(leaf.input, width + 1).tolist():
+            met[i], gaps[i] = _max_window_sum_row(
+                grid, int(first[i]), int(upper[i]), i, size, leaf.op, limit
+            )
         return _codes(met, met | ~gaps)
 
     return run
+
+
+def _max_window_sum_row(
+    grid: SeriesGrid, first: int, upper: int, row: int, size: int, op: str, limit: Decimal
+) -> tuple[bool, bool]:
+    """One row of :func:`_max_window_sum` on Python integers: (met, has a gappy window)."""
+    fen = grid.fen[:, row].tolist()
+    known = grid.known[:, row].tolist()
+    width = len(fen)
+    best: int | None = None
+    gaps = first < 0
+    for start in range(max(first, 0), min(upper, width - 1) + 1):
+        end = start + size
+        if end > width or not all(known[start:end]):
+            gaps = True
+            continue
+        total = sum(fen[start:end])
+        best = total if best is None else max(best, total)
+    met = best is not None and bool(_OPS[op](Decimal(best), limit))
+    return met, gaps
 
 
 def _public(codes: Codes) -> Int8s:
@@ -755,7 +803,8 @@ def check_evaluation_batch(
 
 
 def _exact_float(amount: Decimal) -> bool:
-    return amount.scaleb(2) == amount.scaleb(2).to_integral_value() and abs(amount) < 10**13
+    fen = amount.scaleb(2, MONEY_CONTEXT)  # the default context would round it to the fen
+    return fen == fen.to_integral_value() and abs(amount) < 10**13
 
 
 def _money_column(values: list[Decimal | None]) -> np.ndarray[Any, Any]:

@@ -28,6 +28,8 @@ from typing import Any
 import attrs
 import numpy as np
 
+from sep._limits import MAX_AMOUNT, MAX_SERIES_SPAN, MONEY_CONTEXT
+from sep.domain._fields import read_decimal
 from sep.errors import ValidationError
 from sep.evaluation._inputs import MISSING_INPUT, _parse_period, normaliser, ordinal
 from sep.evaluation._spec import InputSpec
@@ -47,10 +49,12 @@ __all__ = [
     "to_array",
 ]
 
-#: Largest absolute amount (CNY) a batch money column holds: fen stay exact in ``int64``
-#: with room for sums over many periods.
-MONEY_LIMIT = 10**15
+#: Largest absolute amount (CNY) a batch money column holds, inclusive: the bound of every
+#: engine (:data:`sep._limits.MAX_AMOUNT`). Fen stay exact in ``int64`` (10^17 at most);
+#: sums of many periods that could leave ``int64`` are done on Python integers instead.
+MONEY_LIMIT = int(MAX_AMOUNT)
 _FEN_LIMIT = MONEY_LIMIT * 100
+_BEYOND = "is beyond the bound of ±10^15 for amounts"
 _NA_TYPES = frozenset({"NAType", "NaTType"})
 
 # Arrays are typed loosely: NumPy's dtype-precise stubs fight shifts and views.
@@ -251,26 +255,23 @@ def _bool(spec: InputSpec, arr: np.ndarray[Any, Any]) -> BoolColumn:
 
 
 def _fen_of(spec: InputSpec, value: Decimal, row: int, sub: str = "") -> int:
-    fen = value.scaleb(2)
+    # In MONEY_CONTEXT: the default context would round a 30-decimal amount to the fen.
+    fen = value.scaleb(2, MONEY_CONTEXT)
     if fen != fen.to_integral_value():
         raise _bad(spec, row, str(value), "batch money is kept to the fen (0.01 CNY)", sub)
-    if abs(fen) >= _FEN_LIMIT:
-        raise _bad(spec, row, str(value), f"beyond the batch range of ±{MONEY_LIMIT:.0e} CNY", sub)
+    if abs(fen) > _FEN_LIMIT:
+        raise _bad(spec, row, str(value), _BEYOND, sub)
     return int(fen)
 
 
 def _check_floats(spec: InputSpec, values: Floats, sub: str = "") -> None:
-    big = np.abs(values) >= MONEY_LIMIT  # False for NaN, True for ±inf
+    big = np.abs(values) > MONEY_LIMIT  # False for NaN, True for ±inf
     if big.any():
         flat = _first(big.ravel())
         row = flat // values.shape[1] if values.ndim == 2 else flat
-        raise _bad(
-            spec,
-            row,
-            float(values.ravel()[flat]),
-            f"must be a finite amount within ±{MONEY_LIMIT:.0e} CNY",
-            sub,
-        )
+        bad = float(values.ravel()[flat])
+        reason = _BEYOND if math.isfinite(bad) else "must be a finite amount"
+        raise _bad(spec, row, bad, reason, sub)
 
 
 def _fen_of_floats(values: Floats, known: Bools) -> Fen:
@@ -300,8 +301,10 @@ def _money_objects(spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = "") ->
             continue
         row = i // width
         if isinstance(value, float | np.floating):
-            if not math.isfinite(value) or abs(float(value)) >= MONEY_LIMIT:
-                raise _bad(spec, row, value, "must be a finite amount within the batch range", sub)
+            if not math.isfinite(value):
+                raise _bad(spec, row, value, "must be a finite amount", sub)
+            if abs(float(value)) > MONEY_LIMIT:
+                raise _bad(spec, row, value, _BEYOND, sub)
             fen[i] = round(float(value) * 100.0)
             known[i] = True
             continue
@@ -341,10 +344,14 @@ def _money_array_unchecked(
     if kind == "f":
         return _money_floats(spec, arr.astype(np.float64, copy=False), sub)
     if kind in "iu":
-        big = np.abs(arr.astype(np.float64)) >= MONEY_LIMIT
+        # Compared as integers: a float cast would round 10^15 + 1 down to the bound.
+        big = arr > MONEY_LIMIT
+        if kind == "i":
+            big |= arr < -MONEY_LIMIT
         if big.any():
-            i = _first(big.ravel()) // (arr.shape[1] if arr.ndim == 2 else 1)
-            raise _bad(spec, i, "", f"beyond the batch range of ±{MONEY_LIMIT:.0e} CNY", sub)
+            flat = _first(big.ravel())
+            i = flat // (arr.shape[1] if arr.ndim == 2 else 1)
+            raise _bad(spec, i, int(arr.ravel()[flat]), _BEYOND, sub)
         return arr.astype(np.int64) * 100, np.ones(arr.shape, np.bool_)
     if kind == "b":
         raise _bad(spec, None, "bool", "a money column must hold amounts, not true/false", sub)
@@ -356,6 +363,23 @@ def _money_array_unchecked(
 # -- number -------------------------------------------------------------------------------
 
 
+def _check_number_floats(spec: InputSpec, values: Floats) -> None:
+    # The bounds the direct evaluator's reader applies to a float (its shortest repr):
+    # at most 10^15 in magnitude and at most MAX_DECIMALS decimals. Only floats below
+    # 10^-12 can have that many decimals; those few are read one by one.
+    big = np.abs(values) > MONEY_LIMIT
+    if big.any():
+        i = _first(big)
+        raise _bad(spec, i, float(values[i]), _BEYOND)
+    tiny = np.abs(values) < 1e-12
+    tiny &= values != 0.0
+    for i in np.flatnonzero(tiny).tolist():
+        try:
+            read_decimal(float(values[i]), spec.name, spec.clause)
+        except ValidationError as err:
+            raise _bad(spec, i, float(values[i]), err.reason) from None
+
+
 def _number(spec: InputSpec, arr: np.ndarray[Any, Any]) -> NumberColumn:
     kind = arr.dtype.kind
     if kind in "iuf":
@@ -363,6 +387,7 @@ def _number(spec: InputSpec, arr: np.ndarray[Any, Any]) -> NumberColumn:
         if np.isinf(values).any():
             i = _first(np.isinf(values))
             raise _bad(spec, i, float(values[i]), "must be a finite number")
+        _check_number_floats(spec, values)
     elif kind in "OUS":
         convert = normaliser(spec)
         values = np.full(arr.shape[0], np.nan)
@@ -514,6 +539,15 @@ def _series(spec: InputSpec, raw: Any, n: int | None) -> SeriesGrid:
         return SeriesGrid(np.zeros((0, rows), np.int64), np.zeros((0, rows), np.bool_), 0)
     first = min(ordinals)
     width = max(ordinals) - first + 1
+    if width > MAX_SERIES_SPAN:
+        # Refused before the grid is allocated (1900Q1 to 2999Q4 would be 4,400 rows of it).
+        low, high = labels[ordinals.index(first)], labels[ordinals.index(max(ordinals))]
+        raise _bad(
+            spec,
+            None,
+            f"{low} to {high}",
+            f"spans {width} periods; a series spans at most {MAX_SERIES_SPAN}",
+        )
     fen = np.zeros((width, rows), np.int64)
     known = np.zeros((width, rows), np.bool_)
     for label, key, arr in zip(labels, ordinals, arrays, strict=True):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sep.domain._fields import plain
 from sep.errors import ValidationError
 from sep.evaluation._inputs import jsonable_input
 from sep.evaluation._outcome import Outcome
@@ -29,7 +30,7 @@ __all__ = ["Change", "Check", "CriterionResult", "Decision", "ParameterUse"]
 
 def _json(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        return plain(value)  # "0.0000004", never "4E-7": what the readers accept back
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Outcome):

@@ -48,8 +48,10 @@ How durable-rules is used, and why (each point was measured on durable-rules 2.0
   :class:`~decimal.Decimal` inputs and thresholds are converted with ``float()`` before
   posting. Rounding to the nearest double is monotonic, so ``<``/``<=``/``==`` are exact for
   decimals with at most 15 significant digits (all CNY amounts below 10^13 with two
-  decimals); beyond that two different decimals can round to the same double and compare
-  equal. Non-finite numbers are refused.
+  decimals); a longer decimal that rounds onto a threshold it is not equal to is posted as
+  the double next to the threshold on its side, so every comparison with the leaves'
+  thresholds keeps the decimal's order (a value no double can place is refused).
+  Non-finite numbers are refused.
 * **Thread safety.** The C extension neither releases the GIL nor locks anything, and an
   evaluation is several C calls; one module lock serialises every use of durable-rules, so
   threads never cross-talk (there is no parallelism to lose under the GIL).
@@ -353,6 +355,9 @@ class DurableRuleset:
         self._leaves: tuple[Leaf, ...] = tuple(leaves)
         self._source = source
         self._inputs: dict[str, _Input] = {}
+        # Per number input, its leaves' thresholds: exact, and as the double durable holds.
+        self._cuts: dict[str, list[tuple[Decimal, float]]] = {}
+        self._on_cut: set[float] = set()  # every threshold's double, for a quick test
         # (leaf id, input name, slot in the session state where its verdict is written)
         self._slots: list[tuple[str, str, str]] = []
         # durable rule name -> (slot, verdict its action records)
@@ -436,6 +441,10 @@ class DurableRuleset:
                     leaf,
                 )
             self._slots.append((leaf.id, leaf.input, f"l{index}"))
+            if kind == _NUMBER:
+                exact = Decimal(repr(leaf.value)) if type(leaf.value) is float else leaf.value
+                self._cuts.setdefault(leaf.input, []).append((Decimal(exact), float(exact)))
+                self._on_cut.add(float(exact))
 
     @staticmethod
     def _value_problem(leaf: Leaf, kind: str) -> str | None:
@@ -453,6 +462,34 @@ class DurableRuleset:
             if not math.isfinite(number):
                 return "must be a finite number"
         return None
+
+    def _faithful(self, name: str, value: Any, number: float, clause: str | None) -> float:
+        """A double that compares with every threshold of ``name`` as ``value`` does.
+
+        Rounding to the nearest double keeps order but can make a decimal of more than 15
+        significant digits (or an integer beyond 2**53) equal to a threshold it is not
+        (9999999.99…96 becomes 10^7), or a threshold equal to a value it is not:
+        then the double next to the threshold on the value's side is posted. If no double
+        keeps every comparison, the value is refused rather than decided wrongly.
+        """
+        cuts = self._cuts.get(name, ())
+        candidate = number
+        for exact, double in cuts:
+            if candidate == double and value != exact:
+                candidate = math.nextafter(double, math.inf if value > exact else -math.inf)
+                break
+        else:
+            return number  # the nearest double is no threshold's, or it is equal to it
+        for exact, double in cuts:
+            if (candidate > double) - (candidate < double) != (value > exact) - (value < exact):
+                raise ValidationError(
+                    name,
+                    value,
+                    "has more significant digits than the streaming engine can compare "
+                    "with its thresholds (IEEE-754 doubles)",
+                    clause=clause,
+                )
+        return candidate
 
     def _compile(self) -> tuple[str, dict[str, Callable[[Any], None]]]:
         rules: list[str] = []
@@ -516,6 +553,9 @@ class DurableRuleset:
                     raise ValidationError(
                         name, value, "must be a finite number", clause=spec.clause
                     )
+                if number in self._on_cut and type(value) is not float:
+                    # Its nearest double is a threshold's: place it on its own side.
+                    number = self._faithful(name, value, number, spec.clause)
                 text = _number_json(number)
             elif kind == _TEXT:
                 problem = _text_problem(value)

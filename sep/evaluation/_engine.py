@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from sep._limits import MONEY_CONTEXT
+from sep.domain._fields import money_sum
 from sep.domain._money import Money
 from sep.errors import ValidationError
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
@@ -40,7 +42,7 @@ from sep.evaluation._spec import (
     RulePack,
 )
 
-__all__ = ["Evaluator", "evaluator_for"]
+__all__ = ["Evaluator", "evaluator_for", "stability"]
 
 MET, NOT_MET, UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
 
@@ -63,11 +65,31 @@ _FLIP_CAP = 32
 
 
 def _margin(op: str, actual: Decimal, threshold: Decimal) -> Decimal | None:
+    # Exact: the default 28-digit context would round a margin of a 30-decimal amount.
     if op in (">", ">="):
-        return actual - threshold
+        return MONEY_CONTEXT.subtract(actual, threshold)
     if op in ("<", "<="):
-        return threshold - actual
+        return MONEY_CONTEXT.subtract(threshold, actual)
     return None
+
+
+def stability(amounts: Sequence[Decimal], n: int) -> Decimal | None:
+    """4.3.5(c)'s stability of a complete window: lowest / mean, rounded to four decimals
+    (half even); ``None`` when the mean is not above zero (not stable).
+
+    The sum is exact (:func:`~sep.domain._fields.money_sum`) and the division runs in
+    :data:`sep._limits.MONEY_CONTEXT`, so the ratio is rounded once, from 80 digits. The
+    column-wise engine redoes near-threshold rows with this function.
+
+    Example:
+        >>> stability([Decimal(90), Decimal(110)], 2), stability([Decimal(-1), Decimal(1)], 2)
+        (Decimal('0.9000'), None)
+    """
+    total = money_sum(amounts)
+    if total <= 0:
+        return None
+    mean = MONEY_CONTEXT.divide(total, n)
+    return MONEY_CONTEXT.divide(min(amounts), mean).quantize(_RATIO, context=MONEY_CONTEXT)
 
 
 class _LeafRuntime:
@@ -120,10 +142,9 @@ class _LeafRuntime:
             return MET if len(values) == n else UNKNOWN
         if len(values) < n:
             return UNKNOWN
-        mean = sum(values, Decimal(0)) / n
-        if mean <= 0:
+        ratio = stability(values, n)
+        if ratio is None:
             return NOT_MET
-        ratio = (min(values) / mean).quantize(_RATIO)
         return MET if compare(ratio, threshold) else NOT_MET
 
     def check(self, facts: Facts) -> Check:
@@ -187,12 +208,11 @@ class _LeafRuntime:
             return Check(
                 **base, actual=None, outcome=UNKNOWN, margin=None, missing=missing, window=shown
             )
-        mean = sum(present, Decimal(0)) / n
-        if mean <= 0:
+        ratio = stability(present, n)
+        if ratio is None:
             return Check(
                 **base, actual=None, outcome=NOT_MET, margin=None, missing=(), window=shown
             )
-        ratio = (min(present) / mean).quantize(_RATIO)
         outcome = MET if self.compare(ratio, self.threshold) else NOT_MET
         margin = _margin(leaf.op, ratio, self.threshold)
         return Check(**base, actual=ratio, outcome=outcome, margin=margin, missing=(), window=shown)
@@ -216,7 +236,7 @@ class _LeafRuntime:
                     if a is None
                 )
                 continue
-            total = sum((a for a in amounts if a is not None), Decimal(0))
+            total = money_sum(a for a in amounts if a is not None)
             if best is None or total > best:
                 best = total
                 best_window = tuple(

@@ -12,7 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sep.domain._money import Money
+from sep._limits import MONEY_CONTEXT
+from sep.domain._money import format_amount
 from sep.errors import ValidationError
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
 from sep.evaluation._outcome import Outcome
@@ -112,7 +113,7 @@ class _Renderer:
             return self.w["yes"] if value else self.w["no"]
         if isinstance(value, Decimal):
             if unit == "CNY":
-                return Money(value).format(self.lang)
+                return format_amount(value, lang=self.lang)
             text = _plain(value)
             return (
                 f"{text} {unit}".strip() if unit != "points" or self.lang == "en" else f"{text}分"
@@ -360,7 +361,7 @@ def _holds(op: str, left: Any, right: Any) -> bool:
 
 
 def _plain(value: Decimal) -> str:
-    normal = value.normalize()
+    normal = value.normalize(MONEY_CONTEXT)  # exact: 28 digits would round an amount
     if normal == normal.to_integral():
         return f"{int(normal):,}"
     return f"{normal:f}"

@@ -39,9 +39,10 @@ How the work is split (durable-rules 2.0.28, through :mod:`sep.evaluation._durab
   explanation's detail (values, thresholds, margins, missing periods, why-not) is the
   direct evaluator's trace of the same facts, so ``explain()``, ``to_dict()`` and the digest
   are those of :func:`~sep.evaluation.check`.
-* **Numbers are doubles inside durable-rules**: decisions equal the direct evaluator's for
-  amounts and scores written with at most 15 significant digits; a number that does not fit
-  a double is refused with :class:`~sep.errors.ValidationError`.
+* **Numbers are doubles inside durable-rules**, posted so that they compare with every
+  threshold as the decimal does: decisions equal the direct evaluator's for every amount
+  and score its readers accept (:mod:`sep._limits`); a number that does not fit a double is
+  refused with :class:`~sep.errors.ValidationError`.
 
 ``import sep`` works where durable-rules cannot be imported (Python 3.13 without the build
 fix): only creating a stream raises :class:`~sep.errors.EngineUnavailableError`.
@@ -63,10 +64,10 @@ import copy
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
+from sep.domain._fields import money_sum
 from sep.domain._money import Period
 from sep.errors import ValidationError
 from sep.evaluation import _durable
@@ -198,7 +199,7 @@ class _Measured:
         elif measure == "min_to_mean_of_last":
             amounts = [amount for _, amount in window]
             if None not in amounts:
-                out[fields[0]] = sum(amounts, Decimal(0))
+                out[fields[0]] = money_sum(amounts)
                 if check.actual is not None:
                     out[fields[1]] = check.actual
         else:  # max_window_sum
