@@ -4,9 +4,11 @@ Every JSON ``sep`` reads from a caller (domain documents, decision records, the 
 line's files and standard input) goes through :func:`loads`: UTF-8 only (a UTF-8 byte order
 mark is allowed), at most :data:`~sep._limits.MAX_JSON_BYTES` bytes, nesting at most
 :data:`~sep._limits.MAX_DEPTH` deep, integers of at most
-:data:`~sep._limits.MAX_INT_DIGITS` digits, no ``NaN``/``Infinity``, no duplicate keys
-and no lone surrogates (text that cannot be written back out as UTF-8). Anything else is
-a :class:`~sep.errors.ValidationError` naming what was being read.
+:data:`~sep._limits.MAX_INT_DIGITS` digits, other numbers of magnitude between
+10 to the power of minus and plus :data:`~sep._limits.MAX_INT_DIGITS` (``1e999999999`` is
+refused), no ``NaN``/``Infinity``, no duplicate keys and no lone surrogates (text that
+cannot be written back out as UTF-8). Anything else is a
+:class:`~sep.errors.ValidationError` naming what was being read.
 """
 
 from __future__ import annotations
@@ -36,7 +38,14 @@ def _parse_int(text: str) -> int:
 def _parse_float(text: str) -> Decimal:
     if len(text) > MAX_NUMBER_CHARS:
         raise _Refused(f"a number is longer than {MAX_NUMBER_CHARS} characters", text[:20] + "…")
-    return Decimal(text)
+    value = Decimal(text)
+    # A short text can still name a huge number ("1e999999999"): turning that into an int
+    # or a float downstream takes minutes or overflows. Nothing sep reads needs it.
+    if value and not -MAX_INT_DIGITS <= value.adjusted() <= MAX_INT_DIGITS:
+        raise _Refused(
+            f"a number's magnitude is outside 10^-{MAX_INT_DIGITS}..10^{MAX_INT_DIGITS}", text
+        )
+    return value
 
 
 def _parse_constant(text: str) -> Any:

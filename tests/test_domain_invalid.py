@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sep.domain import (
@@ -185,3 +185,44 @@ def test_strategies_cover_every_domain_class() -> None:
     missing = {c.__name__ for c in classes} - {c.__name__ for c in DOMAIN_STRATEGIES}
     assert missing <= {"Revision", "FeasibilityAssessment", "IndustryCode", "SizeClassification"}
     assert Decimal(1) == Decimal("1.0")  # Decimals compare by value: round trips rely on it
+
+
+_TEXT_FIELDS = sorted(
+    (
+        (cls, a.name)
+        for cls in DOMAIN_STRATEGIES
+        for a in attrs.fields(cls)
+        if a.type in ("str", "str | None")
+    ),
+    key=lambda pair: (pair[0].__name__, pair[1]),
+)
+
+
+@pytest.mark.parametrize(
+    ("cls", "field"), _TEXT_FIELDS, ids=[f"{c.__name__}.{f}" for c, f in _TEXT_FIELDS]
+)
+@settings(max_examples=3)
+@given(data=st.data())
+def test_lone_surrogate_in_any_text_field_is_refused_naming_it(
+    cls: type, field: str, data: st.DataObject
+) -> None:
+    """A lone surrogate in any text field of any domain class is refused, naming the field.
+
+    Such text cannot be written as UTF-8: accepting it (a platform name, 3.3) would let
+    `sep validate` pass a file that `sep audit` then cannot print.
+    """
+    obj = data.draw(DOMAIN_STRATEGIES[cls])
+    bad = data.draw(st.sampled_from(["\ud800", "x\udfff", "名\udc80称"]))
+    err = _raises_validation(attrs.evolve, obj, **{field: bad})
+    assert err.field == field
+    assert "Unicode" in err.reason
+    str(err).encode("utf-8")  # the refusal itself is printable
+
+
+def test_python_constructors_refuse_lone_surrogates_too() -> None:
+    """Built from Python, a required (3.1 name) or optional text field refuses a lone surrogate."""
+    err = _raises_validation(Enterprise, "E\udc80", "C38")
+    assert (err.field, err.clause) == ("name", "3.1")
+    assert "Unicode" in err.reason
+    err = _raises_validation(Enterprise, "E", "C38", field_focus="x\ud800y")
+    assert err.field == "field_focus"

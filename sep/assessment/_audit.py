@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from sep._suggest import check_indent, check_lang, unknown
 from sep.assessment._cycles import EvaluationHistory
 from sep.assessment._messages import LABELS, MESSAGES, TITLES
 from sep.assessment._performance import aggregate_performance
@@ -88,7 +89,7 @@ class Status(enum.StrEnum):
 
 def _label(key: str, lang: str) -> str:
     en, zh = LABELS[key]
-    return zh if lang == "zh" else en
+    return zh if check_lang(lang) == "zh" else en
 
 
 @attrs.frozen
@@ -106,6 +107,7 @@ class Note:
 
     def text(self, lang: str = "en") -> str:
         """The note in English (``en``) or Chinese (``zh``)."""
+        check_lang(lang)
         en, zh = MESSAGES[self.key]
         args = dict(self.args)
         # A status argument is one of the report's own words: say it in the report's language.
@@ -147,7 +149,7 @@ class AuditRow:
     def title(self, lang: str = "en") -> str:
         """The clause's requirement in English or Chinese."""
         en, zh = TITLES[self.clause]
-        return zh if lang == "zh" else en
+        return zh if check_lang(lang) == "zh" else en
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form."""
@@ -212,17 +214,25 @@ class AuditReport:
         """The row of ``clause``.
 
         Raises:
-            ValidationError: the report has no row for ``clause``.
+            ValidationError: the report has no row for ``clause``; the error lists the
+                audited clauses and suggests the closest.
+
+        Example:
+            >>> from sep.examples import annex_c_platform
+            >>> report = audit(annex_c_platform(portfolio=False), on=dt.date(2020, 9, 30))
+            >>> report.row("4.2.55")
+            Traceback (most recent call last):
+            ...
+            sep.errors.ValidationError: clause: unknown audited clause; did you mean '4.2.5'? ...
         """
-        if isinstance(clause, str):
+        if isinstance(clause, str):  # never compare a hostile id: its __eq__ may raise
             for row in self.rows:
                 if row.clause == clause:
                     return row
-        known = ", ".join(row.clause for row in self.rows)
-        raise ValidationError("clause", clause, f"the report has no row for it; one of {known}")
+        raise unknown("clause", clause, (r.clause for r in self.rows), what="audited clause")
 
     def status_of(self, clause: str) -> Status:
-        """The status of ``clause``."""
+        """The status of ``clause`` (a :class:`~sep.errors.ValidationError` if not audited)."""
         return self.row(clause).status
 
     @property
@@ -242,20 +252,20 @@ class AuditReport:
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """The :meth:`to_dict` form as JSON."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        """The :meth:`to_dict` form as JSON (``indent``: ``None`` or spaces, 0 to 16)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=check_indent(indent))
 
     def to_markdown(self, lang: str = "en") -> str:
         """A readable Markdown report in English (``en``) or Chinese (``zh``)."""
         from sep.assessment._render import markdown
 
-        return markdown(self, lang)
+        return markdown(self, check_lang(lang))
 
     def to_html(self, lang: str = "en") -> str:
         """A standalone HTML page in English (``en``) or Chinese (``zh``)."""
         from sep.assessment._render import html_page
 
-        return html_page(self, lang)
+        return html_page(self, check_lang(lang))
 
 
 # -- the checks ---------------------------------------------------------------------------

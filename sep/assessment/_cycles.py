@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from sep._suggest import check_lang, unknown
 from sep.assessment._scheme import ScoringScheme, resolve_scheme
 from sep.domain._assessment import CycleInputs, ImprovementPlan, ScoringModule
 from sep.domain._enums import ServiceTier
@@ -321,12 +322,23 @@ class EvaluationHistory:
 
     def cycle(self, period: Period | int) -> CycleResult:
         """The cycle starting in ``period`` (a Period or a year)."""
-        year = period if isinstance(period, int) else period.year
+        if isinstance(period, Period):
+            year = period.year
+        elif isinstance(period, int) and not isinstance(period, bool):
+            year = period
+        else:
+            raise ValidationError(
+                "period", period, "must be a Period or a year (int)", clause="4.3.7-b"
+            )
         for result in self.cycles:
             if result.period.year == year:
                 return result
-        raise ValidationError(
-            "period", str(period), "no evaluation cycle starts then", clause="4.3.7-b"
+        raise unknown(
+            "period",
+            str(period),
+            (str(r.period) for r in self.cycles),
+            what="evaluation cycle (none starts then)",
+            clause="4.3.7-b",
         )
 
     def evaluate(
@@ -342,6 +354,12 @@ class EvaluationHistory:
         Raises:
             ValidationError: if the cycle does not start after the previous one ends.
         """
+        if not isinstance(platform, Platform):
+            raise ValidationError("platform", type(platform).__name__, "must be a Platform")
+        if not isinstance(inputs, CycleInputs):
+            raise ValidationError(
+                "inputs", type(inputs).__name__, "must be CycleInputs", clause="4.3.7-b"
+            )
         previous = self.latest
         if previous is not None and inputs.period.year <= previous.inputs.last_year:
             raise ValidationError(
@@ -360,6 +378,10 @@ class EvaluationHistory:
         Raises:
             ValidationError: if the module did not fail in that cycle.
         """
+        if not isinstance(plan, ImprovementPlan):
+            raise ValidationError(
+                "plan", type(plan).__name__, "must be an ImprovementPlan", clause="4.3.7-c"
+            )
         result = self.cycle(plan.cycle)
         if plan.module not in result.failing:
             raise ValidationError(
@@ -404,7 +426,7 @@ class EvaluationHistory:
 
     def to_markdown(self, lang: str = "en") -> str:
         """The history as a Markdown table, in English (``en``) or Chinese (``zh``)."""
-        zh = lang == "zh"
+        zh = check_lang(lang) == "zh"
         names = [_MODULE_ZH[m] if zh else m.value.replace("_", " ") for m in ScoringModule]
         head = ["周期" if zh else "cycle", *names, "总分" if zh else "total"]
         head += ["结论" if zh else "outcome", "重点监测" if zh else "monitored"]

@@ -84,11 +84,32 @@ def in_range(low: Any, high: Any, *, optional: bool = True) -> Validator:
 
 
 def non_empty_str(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """A string with at least one non-blank character."""
+    """A string with at least one non-blank character, valid Unicode (see :func:`unicode_str`)."""
     if not isinstance(value, str):
         raise fail(attribute, value, "must be a string")
     if not value.strip():
         raise fail(attribute, value, "must not be empty")
+    unicode_str(_inst, attribute, value)
+
+
+def unicode_str(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A string (or ``None``) that is valid Unicode: no lone surrogate such as ``"\\ud800"``.
+
+    Python strings may hold lone surrogates (from ``json.loads`` of an escaped ``"\\ud800"``,
+    or a file read with ``errors="surrogateescape"``); such text cannot be written out as
+    UTF-8, so a report or a JSON export of it would fail long after it was accepted.
+    """
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise fail(attribute, value, "must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise fail(
+            attribute, shown, f"is not valid Unicode text (a lone surrogate at {err.start})"
+        ) from None
 
 
 def items_are(tp: type, *, unique_by: Callable[[Any], Any] | None = None) -> Validator:
@@ -383,9 +404,7 @@ def tri(clause: str, doc: str) -> Any:
 def text(clause: str, doc: str, *, optional: bool = True) -> Any:
     """A free-text field."""
     if optional:
-        return attrs.field(
-            default=None, validator=is_a(str, optional=True), metadata=meta(clause, doc)
-        )
+        return attrs.field(default=None, validator=unicode_str, metadata=meta(clause, doc))
     return attrs.field(validator=non_empty_str, metadata=meta(clause, doc))
 
 

@@ -9,16 +9,17 @@ themselves are data files shipped in ``sep/evaluation/packs``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
 import attrs
 
+from sep._json import check_tree, loads
 from sep.domain import Enterprise, Incubatee, from_dict
-from sep.errors import ValidationError
+from sep.errors import MISSING, ValidationError
 from sep.evaluation._decision import Decision
 from sep.evaluation._engine import Evaluator, evaluator_for
 from sep.evaluation._loader import load_pack, pack_from_mapping, read_definition
@@ -236,18 +237,60 @@ def check_evaluation(
     return check(pack, scores, params=params, on=on)
 
 
-def _record(record: Decision | Mapping[str, Any] | str) -> Mapping[str, Any]:
+_RECORD_HELP = "a decision record is a Decision, its to_dict() mapping or its JSON"
+
+
+def _record(record: Any) -> Mapping[str, Any]:
+    """The mapping form of ``record``, read through the bounded JSON reader when it is text."""
     if isinstance(record, Decision):
         return record.to_dict()
-    if isinstance(record, str):
-        try:
-            loaded = json.loads(record)
-        except json.JSONDecodeError as err:
-            raise ValidationError("", record[:40], f"not JSON: {err.msg}") from None
-        if not isinstance(loaded, Mapping):
-            raise ValidationError("", record[:40], "a decision record is a JSON object")
-        return loaded
-    return record
+    if isinstance(record, str | bytes | bytearray):
+        loaded = loads(record, what="record")
+    elif isinstance(record, Mapping):
+        check_tree(record, what="record")
+        loaded = record
+    else:
+        raise ValidationError("record", type(record).__name__, _RECORD_HELP)
+    if not isinstance(loaded, Mapping):
+        raise ValidationError("record", type(loaded).__name__, _RECORD_HELP)
+    return loaded
+
+
+def _key(data: Mapping[str, Any], key: str, tp: type | tuple[type, ...], where: str) -> Any:
+    field = f"{where}.{key}"
+    if key not in data:
+        raise ValidationError(field, MISSING, "is required in a decision record")
+    value = data[key]
+    if not isinstance(value, tp) or isinstance(value, bool):
+        names = " or ".join(t.__name__ for t in (tp if isinstance(tp, tuple) else (tp,)))
+        raise ValidationError(field, value, f"must be {names}")
+    return value
+
+
+def _iso_date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, text, "must be a date written YYYY-MM-DD") from None
+
+
+def _parameters(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The recorded parameter values as overrides, and the record path of each name."""
+    params: dict[str, Any] = {}
+    paths: list[str] = []
+    for i, entry in enumerate(_key(data, "parameters", list, "record")):
+        where = f"record.parameters[{i}]"
+        if not isinstance(entry, Mapping):
+            raise ValidationError(where, type(entry).__name__, "must be a parameter mapping")
+        name = _key(entry, "name", str, where)
+        if name in params:
+            raise ValidationError(f"{where}.name", name, "is given twice")
+        since = _iso_date(_key(entry, "since", str, where), f"{where}.since")
+        value = _key(entry, "value", (str, int, Decimal), where)
+        source = _key(entry, "source", str, where)
+        params[name] = [{"since": since.isoformat(), "value": value, "source": source}]
+        paths.append(where)
+    return params, paths
 
 
 def replay(
@@ -256,26 +299,50 @@ def replay(
     """Evaluate a recorded decision again: same inputs, parameter values and date.
 
     Args:
-        record: A :class:`Decision`, its ``to_dict()`` or its JSON.
+        record: A :class:`Decision`, its ``to_dict()`` or its JSON (read with the bounded
+            JSON reader: UTF-8, size and depth limits).
         pack: The rule pack to use (default: the shipped pack with the recorded id).
+
+    Raises:
+        ValidationError: the record is not a decision record (a missing key, a value of the
+            wrong type, a parameter the pack does not have, a record of another pack),
+            naming the field of the record (``record.parameters[2].since``).
 
     Example:
         >>> d = check_graduation({"revenue": "12000000"}, on=dt.date(2026, 1, 1))
         >>> replay(d.to_json()).digest == d.digest
         True
+        >>> replay({**d.to_dict(), "as_of": "someday"})
+        Traceback (most recent call last):
+        ...
+        sep.errors.ValidationError: record.as_of: must be a date written YYYY-MM-DD (got 'someday')
     """
     data = _record(record)
+    recorded_pack = _key(data, "pack", str, "record")
     try:
-        rules = _pack(pack if pack is not None else data["pack"])
-        params = {
-            p["name"]: [{"since": p["since"], "value": p["value"], "source": p["source"]}]
-            for p in data["parameters"]
-        }
-        on = dt.date.fromisoformat(data["as_of"])
-        inputs = data["inputs"]
-    except (KeyError, TypeError) as err:
-        raise ValidationError("", None, f"not a decision record: {err}") from None
-    return check(rules, inputs, params=params, on=on)
+        rules = _pack(pack if pack is not None else recorded_pack)
+    except ValidationError as err:
+        raise ValidationError("record.pack", recorded_pack, err.reason) from None
+    if recorded_pack != rules.id:
+        raise ValidationError(
+            "record.pack", recorded_pack, f"is a record of another rule pack than {rules.id!r}"
+        )
+    params, paths = _parameters(data)
+    on = _iso_date(_key(data, "as_of", str, "record"), "record.as_of")
+    inputs = _key(data, "inputs", Mapping, "record")
+    try:
+        evaluator = evaluator_for(rules, on, params)
+    except ValidationError as err:
+        names = list(params)
+        for name, where in zip(names, paths, strict=True):
+            if err.field == f"params.{name}" or err.field.startswith(f"params.{name}["):
+                raise ValidationError(where, err.value, err.reason, clause=err.clause) from None
+        raise err.at("record.parameters") from None
+    try:
+        facts = evaluator.facts(_facts(inputs, rules))
+    except ValidationError as err:
+        raise err.at("record.inputs") from None
+    return Decision.of(evaluator, facts)
 
 
 def verify(
@@ -283,16 +350,36 @@ def verify(
 ) -> bool:
     """True if replaying ``record`` gives its recorded digest, outcome and criteria outcomes.
 
+    A well-formed record whose inputs, parameters, outcome or digest were changed (tampered)
+    gives ``False``; a record that is not a decision record at all (junk) raises, as
+    :func:`replay` does.
+
+    Raises:
+        ValidationError: the record is junk, naming the field of the record.
+
     Example:
         >>> d = check_graduation({"listed": False})
         >>> data = d.to_dict(); verify(data)
         True
         >>> data["inputs"]["listed"] = True; verify(data)
         False
+        >>> verify({**data, "parameters": 5})
+        Traceback (most recent call last):
+        ...
+        sep.errors.ValidationError: record.parameters: must be list (got 5)
     """
     data = _record(record)
-    again = replay(data, pack=pack)
-    if again.digest != data.get("digest") or again.outcome.value != data.get("outcome"):
-        return False
+    digest = _key(data, "digest", str, "record")
+    outcome = _key(data, "outcome", str, "record")
     recorded = data.get("criteria", [])
+    if not isinstance(recorded, list):
+        raise ValidationError("record.criteria", type(recorded).__name__, "must be a list")
+    for i, entry in enumerate(recorded):
+        if not isinstance(entry, Mapping):
+            raise ValidationError(
+                f"record.criteria[{i}]", type(entry).__name__, "must be a mapping"
+            )
+    again = replay(data, pack=pack)
+    if again.digest != digest or again.outcome.value != outcome:
+        return False
     return [c.to_dict()["outcome"] for c in again.criteria] == [c.get("outcome") for c in recorded]

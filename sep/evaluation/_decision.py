@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sep._suggest import check_indent, check_lang, unknown
 from sep.domain._fields import plain
 from sep.errors import ValidationError
 from sep.evaluation._inputs import jsonable_input
@@ -367,8 +368,7 @@ class Decision:
             for result in top.walk():
                 if result.id == criterion_id:
                     return result.outcome
-        known = [r.id for top in self.criteria for r in top.walk()]
-        raise ValidationError("criterion_id", criterion_id, f"unknown criterion; one of {known}")
+        raise self._unknown(criterion_id)
 
     def result_of(self, criterion_id: str) -> CriterionResult:
         """The :class:`CriterionResult` of ``criterion_id`` (searched at every depth)."""
@@ -376,7 +376,11 @@ class Decision:
             for result in top.walk():
                 if result.id == criterion_id:
                     return result
-        raise ValidationError("criterion_id", criterion_id, "unknown criterion")
+        raise self._unknown(criterion_id)
+
+    def _unknown(self, criterion_id: Any) -> ValidationError:
+        known = (r.id for top in self.criteria for r in top.walk())
+        return unknown("criterion_id", criterion_id, known, what=f"criterion of {self.pack}")
 
     def _outcomes(self) -> dict[str, Outcome]:
         found: dict[str, Outcome] | None = self._cache.get("outcomes")
@@ -407,7 +411,7 @@ class Decision:
         """Render the decision for people, in English (``en``) or Chinese (``zh``)."""
         from sep.evaluation._explain import render
 
-        return render(self, lang)
+        return render(self, check_lang(lang))
 
     # -- records -----------------------------------------------------------------------
 
@@ -431,7 +435,7 @@ class Decision:
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The :meth:`to_dict` form as a JSON string."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=check_indent(indent))
 
     def replay(self) -> Decision:
         """Evaluate the recorded inputs again with the recorded parameters and date."""
