@@ -37,7 +37,7 @@ from sep.domain._enums import (
     StaffOrigin,
 )
 from sep.domain._platform import Platform
-from sep.errors import SepError, ValidationError
+from sep.errors import SepError
 from sep.evaluation import (
     Decision,
     Outcome,
