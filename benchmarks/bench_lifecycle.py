@@ -37,7 +37,7 @@ from typing import Any
 
 from transitions import Machine
 
-from sep.domain import AuditRecord, Incubatee, Origin, PlatformResource, ProcessRecord
+from sep.domain import Incubatee, Origin, PlatformResource
 from sep.evaluation import check_graduation
 from sep.lifecycle import IncubationProcess, Rubric, RubricItem, Score, screen
 from sep.lifecycle._definition import ProcessDefinition
@@ -142,10 +142,11 @@ def bench_throughput(fires: int, rounds: int = 10) -> float:
     """
     definition = IncubationProcess().definition
     per_round = fires // rounds
-    last = AuditRecord("graduated", "tracking", "start_tracking", AT)
-    tracked = Incubatee(
-        id="h-1", name="tracked", origin=Origin.INTERNAL, process=ProcessRecord("tracking", (last,))
-    )
+    # A file restored in tracking must carry the history that led there (open() checks it).
+    walker = IncubationProcess().open(Incubatee(id="h-1", name="tracked", origin=Origin.INTERNAL))
+    for trigger, kw in _procedure_steps()[:-1]:
+        walker.fire(trigger, at=AT, **kw)
+    tracked = walker.incubatee
     plain, locked = IncubationProcess(), IncubationProcess(thread_safe=True)
     best = {"raw": 0.0, "plain": 0.0, "thread-safe": 0.0}
     for _ in range(rounds):
@@ -208,15 +209,14 @@ def _raw_with_our_guards(process: IncubationProcess) -> Machine:
     )
 
 
-def bench_procedure(files: int, rounds: int = 10) -> float:
-    """The 4.3.2/4.3.6 path from application to tracking, per incubatee, against a raw
-    Machine with the same states, guards and effects firing the same triggers."""
+def _procedure_steps() -> list[tuple[str, dict[str, Any]]]:
+    """Application to tracking, the decisions prepared once (as a CRM would)."""
     rubric = Rubric((RubricItem("team", "Team"),))
     scores = [Score(a, r, {"team": m}, "ok") for a, m in (("a", 9), ("b", 2)) for r in "xyz"]
     passed = screen(rubric, scores)["a"]
     acquired = check_graduation({"acquired_by_founder": True})
-    _ = acquired.digest, acquired.met_by, passed.decision.digest  # computed once, as a CRM would
-    steps: list[tuple[str, dict[str, Any]]] = [
+    _ = acquired.digest, acquired.met_by, passed.decision.digest
+    return [
         ("start_screening", {}),
         ("admit", {"decision": passed, "agreement": "AG"}),
         ("grant_resource", {"resource": PlatformResource(id="desk", kind="space")}),
@@ -229,6 +229,12 @@ def bench_procedure(files: int, rounds: int = 10) -> float:
         ("start_tracking", {}),
         ("record_follow_up", {"reason": "called"}),
     ]
+
+
+def bench_procedure(files: int, rounds: int = 10) -> float:
+    """The 4.3.2/4.3.6 path from application to tracking, per incubatee, against a raw
+    Machine with the same states, guards and effects firing the same triggers."""
+    steps = _procedure_steps()
     process = IncubationProcess()
     raw_machine = _raw_with_our_guards(process)
     events = raw_machine.events

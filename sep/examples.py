@@ -146,7 +146,12 @@ def demo_incubatees() -> tuple[Incubatee, ...]:
             financing_stage=FinancingStage.SERIES_A_PLUS,
             listed=False,
             financing_rounds=(
-                FinancingRound(Money.wan(3_200), dt.date(2025, 3, 1), FinancingStage.SERIES_A_PLUS),
+                FinancingRound(
+                    Money.wan(3_200),
+                    dt.date(2025, 3, 1),
+                    FinancingStage.SERIES_A_PLUS,
+                    independent=True,
+                ),
             ),
             financials=tuple(
                 PeriodFinancials(p, Money.wan(r), Money.wan(pr), Money.wan(cf))
@@ -168,7 +173,12 @@ def demo_incubatees() -> tuple[Incubatee, ...]:
             listed=False,
             platform_equity_exited=False,
             financing_rounds=(
-                FinancingRound(Money.wan(2_000), dt.date(2024, 9, 1), FinancingStage.SERIES_A_PLUS),
+                FinancingRound(
+                    Money.wan(2_000),
+                    dt.date(2024, 9, 1),
+                    FinancingStage.SERIES_A_PLUS,
+                    independent=True,
+                ),
             ),
             financials=tuple(
                 PeriodFinancials(p, Money.wan(r), Money.wan(pr), Money.wan(cf))
@@ -429,7 +439,9 @@ def synthetic_incubatees(
             for q in (1, 2, 3, 4)
         )
         rounds = tuple(
-            FinancingRound(Money.wan(rng.choice((100, 500, 1_000, 3_000, 6_000, 20_000))))
+            FinancingRound(
+                Money.wan(rng.choice((100, 500, 1_000, 3_000, 6_000, 20_000))), independent=True
+            )
             for _ in range(rng.choice((0, 0, 1, 1, 2, 3)))
         )
         yield Incubatee(

@@ -179,7 +179,9 @@ def facts_strategy(
         elif spec.type == "number":
             value = _number(spec, points)
         else:
-            value, steady = _series(spec, thresholds.get(name, []), quarterly)
+            # A yearly input (第九条(十)3's annual revenue) refuses quarters: years only.
+            kind = {"year": False, "quarter": True}.get(spec.period, quarterly)
+            value, steady = _series(spec, thresholds.get(name, []), kind)
         plain[name] = st.one_of(value, value, value, st.none(), st.just(_ABSENT))
         if spec.type == "series":
             good[name] = st.one_of(steady, steady, value)

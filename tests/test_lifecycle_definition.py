@@ -148,7 +148,7 @@ def test_definition_round_trips_through_plain_data() -> None:
             "states.b",
         ),
         ({"transitions": []}, "states.a"),
-        ({"initial": None, "states": None}, ""),
+        ({"initial": None, "states": None}, "states"),
     ],
 )
 def test_malformed_definitions_are_refused_when_built(changes: dict[str, Any], key: str) -> None:

@@ -220,7 +220,9 @@ def test_graduation_decision_is_computed_when_not_given() -> None:
 def test_graduation_params_reach_the_rules() -> None:
     """4.3.5(b): a platform's own large-financing threshold decides whether a 30m round is
     large, in the decision the process computes and records."""
-    raised = _incubatee(financing_rounds=(FinancingRound(amount=Money.wan(3000)),))
+    raised = _incubatee(
+        financing_rounds=(FinancingRound(amount=Money.wan(3000), independent=True),)
+    )
     default = IncubationProcess().open(raised)
     low = IncubationProcess(graduation_params={"large_financing_min": "20000000"}).open(raised)
     assert (

@@ -54,9 +54,10 @@ TRIGGERS = sorted(IncubationProcess().definition.triggers)
 reasons = st.none() | st.sampled_from(["", "board decision", "term expired"])
 committees = st.sampled_from([None, [], ["Wang"], ["Wang", "Li"], "Zhao", [""]])
 decisions = st.none() | st.sampled_from(sorted(GRADUATION)).map(GRADUATION.__getitem__)
-stamps = st.datetimes(
-    min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2030, 1, 1), timezones=st.just(dt.UTC)
-)
+#: How far after the last record a trigger with an explicit ``at=`` is fired (the history
+#: is in time order; an earlier time is refused and tested in test_lifecycle_boundary).
+stamps = st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=400))
+START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def _exemption(decision: Decision) -> str | None:
@@ -108,9 +109,10 @@ class Lifecycle(RuleBasedStateMachine):
         reason=reasons,
         at=stamps,
     )
-    def fire_bare(self, trigger: str, reason: str | None, at: dt.datetime) -> None:
+    def fire_bare(self, trigger: str, reason: str | None, at: dt.timedelta) -> None:
         """Any trigger with only a reason."""
-        self._fire(trigger, reason=reason, at=at)
+        history = self.file.history
+        self._fire(trigger, reason=reason, at=(history[-1].at if history else START) + at)
 
     @rule(
         screening=st.sampled_from(sorted(SCREENING)),

@@ -48,7 +48,7 @@ def test_junk_at_a_key_replay_reads_is_named(key: str, junk: Any) -> None:
     """Any junk at a key replay() reads is a ValidationError naming that key of the record."""
     record = _record()
     record[key] = junk
-    if (key, junk) in (("inputs", {}), ("inputs", {"a": 1}), ("parameters", [])):
+    if (key, junk) in (("inputs", {}), ("parameters", [])):
         replay(record)  # no inputs, or no recorded parameters: well-formed, merely different
         return
     err = _refused(replay, record)

@@ -10,9 +10,18 @@ from typing import Any
 
 import attrs
 
-from sep.domain._fields import is_a, meta, non_empty_str, non_negative, text, tri
+from sep.domain._fields import (
+    OwnFacts,
+    clause_of,
+    is_a,
+    meta,
+    non_empty_str,
+    non_negative,
+    text,
+    tri,
+)
 from sep.domain._industry import IndustryCode
-from sep.domain._money import Money
+from sep.domain._money import CNY, Money
 from sep.domain._size import SizeClass, SizeClassification, classify_size
 from sep.errors import ValidationError
 
@@ -54,12 +63,24 @@ class ChainResources:
         return True
 
 
-def _money_field(clause: str, doc: str) -> Any:
-    return attrs.field(
-        default=None,
-        validator=[is_a(Money, optional=True), non_negative()],
-        metadata=meta(clause, doc),
-    )
+def _in_cny(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    # The NBS 2017 bounds (3.1) and the funding figures (4.2.1(4)) are in CNY and sep
+    # converts no currency: refuse another currency here, naming the field, not later.
+    if value is not None and value.currency != CNY:
+        raise ValidationError(
+            f"{attribute.name}.currency",
+            value.currency,
+            f"must be {CNY}: the rules read {CNY} amounts and sep converts no currency; "
+            f"convert it to {CNY} at the rate the platform relies on",
+            clause=clause_of(attribute),
+        )
+
+
+def _money_field(clause: str, doc: str, *, negative_ok: bool = False) -> Any:
+    validators: list[Any] = [is_a(Money, optional=True), _in_cny]
+    if not negative_ok:
+        validators.append(non_negative())
+    return attrs.field(default=None, validator=validators, metadata=meta(clause, doc))
 
 
 @attrs.frozen
@@ -67,7 +88,9 @@ class Enterprise:
     """An enterprise that founds (or co-founds) a platform (3.1, 4.2.1).
 
     Size indicators feed the NBS 2017 classification (:func:`classify_size`); the
-    remaining facts are the inputs of 3.1 and of 4.2.1(1)–(4).
+    remaining facts are the inputs of 3.1 and of 4.2.1(1)–(4). Amounts are in CNY: one
+    in another currency is refused when the enterprise is built, naming the field
+    (``operating_revenue.currency``), since ``sep`` converts no currency.
 
     Example:
         >>> h = Enterprise(name="H Group", industry="C38", employees=99_000,
@@ -117,10 +140,8 @@ class Enterprise:
     can_open_industry_resources: bool | None = tri(
         "4.2.1(3)", "Can give incubatees industry resources to grow fast."
     )
-    free_cash_flow: Money | None = attrs.field(
-        default=None,
-        validator=is_a(Money, optional=True),
-        metadata=meta("4.2.1(4)", "Free cash flow of the last year (may be negative)."),
+    free_cash_flow: Money | None = _money_field(
+        "4.2.1(4)", "Free cash flow of the last year (may be negative).", negative_ok=True
     )
     early_funding_capacity: Money | None = _money_field(
         "4.2.1(4)", "Early funding it could give incubatees without harming its operations."
@@ -139,20 +160,22 @@ class Enterprise:
     def facts(self) -> dict[str, Any]:
         """The flat inputs of the eligibility rules (3.1, 4.2.1); ``None`` is unknown."""
         size = self.size.size
-        return {
-            "size_class": None if size is SizeClass.UNKNOWN else size.value,
-            "focused_industry": self.focused_industry,
-            "strong_rd": self.strong_rd,
-            "high_brand_premium": self.high_brand_premium,
-            "upstream_supply": self.chain.upstream_supply,
-            "midstream_rd_production": self.chain.midstream_rd_production,
-            "downstream_channels": self.chain.downstream_channels,
-            "group_enterprise": self.group_enterprise,
-            "in_transformation": self.in_transformation,
-            "open_innovation_architecture": self.open_innovation_architecture,
-            "reform_autonomy": self.reform_autonomy,
-            "industrial_scale": self.industrial_scale,
-            "can_open_industry_resources": self.can_open_industry_resources,
-            "free_cash_flow": self.free_cash_flow,
-            "early_funding_capacity": self.early_funding_capacity,
-        }
+        return OwnFacts(
+            {
+                "size_class": None if size is SizeClass.UNKNOWN else size.value,
+                "focused_industry": self.focused_industry,
+                "strong_rd": self.strong_rd,
+                "high_brand_premium": self.high_brand_premium,
+                "upstream_supply": self.chain.upstream_supply,
+                "midstream_rd_production": self.chain.midstream_rd_production,
+                "downstream_channels": self.chain.downstream_channels,
+                "group_enterprise": self.group_enterprise,
+                "in_transformation": self.in_transformation,
+                "open_innovation_architecture": self.open_innovation_architecture,
+                "reform_autonomy": self.reform_autonomy,
+                "industrial_scale": self.industrial_scale,
+                "can_open_industry_resources": self.can_open_industry_resources,
+                "free_cash_flow": self.free_cash_flow,
+                "early_funding_capacity": self.early_funding_capacity,
+            }
+        )

@@ -9,6 +9,7 @@ at construction with an error a caller can act on.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import math
 import re
@@ -23,6 +24,34 @@ from sep.errors import ValidationError
 
 T = TypeVar("T")
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+class OwnFacts(dict[str, Any]):
+    """The named inputs a domain object's ``facts()`` gives (a plain ``dict`` otherwise).
+
+    They may serve several rule packs at once (an incubatee's facts feed both graduation
+    packs), so the rules do not refuse the names a pack does not read in them, even when
+    they are passed on as a mapping; a caller's own mapping is checked.
+    """
+
+    __slots__ = ()
+
+
+def close_match(key: str, names: Iterable[str]) -> str | None:
+    """The name ``key`` most likely meant: the same letters ignoring case and ``-``/space
+    for ``_``, else the closest spelling (difflib), else ``None``.
+
+    Example:
+        >>> close_match("Listed", ["listed", "revenue"]), close_match("revenu", ["revenue"])
+        ('listed', 'revenue')
+    """
+    names = list(names)
+    folded = key.casefold().replace("-", "_").replace(" ", "_")
+    for name in names:
+        if name.casefold() == folded:
+            return name
+    close = difflib.get_close_matches(key, names, n=1)
+    return close[0] if close else None
 
 
 def clause_of(attribute: attrs.Attribute[Any]) -> str | None:

@@ -9,15 +9,15 @@ incubation process (4.3.2), so that one JSON document carries the whole file.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
 from sep.domain._enums import EventKind, FinancingStage, GrowthClass, Origin
 from sep.domain._fields import (
+    OwnFacts,
     date_field,
     fail,
     is_a,
@@ -70,7 +70,10 @@ class FinancingRound:
     investors: tuple[str, ...] = many(str, "4.3.5(b)", "Investors in the round.")
     post_money_valuation: Money | None = _money("C", "Post-money valuation.")
     independent: bool | None = tri(
-        "4.3.5(b)", "Raised independently (not from the founder or the platform)."
+        "4.3.5(b)",
+        "Raised independently (not from the founder or the platform). Only independent "
+        "rounds count for 4.3.5(b); unknown independence makes the largest independent "
+        "round unknown when this round is larger than every independent one.",
     )
 
 
@@ -133,9 +136,25 @@ class DecisionRef:
     outcome: str = text("4.3.5", "met, not_met or unknown.", optional=False)
 
 
+def is_aware(value: Any) -> bool:
+    """Whether ``value`` is a datetime whose UTC offset is known (4.3.2).
+
+    A ``tzinfo`` is not enough: one whose ``utcoffset()`` is ``None`` (or raises) leaves the
+    time naive in effect, and its JSON, which keeps only the offset, could not be read back.
+    """
+    if not isinstance(value, dt.datetime):
+        return False
+    try:
+        # datetime.utcoffset() itself refuses a tzinfo answering anything but a timedelta
+        # under a day, or None.
+        return value.utcoffset() is not None
+    except Exception:
+        return False
+
+
 def _aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, dt.datetime) or value.tzinfo is None:
-        raise fail(attribute, value, "must be a timezone-aware datetime")
+    if not is_aware(value):
+        raise fail(attribute, value, "must be a timezone-aware datetime (a known UTC offset)")
 
 
 def _aware_field() -> Any:
@@ -280,44 +299,43 @@ class Incubatee:
         """Platform resources not yet returned (4.3.6 step 3)."""
         return tuple(r for r in self.resources if not r.returned)
 
-    def annual_revenue(self) -> dict[Period, Money | None]:
-        """Revenue per calendar year: a yearly record, else four complete quarters summed."""
-        years: dict[Period, Money | None] = {}
+    def _years(self, field: str) -> dict[int, tuple[bool, Money | None]]:
+        """Per calendar year: whether its accounts are complete, and ``field`` for the year.
+
+        A year is complete with a yearly record or all four quarters recorded. Its figure
+        is the yearly record's, else the four quarters' sum when all four are known, else
+        ``None`` (unknown).
+        """
+        yearly: dict[int, Money | None] = {}
         quarters: dict[int, list[Money | None]] = {}
         for record in self.financials:
+            value: Money | None = getattr(record, field)
             if record.period.quarter is None:
-                years[record.period] = record.revenue
+                yearly[record.period.year] = value
             else:
-                quarters.setdefault(record.period.year, []).append(record.revenue)
-        for year, values in quarters.items():
-            key = Period(year)
-            if key in years and years[key] is not None:
-                continue
-            known = [v for v in values if v is not None]
-            years[key] = _sum(known) if len(known) == 4 else None
-        return dict(sorted(years.items()))
+                quarters.setdefault(record.period.year, []).append(value)
+        years: dict[int, tuple[bool, Money | None]] = {}
+        for year in sorted(yearly.keys() | quarters.keys()):
+            parts = quarters.get(year, [])
+            complete = year in yearly or len(parts) == 4
+            found = yearly.get(year)
+            if found is None and len(parts) == 4 and None not in parts:
+                found = _sum(p for p in parts if p is not None)
+            years[year] = (complete, found)
+        return years
+
+    def annual_revenue(self) -> dict[Period, Money | None]:
+        """Revenue per calendar year: a yearly record, else four complete quarters summed.
+
+        A year with only some quarters recorded is ``None`` (unknown), a gap in the series.
+        """
+        return {Period(year): value for year, (_, value) in self._years("revenue").items()}
 
     def _latest_year(self, field: str) -> Money | None:
-        # Latest calendar year with a yearly record, else the latest four quarters summed.
-        yearly = sorted(
-            (r for r in self.financials if r.period.quarter is None), key=lambda r: r.period
-        )
-        quarterly = sorted(
-            (r for r in self.financials if r.period.quarter is not None), key=lambda r: r.period
-        )
-        if quarterly and (not yearly or quarterly[-1].period.year > yearly[-1].period.year):
-            last4 = quarterly[-4:]
-            consecutive = len(last4) == 4 and all(
-                a.period.next() == b.period for a, b in itertools.pairwise(last4)
-            )
-            values = [getattr(r, field) for r in last4]
-            if consecutive and None not in values:
-                return _sum(values)
-            return None
-        if yearly:
-            value: Money | None = getattr(yearly[-1], field)
-            return value
-        return None
+        # 4.3.5(c) "latest full year": the latest calendar year whose accounts are complete
+        # (a quarter of the next year recorded does not hide it); unknown if its figure is.
+        complete = [value for ok, value in self._years(field).values() if ok]
+        return complete[-1] if complete else None
 
     def cash_flow_series(self) -> dict[str, Money | None]:
         """Operating cash flow per period, gaps filled with ``None`` (4.3.5(c)).
@@ -337,13 +355,57 @@ class Incubatee:
             current = current.next()
         return series
 
+    def _check_currencies(self) -> None:
+        # The rules read CNY and sep converts no currency: a figure in another currency is
+        # refused, naming it, rather than left out (which would decide on part of the data).
+        for i, fr in enumerate(self.financing_rounds):
+            if fr.amount.currency != CNY:
+                _not_cny(f"financing_rounds[{i}].amount", fr.amount, "4.3.5(b)")
+        for i, record in enumerate(self.financials):
+            for name in ("revenue", "profit", "operating_cash_flow"):
+                value = getattr(record, name)
+                if value is not None and value.currency != CNY:
+                    _not_cny(f"financials[{i}].{name}", value, "4.3.5(c)")
+
+    def largest_independent_round(self) -> Money | None:
+        """The largest round raised independently (4.3.5(b) 独立), three-valued.
+
+        Rounds marked ``independent=False`` (from the founder or the platform) never count.
+        A round whose independence is unknown (``None``) makes the answer unknown when it
+        is larger than every independent round; with rounds recorded and none
+        independent the largest is zero; with no round recorded it is unknown.
+
+        Example:
+            >>> inc = Incubatee(id="x", name="X", origin=Origin.INTERNAL, financing_rounds=[
+            ...     FinancingRound(Money(90_000_000), independent=False),
+            ...     FinancingRound(Money(6_000_000), independent=True)])
+            >>> inc.largest_independent_round()
+            Money(amount=Decimal('6000000'), currency='CNY')
+        """
+        if not self.financing_rounds:
+            return None
+        independent = [r.amount for r in self.financing_rounds if r.independent is True]
+        unsure = [r.amount for r in self.financing_rounds if r.independent is None]
+        largest = max(independent, key=lambda m: m.amount) if independent else Money.zero()
+        if any(m.amount > largest.amount for m in unsure):
+            return None
+        return largest
+
     def facts(self) -> dict[str, Any]:
         """The flat inputs of the graduation rules (4.3.5; 国科发区〔2018〕300号).
 
         ``None`` means unknown. With no financing round recorded, the largest round and
-        the cumulative investment are unknown rather than zero.
+        the cumulative investment are unknown rather than zero; the largest round counts
+        independent rounds only (:meth:`largest_independent_round`). Revenue and profit
+        are the latest complete calendar year's.
+
+        Raises:
+            ValidationError: a financing round or a period's figure is not in CNY, naming
+                it (``financing_rounds[0].amount.currency``) and its clause: the rules
+                read CNY and ``sep`` converts no currency, so it never leaves one out.
         """
-        rounds = [r.amount for r in self.financing_rounds if r.amount.currency == CNY]
+        self._check_currencies()
+        rounds = [r.amount for r in self.financing_rounds]
         annual = self.annual_revenue()
         acquired_by_founder = self._fact(EventKind.ACQUIRED_BY_FOUNDER, self.acquired_by_founder)
         acquired_by_other = self._fact(EventKind.ACQUIRED_BY_OTHER, self.acquired_by_other)
@@ -354,25 +416,37 @@ class Incubatee:
             acquired = False
         else:
             acquired = None
-        return {
-            "acquired_by_founder": acquired_by_founder,
-            "listed": self._fact(EventKind.LISTED, self.listed),
-            "largest_financing_round": max(rounds, key=lambda m: m.amount) if rounds else None,
-            "revenue": self._latest_year("revenue"),
-            "profit": self._latest_year("profit"),
-            "operating_cash_flow": self.cash_flow_series(),
-            "organisation_complete": self.organisation_complete,
-            "needs_platform_services": self.needs_platform_services,
-            "platform_equity_exited": self._fact(
-                EventKind.PLATFORM_EQUITY_EXIT, self.platform_equity_exited
-            ),
-            "high_tech_enterprise": self._fact(
-                EventKind.HIGH_TECH_CERTIFIED, self.high_tech_enterprise
-            ),
-            "cumulative_investment": _sum(rounds) if rounds else None,
-            "annual_revenue": {str(k): v for k, v in annual.items()},
-            "acquired": acquired,
-        }
+        return OwnFacts(
+            {
+                "acquired_by_founder": acquired_by_founder,
+                "listed": self._fact(EventKind.LISTED, self.listed),
+                "largest_financing_round": self.largest_independent_round(),
+                "revenue": self._latest_year("revenue"),
+                "profit": self._latest_year("profit"),
+                "operating_cash_flow": self.cash_flow_series(),
+                "organisation_complete": self.organisation_complete,
+                "needs_platform_services": self.needs_platform_services,
+                "platform_equity_exited": self._fact(
+                    EventKind.PLATFORM_EQUITY_EXIT, self.platform_equity_exited
+                ),
+                "high_tech_enterprise": self._fact(
+                    EventKind.HIGH_TECH_CERTIFIED, self.high_tech_enterprise
+                ),
+                "cumulative_investment": _sum(rounds) if rounds else None,
+                "annual_revenue": {str(k): v for k, v in annual.items()},
+                "acquired": acquired,
+            }
+        )
+
+
+def _not_cny(field: str, value: Money, clause: str) -> NoReturn:
+    raise ValidationError(
+        f"{field}.currency",
+        value.currency,
+        f"must be {CNY}: the rules read {CNY} amounts and sep converts no currency; "
+        f"convert it to {CNY} at the rate the platform relies on",
+        clause=clause,
+    )
 
 
 def _sum(values: Iterable[Money]) -> Money:

@@ -20,9 +20,13 @@ from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
+import cattrs.gen
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
-from sep.domain._fields import plain, to_decimal
+from sep._json import loads
+from sep.domain._enterprise import Enterprise
+from sep.domain._fields import close_match, plain, to_decimal
+from sep.domain._incubatee import Incubatee
 from sep.domain._industry import IndustryCode
 from sep.domain._money import Money, Period
 from sep.errors import MISSING, SepError, ValidationError
@@ -30,6 +34,12 @@ from sep.errors import MISSING, SepError, ValidationError
 __all__ = ["from_dict", "from_json", "json_schema", "to_dict", "to_json"]
 
 T = TypeVar("T")
+
+#: The optional marker a document may carry to say what it is (``"kind": "incubatee"``),
+#: read by :func:`from_dict` and by the rule checks (which tell documents from named inputs).
+KIND = "kind"
+#: The ``kind`` of each class whose documents may carry the marker.
+DOCUMENT_KINDS: dict[type, str] = {Incubatee: "incubatee", Enterprise: "enterprise"}
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -175,11 +185,27 @@ def _make_converter() -> cattrs.Converter:
         return get_origin(tp)(items)
 
     conv.register_structure_hook_func(_is_many, structure_many)
+    for cls, kind in DOCUMENT_KINDS.items():  # last: the generated hooks use those above
+        conv.register_structure_hook(cls, _kind_marked(cls, kind, conv))
     conv.register_unstructure_hook_func(
         lambda t: _origin(t) is frozenset,
         lambda s: sorted(conv.unstructure(item) for item in s),
     )
     return conv
+
+
+def _kind_marked(cls: type, kind: str, conv: cattrs.Converter) -> Any:
+    base: Any = cattrs.gen.make_dict_structure_fn(cls, conv)
+
+    def hook(value: Any, tp: Any) -> Any:
+        # A document may say what it is; it must then say it right, and the marker is no field.
+        if isinstance(value, Mapping) and KIND in value:
+            if value[KIND] != kind or type(value[KIND]) is not str:
+                raise ValidationError(KIND, value[KIND], f"must be {kind!r} for {cls.__name__}")
+            value = {k: v for k, v in value.items() if k != KIND}
+        return base(value, tp)
+
+    return hook
 
 
 _CONVERTER = _make_converter()
@@ -222,12 +248,23 @@ def from_dict(cls: type[T], data: Any) -> T:
 
 
 def from_json(cls: type[T], text: str | bytes) -> T:
-    """Parse JSON text into ``cls`` (numbers are read as Decimal, never float)."""
-    try:
-        data = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise ValidationError("", MISSING, f"is not valid JSON: {exc}") from None
-    return from_dict(cls, data)
+    """Parse JSON text into ``cls`` (numbers are read as Decimal, never float).
+
+    The text is read by the bounded JSON reader (:func:`sep._json.loads`): UTF-8, at most
+    :data:`~sep._limits.MAX_JSON_BYTES` bytes and :data:`~sep._limits.MAX_DEPTH` levels,
+    no duplicate keys, no ``NaN`` and no oversized integers.
+
+    Raises:
+        ValidationError: the text is not such JSON, or the data is not a valid ``cls``.
+
+    Example:
+        >>> from sep.domain import Incubatee
+        >>> from_json(Incubatee, '{"id": "a", "id": "b"}')
+        Traceback (most recent call last):
+        ...
+        sep.errors.ValidationError: the key 'id' is given twice (got 'id')
+    """
+    return from_dict(cls, loads(text))
 
 
 def _segment(exc: BaseException) -> str:
@@ -265,7 +302,15 @@ def _translate(exc: BaseException, cls: type) -> ValidationError:
         return err
     if isinstance(leaf, ForbiddenExtraKeysError):
         key = sorted(leaf.extra_fields)[0]
-        return ValidationError(_join(path, key), MISSING, "is not a field here", clause=clause)
+        names = [f.name for f in attrs.fields(leaf.cl)] if attrs.has(leaf.cl) else []
+        close = close_match(str(key), names)
+        guess = f"; did you mean {close!r}?" if close else ""
+        return ValidationError(
+            _join(path, key),
+            MISSING,
+            f"is not a field of {leaf.cl.__name__}{guess}",
+            clause=clause,
+        )
     if isinstance(leaf, KeyError):
         name = str(leaf.args[0]) if leaf.args else "?"
         # cattrs already notes the missing attribute's name on the path.
@@ -422,5 +467,10 @@ def _schema_for(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
                 "required": required,
                 "additionalProperties": False,
             }
+            if tp in DOCUMENT_KINDS:  # the optional marker from_dict accepts
+                defs[name]["properties"][KIND] = {
+                    "const": DOCUMENT_KINDS[tp],
+                    "description": "Optional: what this document is.",
+                }
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no JSON Schema for {tp!r}")  # a programming error, caught by tests

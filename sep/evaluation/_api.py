@@ -9,16 +9,18 @@ themselves are data files shipped in ``sep/evaluation/packs``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 from sep._json import check_tree, loads
-from sep.domain import Enterprise, Incubatee, from_dict
+from sep.domain import Enterprise, Incubatee, Origin, from_dict
+from sep.domain._fields import OwnFacts, close_match
+from sep.domain._serde import DOCUMENT_KINDS, KIND
 from sep.errors import MISSING, ValidationError
 from sep.evaluation._decision import Decision
 from sep.evaluation._engine import Evaluator, evaluator_for
@@ -79,43 +81,170 @@ def builtin_packs() -> tuple[str, ...]:
     return tuple(sorted(_FILES))
 
 
-_DOMAIN = {"graduation": Incubatee, "eligibility": Enterprise}
-# The fields a domain document must carry, computed once: this runs on every decision.
-_REQUIRED = {
-    cls: tuple(f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING)
-    for cls in _DOMAIN.values()
-}
+_DOMAIN: dict[str, type] = {"graduation": Incubatee, "eligibility": Enterprise}
+#: The ``kind`` marker of each domain document, by class (the domain's own).
+_KINDS: dict[type, str] = DOCUMENT_KINDS
+_KIND = KIND
+
+#: What ``extra=`` may say about names a pack does not read. ``"error"`` is the column-wise
+#: engine's spelling of ``"forbid"``, accepted everywhere so one spelling works in all.
+EXTRA_MODES = ("forbid", "ignore", "error")
 
 
-def _domain_class(question: str) -> type | None:
-    return _DOMAIN.get(question)
+def _refuse_extra(extra: Any) -> bool:
+    """Whether ``extra`` asks to refuse unknown names; a bad ``extra`` is refused itself."""
+    if extra == "forbid" and type(extra) is str:  # the default, on every decision
+        return True
+    if isinstance(extra, str) and extra in EXTRA_MODES:
+        return extra != "ignore"
+    raise ValidationError(
+        "extra", extra, "must be 'forbid' (refuse names the pack does not read) or 'ignore'"
+    )
 
 
-def _is_document(data: Mapping[str, Any], cls: type) -> bool:
-    """Whether ``data`` carries every required field of the domain class ``cls``."""
-    return all(name in data for name in _REQUIRED[cls])
+def refuse_unknown_names(
+    rules: RulePack, keys: Iterable[Any], *, what: str = "input", hint: str = "names"
+) -> None:
+    """Refuse the first of ``keys`` that is not an input of ``rules``, with a "did you mean".
 
+    Shared by the direct, streaming and column-wise engines, so a typo is refused the same
+    way everywhere instead of leaving an input missing (UNKNOWN) without a word.
 
-def _facts(obj: Any, rules: RulePack | None = None) -> Mapping[str, Any]:
-    """The flat named inputs of ``obj``.
-
-    A mapping of named inputs is used as is. A mapping that is a domain document (the JSON
-    form of an :class:`~sep.domain.Incubatee` for graduation, of an
-    :class:`~sep.domain.Enterprise` for eligibility, recognised by carrying that class's
-    required fields) is validated into that object first, so bad data is refused. Any
-    other object gives its ``facts()``.
+    Raises:
+        ValidationError: naming the key, the pack's inputs and the closest input name.
     """
-    if isinstance(obj, Mapping):
-        cls = _domain_class(rules.question) if rules is not None else None
-        if cls is None or not _is_document(obj, cls):
-            return obj
-        obj = from_dict(cls, obj)
+    inputs = rules.inputs
+    for key in keys:
+        if key in inputs:
+            continue
+        name = str(key) or repr(key)  # an empty name is still named, as ''
+        close = close_match(name, inputs)
+        guess = f"; did you mean {close!r}?" if close else ""
+        raise ValidationError(
+            name,
+            name,
+            f"is not an {what} of {rules.id} (inputs: {', '.join(inputs)}){guess}; "
+            f"pass extra='ignore' to allow other {hint}",
+            clause=inputs[close].clause if close else rules.clause,
+        )
+
+
+@cache
+def _fact_names(cls: type) -> frozenset[str]:
+    # The names a domain class's facts() gives, read off a minimal instance so they can
+    # never drift from facts() itself.
+    minimal: Any
+    if cls is Incubatee:
+        minimal = Incubatee(id="-", name="-", origin=Origin.INTERNAL)
+    else:
+        minimal = Enterprise(name="-", industry="A")
+    return frozenset(minimal.facts())
+
+
+def _document_keys(cls: type, rules: RulePack) -> frozenset[str]:
+    """The keys that make a mapping a document of ``cls`` for ``rules``: fields of ``cls``
+    that are neither a named input of the pack nor a name ``cls.facts()`` gives."""
+    fields = frozenset(f.name for f in attrs.fields(cls))
+    return fields - _fact_names(cls) - frozenset(rules.inputs)
+
+
+# Per pack (by identity, checked): its domain class, document keys and input names. This
+# runs on every decision, so the set arithmetic is done once per pack.
+_SHAPES: dict[int, tuple[RulePack, type | None, frozenset[str], frozenset[str], bool]] = {}
+
+
+def _shape(rules: RulePack) -> tuple[RulePack, type | None, frozenset[str], frozenset[str], bool]:
+    found = _SHAPES.get(id(rules))
+    if found is None or found[0] is not rules:
+        cls = _DOMAIN.get(rules.question)
+        markers = _document_keys(cls, rules) if cls is not None else frozenset()
+        kind_marks = cls is not None and _KIND not in rules.inputs
+        if len(_SHAPES) >= 256:
+            _SHAPES.clear()
+        found = _SHAPES[id(rules)] = (rules, cls, markers, frozenset(rules.inputs), kind_marks)
+    return found
+
+
+def _document_class(data: Mapping[Any, Any], rules: RulePack) -> type | None:
+    """The domain class ``data`` is a document of, or ``None`` for named inputs.
+
+    The rule (documented in :func:`check`): for a graduation pack a mapping is an
+    :class:`~sep.domain.Incubatee` document, for an eligibility pack an
+    :class:`~sep.domain.Enterprise` document, when it says ``"kind": "incubatee"``
+    (``"enterprise"``) or carries any key that only a document has (``id``, ``name``,
+    ``origin``, ``financials``, ``financing_rounds``, ``industry``, ``employees``, …).
+    """
+    _, cls, markers, _, kind_marks = _shape(rules)
+    if cls is None:
+        return None
+    if kind_marks and _KIND in data:
+        kind = data[_KIND]
+        if kind != _KINDS[cls]:
+            raise ValidationError(
+                _KIND,
+                kind,
+                f"must be {_KINDS[cls]!r}: {rules.id} decides {rules.question} "
+                f"from {_KINDS[cls]} documents or named inputs",
+                clause=rules.clause,
+            )
+        return cls
+    return None if markers.isdisjoint(data.keys()) else cls
+
+
+def _is_own(obj: Any) -> bool:
+    # Domain objects of sep itself: their facts() may serve several packs at once.
+    return isinstance(obj, OwnFacts) or type(obj).__module__.split(".", 1)[0] == "sep"
+
+
+def _plain(data: Mapping[Any, Any]) -> dict[Any, Any]:
+    """A plain dict of a caller's mapping type, read once here so that a mapping whose
+    reads fail is refused as bad input (naming the key), not as an error deep inside."""
+    out: dict[Any, Any] = {}
+    key: Any = None
+    try:
+        for key in data:
+            out[key] = data[key]
+    except Exception as exc:  # any failure of a foreign mapping is bad input
+        field = "" if key is None else str(key)
+        raise ValidationError(
+            field, type(data).__name__, f"could not be read from the mapping: {exc!r}"
+        ) from None
+    return out
+
+
+def _facts(obj: Any, rules: RulePack | None = None, extra: Any = "forbid") -> Mapping[str, Any]:
+    """The flat named inputs of ``obj`` for ``rules``.
+
+    A mapping that is a domain document (see :func:`_document_class`) is validated into
+    that object first, so bad data and a half-document are refused. Any other mapping is
+    named inputs: with ``extra="forbid"`` a name the pack does not read is refused (with
+    a "did you mean"). An object with a ``facts()`` method gives its facts; those of
+    ``sep``'s own domain objects may carry inputs of several packs and are not checked.
+    """
+    refuse = _refuse_extra(extra)
+    if type(obj) is dict or isinstance(obj, Mapping):
+        data: Mapping[str, Any] = (
+            obj if type(obj) is dict or isinstance(obj, OwnFacts) else _plain(obj)
+        )
+        if rules is None:
+            return data
+        _, _, _, inputs, _ = _shape(rules)
+        if inputs.issuperset(data.keys()):  # the common case: named inputs only
+            return data
+        cls = _document_class(data, rules)
+        if cls is None:
+            if refuse and not _is_own(data):
+                refuse_unknown_names(rules, data)
+            return data
+        obj = from_dict(cls, data)  # which reads the ``kind`` marker too
     method = getattr(obj, "facts", None)
     if callable(method):
         result = method()
-        if isinstance(result, Mapping):
-            return result
-        raise ValidationError("", obj, "facts() must return a mapping of named inputs")
+        if not isinstance(result, Mapping):
+            raise ValidationError("", obj, "facts() must return a mapping of named inputs")
+        if refuse and rules is not None and not _is_own(obj):
+            refuse_unknown_names(rules, result)
+        return result
     raise ValidationError(
         "", obj, "give a mapping of named inputs or an object with a facts() method"
     )
@@ -160,30 +289,56 @@ def check(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
+    extra: Literal["forbid", "ignore"] = "forbid",
 ) -> Decision:
     """Decide ``pack``'s question for ``facts``.
 
     Args:
         pack: A :class:`RulePack`, a shipped pack id, or a pack file path.
-        facts: A mapping of named inputs, or an object with a ``facts()`` method.
+        facts: A mapping of named inputs, a domain document (the JSON form of an
+            :class:`~sep.domain.Incubatee` or :class:`~sep.domain.Enterprise`, see below),
+            or an object with a ``facts()`` method.
         params: Parameter overrides: a value, or a list of ``{since, value, source}``.
         on: The date whose parameter values apply (default: today).
+        extra: ``"forbid"`` (the default) refuses a name in a mapping of named inputs that
+            the pack does not read, with the closest input name (a typo would otherwise
+            leave the input missing, UNKNOWN); ``"ignore"`` skips such names, for callers
+            that pass wider records. ``"error"`` is accepted as ``"forbid"``.
 
-    Keys the pack does not read are ignored, so one fact sheet can serve every pack;
+    What a mapping is: for a graduation pack, a mapping is an
+    :class:`~sep.domain.Incubatee` document (for an eligibility pack an
+    :class:`~sep.domain.Enterprise` document) when it says ``"kind": "incubatee"``
+    (``"enterprise"``), or when it carries any key that only such a document has: a field
+    of the class that is neither an input of the pack nor a name its ``facts()`` gives
+    (``id``, ``name``, ``origin``, ``financials``, ``financing_rounds``, ``events``, …;
+    ``name``, ``industry``, ``employees``, ``operating_revenue``, ``chain``, … for an
+    enterprise). A document is validated whole: a missing required field is refused
+    naming it. Every other mapping is named inputs.
+
+    The facts of ``sep``'s own domain objects (``Incubatee.facts()`` serves both
+    graduation packs) are never refused for names a pack does not read.
     ``None`` (and an enum's "unknown") means missing, which gives UNKNOWN, never NOT_MET.
 
     Raises:
         ValidationError: a value of the wrong type or out of range, naming the input and
-            its clause; an unknown pack or parameter override.
+            its clause; a name the pack does not read (``extra="forbid"``); a
+            half-document; an unknown pack, parameter override or ``extra``.
 
     Example:
         >>> d = check(TORCH_2018_GRADUATION, {"high_tech_enterprise": True})
         >>> d.outcome.value, d.met_by
         ('met', ('第九条(十)1',))
+        >>> check(GRADUATION, {"revenu": "12000000"})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sep.errors.ValidationError: revenu: is not an input of ...; did you mean 'revenue'?; ...
+        >>> check(GRADUATION, {"revenue": "12000000", "crm_id": 7}, extra="ignore").outcome.value
+        'unknown'
     """
     rules = _pack(pack)
+    raw = _facts(facts, rules, extra)
     evaluator = evaluator_for(rules, on, params)
-    return Decision.of(evaluator, evaluator.facts(_facts(facts, rules)))
+    return Decision.of(evaluator, evaluator.facts(raw))
 
 
 def check_eligibility(
@@ -192,15 +347,19 @@ def check_eligibility(
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
     pack: RulePack | str = ELIGIBILITY,
+    extra: Literal["forbid", "ignore"] = "forbid",
 ) -> Decision:
     """May this enterprise found a platform? 3.1 (large enterprise) and all of 4.2.1(1)–(4).
+
+    ``enterprise`` is an :class:`~sep.domain.Enterprise`, its JSON form, or a mapping of
+    named inputs; ``extra`` as for :func:`check`.
 
     Example:
         >>> d = check_eligibility({"size_class": "medium"})
         >>> d.outcome.value, d.outcome_of("3.1.size").value
         ('not_met', 'not_met')
     """
-    return check(pack, enterprise, params=params, on=on)
+    return check(pack, enterprise, params=params, on=on, extra=extra)
 
 
 def check_graduation(
@@ -209,15 +368,19 @@ def check_graduation(
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
     pack: RulePack | str = GRADUATION,
+    extra: Literal["forbid", "ignore"] = "forbid",
 ) -> Decision:
     """May this incubatee graduate? Any one of 4.3.5(a)–(d).
+
+    ``incubatee`` is an :class:`~sep.domain.Incubatee`, its JSON form, or a mapping of
+    named inputs; ``extra`` as for :func:`check`.
 
     Example:
         >>> d = check_graduation({})
         >>> d.outcome.value, len(d.missing)
         ('unknown', 9)
     """
-    return check(pack, incubatee, params=params, on=on)
+    return check(pack, incubatee, params=params, on=on, extra=extra)
 
 
 def check_evaluation(
@@ -226,15 +389,18 @@ def check_evaluation(
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
     pack: RulePack | str = EVALUATION,
+    extra: Literal["forbid", "ignore"] = "forbid",
 ) -> Decision:
     """Does the platform's evaluation pass? Each 4.3.7-d module and the total (4.3.7-b).
+
+    ``scores`` is a mapping of named inputs; ``extra`` as for :func:`check`.
 
     Example:
         >>> d = check_evaluation({"score_service_system": 72, "score_total": 55})
         >>> d.outcome.value, d.outcome_of("4.3.7-b.total").value
         ('not_met', 'not_met')
     """
-    return check(pack, scores, params=params, on=on)
+    return check(pack, scores, params=params, on=on, extra=extra)
 
 
 _RECORD_HELP = "a decision record is a Decision, its to_dict() mapping or its JSON"

@@ -43,7 +43,6 @@ columns ``None``, ``NaN``, ``pandas.NA`` and ``""`` (a blank form field) are mis
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, ClassVar, Literal
@@ -53,7 +52,16 @@ import numpy as np
 
 from sep._limits import MONEY_CONTEXT
 from sep.errors import ValidationError
-from sep.evaluation._api import ELIGIBILITY, EVALUATION, GRADUATION, _facts, _pack, compile_pack
+from sep.evaluation._api import (
+    ELIGIBILITY,
+    EVALUATION,
+    GRADUATION,
+    _facts,
+    _pack,
+    _refuse_extra,
+    compile_pack,
+    refuse_unknown_names,
+)
 from sep.evaluation._batch_columns import (
     BoolColumn,
     Encoded,
@@ -647,18 +655,8 @@ def _keys(columns: Any) -> list[str] | None:
 
 def _gather(pack: RulePack, columns: Any, extra: str, n: int | None) -> tuple[dict[str, Any], int]:
     keys = _keys(columns)
-    if keys is not None and extra == "error":
-        for key in keys:
-            if key not in pack.inputs:
-                close = difflib.get_close_matches(key, list(pack.inputs), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise ValidationError(
-                    key,
-                    key,
-                    f"is not an input of {pack.id} (inputs: {', '.join(pack.inputs)}){hint}; "
-                    "pass extra='ignore' to allow other columns",
-                    clause=pack.inputs[close[0]].clause if close else pack.clause,
-                )
+    if _refuse_extra(extra) and keys is not None:
+        refuse_unknown_names(pack, keys, what="input", hint="columns")
     raw: dict[str, Any] = {}
     for name in pack.inputs:
         if keys is not None and name not in keys:
@@ -690,7 +688,7 @@ def check_batch(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
-    extra: Literal["error", "ignore"] = "error",
+    extra: Literal["forbid", "error", "ignore"] = "error",
     n: int | None = None,
 ) -> BatchResult:
     """Decide ``pack``'s question for every row of ``columns`` at once.
@@ -702,8 +700,9 @@ def check_batch(
             input without a column is missing for every row (UNKNOWN).
         params: Parameter overrides, as for :func:`~sep.evaluation.check`.
         on: The date whose parameter values apply (default: today).
-        extra: ``"error"`` refuses column names that are not inputs of the pack (a typo
-            would otherwise leave an input missing), ``"ignore"`` skips them.
+        extra: ``"error"`` (or ``"forbid"``, the spelling of :func:`~sep.evaluation.check`)
+            refuses column names that are not inputs of the pack (a typo would otherwise
+            leave an input missing), ``"ignore"`` skips them; anything else is refused.
         n: The number of rows, needed only when no input column is given.
 
     With pandas, pass the DataFrame itself (``extra="ignore"`` if it holds other columns);
@@ -720,8 +719,7 @@ def check_batch(
         >>> r.outcome.tolist(), r.outcome_of("4.3.7-b.total").tolist()
         ([-1, 0, -1], [1, 0, -1])
     """
-    if extra not in ("error", "ignore"):
-        raise ValidationError("extra", extra, "must be 'error' or 'ignore'")
+    _refuse_extra(extra)
     evaluator = compile_pack(pack, params=params, on=on)
     rules = evaluator.pack
     plan = _plan_for(evaluator)
@@ -747,7 +745,7 @@ def check_graduation_batch(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
-    extra: Literal["error", "ignore"] = "error",
+    extra: Literal["forbid", "error", "ignore"] = "error",
     n: int | None = None,
     pack: RulePack | str = GRADUATION,
 ) -> BatchResult:
@@ -766,7 +764,7 @@ def check_eligibility_batch(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
-    extra: Literal["error", "ignore"] = "error",
+    extra: Literal["forbid", "error", "ignore"] = "error",
     n: int | None = None,
     pack: RulePack | str = ELIGIBILITY,
 ) -> BatchResult:
@@ -785,7 +783,7 @@ def check_evaluation_batch(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
-    extra: Literal["error", "ignore"] = "error",
+    extra: Literal["forbid", "error", "ignore"] = "error",
     n: int | None = None,
     pack: RulePack | str = EVALUATION,
 ) -> BatchResult:
@@ -858,7 +856,17 @@ def _column(spec: InputSpec, values: list[Any]) -> Any:
     return SeriesColumn(grid, labels)
 
 
-def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> dict[str, Any]:
+def _row_facts(i: int, obj: Any, rules: RulePack, extra: str) -> Mapping[str, Any]:
+    # The one reading of a caller's object (check()'s), its refusals naming the row.
+    try:
+        return _facts(obj, rules, extra)
+    except ValidationError as err:
+        raise err.at(f"[{i}]") from None
+
+
+def columns_from(
+    objects: Iterable[Any], pack: RulePack | str = GRADUATION, *, extra: str = "forbid"
+) -> dict[str, Any]:
     """Columns of ``pack``'s inputs from domain objects (anything with ``facts()``, such as
     :class:`sep.domain.Incubatee`) or fact mappings, one row per object.
 
@@ -866,8 +874,13 @@ def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> d
     when every amount is exact there (at most two decimals, below 1e13 CNY), else an
     ``object`` column of ``Decimal``.
 
+    Each object is read as :func:`~sep.evaluation.check` reads it: a domain document is
+    validated whole, and a name the pack does not read is refused unless
+    ``extra="ignore"``.
+
     Raises:
-        ValidationError: A bad value, its field prefixed with the row (``[3].revenue``).
+        ValidationError: A bad value, its field prefixed with the row (``[3].revenue``);
+            an unknown name or a half-document, likewise.
 
     Example:
         >>> cols = columns_from([{"revenue": "12000000.50", "listed": True}, {}])
@@ -875,7 +888,8 @@ def columns_from(objects: Iterable[Any], pack: RulePack | str = GRADUATION) -> d
         ([12000000.5, nan], [1.0, nan])
     """
     rules = _pack(pack)
-    rows = [_facts(o) for o in objects]
+    _refuse_extra(extra)
+    rows = [_row_facts(i, o, rules, extra) for i, o in enumerate(objects)]
     out: dict[str, Any] = {}
     for name, spec in rules.inputs.items():
         convert = normaliser(spec)

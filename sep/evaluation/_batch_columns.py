@@ -31,7 +31,13 @@ import numpy as np
 from sep._limits import MAX_AMOUNT, MAX_SERIES_SPAN, MONEY_CONTEXT
 from sep.domain._fields import read_decimal
 from sep.errors import ValidationError
-from sep.evaluation._inputs import MISSING_INPUT, _parse_period, normaliser, ordinal
+from sep.evaluation._inputs import (
+    MISSING_INPUT,
+    _parse_period,
+    normaliser,
+    ordinal,
+    period_kind_error,
+)
 from sep.evaluation._spec import InputSpec
 
 __all__ = [
@@ -513,6 +519,9 @@ def _series(spec: InputSpec, raw: Any, n: int | None) -> SeriesGrid:
             period = _parse_period(label)
         except ValidationError as err:
             raise _bad(spec, None, label, err.reason, f"[{label}]") from None
+        wrong_kind = period_kind_error(spec, period, "")
+        if wrong_kind is not None:
+            raise _bad(spec, None, label, wrong_kind.reason, f"[{label}]")
         if quarterly is None:
             quarterly = period.quarter is not None
         elif quarterly != (period.quarter is not None):

@@ -30,6 +30,8 @@ __all__ = [
     "label_of",
     "normaliser",
     "ordinal",
+    "period_kind_check",
+    "period_kind_error",
 ]
 
 #: A period series: ``((Period, amount), ...)`` sorted by period, all years or all quarters.
@@ -145,6 +147,7 @@ def _enum(spec: InputSpec) -> Callable[[Any], Any]:
 def _series(spec: InputSpec) -> Callable[[Any], Any]:
     name, clause = spec.name, spec.clause
     money = _money(spec)
+    kind = period_kind_check(spec)
 
     def where(label: Any, row: int | None, part: str = "") -> str:
         # Field paths are built only when something is wrong (this runs per call).
@@ -154,9 +157,8 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
 
     def convert(value: Any) -> Any:
         if isinstance(value, Mapping):
-            pairs: Any = (
-                (label, amount, None) for label, amount in value.items() if amount is not None
-            )
+            # Every label is a period, known amount or not (``None`` = that period missing).
+            pairs: Any = ((label, amount, None) for label, amount in value.items())
         elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
             rows: list[tuple[Any, Any, int | None]] = []
             for i, row in enumerate(value):
@@ -164,14 +166,13 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                     raise ValidationError(
                         f"{name}[{i}]", row, "must be {period, amount}", clause=clause
                     )
-                if row.get("amount") is not None:
-                    rows.append((row["period"], row["amount"], i))
+                rows.append((row["period"], row.get("amount"), i))
             pairs = rows
         else:
             raise ValidationError(
                 name, value, "must map periods to amounts ({'2025Q1': '100000'})", clause=clause
             )
-        by_ordinal: dict[int, tuple[Period, Decimal]] = {}
+        by_ordinal: dict[int, tuple[Period, Decimal] | None] = {}
         quarterly: bool | None = None
         for label, amount, row in pairs:
             try:
@@ -182,6 +183,10 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 raise ValidationError(
                     where(label, row, ".period"), label, err.reason, clause=clause
                 ) from None
+            if kind is not None and kind is not is_quarter:
+                raise ValidationError(
+                    where(label, row, ".period"), label, _KIND_REASON[kind], clause=clause
+                )
             if quarterly is None:
                 quarterly = is_quarter
             elif quarterly is not is_quarter:
@@ -190,25 +195,59 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 raise ValidationError(
                     where(label, row), str(found), "is given twice", clause=clause
                 )
+            if amount is None:
+                by_ordinal[key] = None  # a known period whose amount is missing
+                continue
             try:
                 by_ordinal[key] = (found, money(amount))
             except ValidationError as err:
                 raise ValidationError(
                     where(label, row), amount, err.reason, clause=clause
                 ) from None
-        if not by_ordinal:
+        keys = [k for k in sorted(by_ordinal) if by_ordinal[k] is not None]
+        if not keys:
             return MISSING_INPUT  # an empty series says nothing: missing, not zero
-        keys = sorted(by_ordinal)
         if keys[-1] - keys[0] >= MAX_SERIES_SPAN:
+            first, last = by_ordinal[keys[0]], by_ordinal[keys[-1]]
+            assert first is not None
+            assert last is not None
             raise ValidationError(
                 name,
-                f"{by_ordinal[keys[0]][0]} to {by_ordinal[keys[-1]][0]}",
+                f"{first[0]} to {last[0]}",
                 f"spans {keys[-1] - keys[0] + 1} periods; a series spans at most {MAX_SERIES_SPAN}",
                 clause=clause,
             )
-        return tuple(by_ordinal[k] for k in keys)
+        return tuple(item for k in keys if (item := by_ordinal[k]) is not None)
 
     return convert
+
+
+_KIND_REASON = {
+    False: "must be a calendar year (2025): the input is a yearly series",
+    True: "must be a quarter (2025Q1): the input is a quarterly series",
+}
+
+
+def period_kind_check(spec: InputSpec) -> bool | None:
+    """Whether ``spec``'s series must hold quarters (``True``), years (``False``) or either."""
+    return {"year": False, "quarter": True}.get(spec.period)
+
+
+def period_kind_error(spec: InputSpec, label: Any, field: str) -> ValidationError | None:
+    """The refusal of ``label`` (a parsed Period or text) for ``spec``'s period kind, if any.
+
+    Shared by the direct, streaming and column-wise engines.
+    """
+    kind = period_kind_check(spec)
+    if kind is None:
+        return None
+    try:
+        found = label if isinstance(label, Period) else _parse_period(str(label))
+    except ValidationError as err:
+        return ValidationError(field, label, err.reason, clause=spec.clause)
+    if (found.quarter is not None) is kind:
+        return None
+    return ValidationError(field, label, _KIND_REASON[kind], clause=spec.clause)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -26,6 +26,7 @@ Pack file format (TOML shown; YAML has the same structure)::
     zh = "营业额"
     # values = [...], unknown = [...]   # enum: allowed words, words meaning "not known"
     # minimum = 0, maximum = 100        # number: allowed range; money, series: minimum only
+    # period = "year"                   # series: "year", "quarter" or "any" (the default)
 
     [parameters.revenue_min]            # every threshold, by name, with dated values
     type = "money"                      # money | number | integer
@@ -86,6 +87,7 @@ __all__ = ["load_pack", "load_parameters", "pack_from_mapping", "read_definition
 _INPUT_TYPES = ("bool", "money", "number", "enum", "series")
 _PARAM_TYPES = ("money", "number", "integer")
 _MEASURES = ("value", "each_of_last", "min_to_mean_of_last", "max_window_sum")
+_PERIOD_KINDS = ("any", "year", "quarter")
 
 
 def read_definition(path: str | Path) -> dict[str, Any]:
@@ -376,6 +378,12 @@ def _inputs(
             raise ctx.err(f"{key}.unknown", "must be a list of strings")
         lo = body.get("minimum")
         hi = body.get("maximum")
+        period = body.get("period", "any")
+        if period not in _PERIOD_KINDS or (itype != "series" and "period" in body):
+            raise ctx.err(
+                f"{key}.period",
+                f"must be one of {_PERIOD_KINDS}, and only on a series input",
+            )
         unit_default = "CNY" if itype in ("money", "series") else ""
         out[str(name)] = InputSpec(
             name=str(name),
@@ -388,6 +396,7 @@ def _inputs(
             unknown=cast(tuple[str, ...], unknown),
             minimum=None if lo is None else _decimal(ctx, f"{key}.minimum", lo),
             maximum=None if hi is None else _decimal(ctx, f"{key}.maximum", hi),
+            period=cast(Any, period),
         )
     return out
 

@@ -66,11 +66,12 @@ def _property(spec: InputSpec) -> dict[str, Any]:
         schema = {"enum": [*spec.values, *spec.unknown]}
     else:  # a series: amounts per period, as a table or a list of rows
         amount = _NON_NEGATIVE_MONEY if spec.minimum == 0 else _MONEY
+        period = {"year": r"^\d{4}$", "quarter": r"^\d{4}-?Q[1-4]$"}.get(spec.period, _PERIOD)
         schema = {
             "anyOf": [
                 {
                     "type": "object",
-                    "propertyNames": {"pattern": _PERIOD},
+                    "propertyNames": {"pattern": period},
                     "additionalProperties": {"anyOf": [amount, {"type": "null"}]},
                 },
                 {
@@ -78,7 +79,7 @@ def _property(spec: InputSpec) -> dict[str, Any]:
                     "items": {
                         "type": "object",
                         "properties": {
-                            "period": {"type": "string", "pattern": _PERIOD},
+                            "period": {"type": "string", "pattern": period},
                             "amount": {"anyOf": [amount, {"type": "null"}]},
                         },
                         "required": ["period"],

@@ -35,6 +35,7 @@ __all__ = [
 InputType: TypeAlias = Literal["bool", "money", "number", "enum", "series"]
 ParamType: TypeAlias = Literal["money", "number", "integer"]
 Measure: TypeAlias = Literal["value", "each_of_last", "min_to_mean_of_last", "max_window_sum"]
+PeriodKind: TypeAlias = Literal["any", "year", "quarter"]
 
 #: Comparison operators a leaf may use.
 OPS = ("==", "!=", "<", "<=", ">", ">=")
@@ -56,6 +57,9 @@ class InputSpec:
         unknown: Strings that mean "not known" (treated as missing, never as a value).
         minimum: Lowest allowed value of a ``number`` input.
         maximum: Highest allowed value of a ``number`` input.
+        period: The periods a ``series`` input holds: ``year`` (calendar years only, e.g.
+            第九条(十)3's 连续2年营业收入), ``quarter`` (quarters only) or ``any`` (years or
+            quarters, one kind per series). A label of the other kind is refused.
     """
 
     name: str
@@ -68,6 +72,7 @@ class InputSpec:
     unknown: tuple[str, ...] = ()
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    period: PeriodKind = "any"
 
 
 @attrs.frozen

@@ -65,16 +65,22 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from sep.domain._fields import money_sum
 from sep.domain._money import Period
 from sep.errors import ValidationError
 from sep.evaluation import _durable
-from sep.evaluation._api import GRADUATION, _facts, _pack, compile_pack
+from sep.evaluation._api import GRADUATION, _facts, _pack, _refuse_extra, compile_pack
 from sep.evaluation._decision import Decision
 from sep.evaluation._engine import Evaluator
-from sep.evaluation._inputs import MISSING_INPUT, Series, normaliser, ordinal
+from sep.evaluation._inputs import (
+    MISSING_INPUT,
+    Series,
+    normaliser,
+    ordinal,
+    period_kind_error,
+)
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import All, AnyOf, Condition, Criterion, Leaf, RulePack
 
@@ -404,10 +410,13 @@ class RuleStream:
         params: Parameter overrides, as for :func:`~sep.evaluation.check`.
         on: The date whose parameter values apply (default: today, fixed when the stream
             is created).
+        extra: ``"forbid"`` (default) refuses a posted name the pack does not read, with
+            the closest input name; ``"ignore"`` skips such names (as for
+            :func:`~sep.evaluation.check`).
 
     Raises:
         EngineUnavailableError: durable-rules cannot be imported here.
-        ValidationError: An unknown pack or parameter override.
+        ValidationError: An unknown pack, parameter override or ``extra``.
         RuleDefinitionError: A leaf durable-rules cannot decide exactly (a string or a
             bool compared with ``<``, ``<=``, ``>`` or ``>=``; a threshold beyond a double).
 
@@ -428,7 +437,10 @@ class RuleStream:
         *,
         params: Mapping[str, Any] | None = None,
         on: dt.date | None = None,
+        extra: Literal["forbid", "ignore"] = "forbid",
     ) -> None:
+        _refuse_extra(extra)
+        self._extra = extra
         base = compile_pack(pack, params=params, on=on if on is not None else dt.date.today())
         self._pack = base.pack
         self._compiled = _Compiled(base)
@@ -493,7 +505,7 @@ class RuleStream:
             ...     s.evaluate({"annual_revenue": {"2024": "6000000", "2025": "5000000"}}).met_by
             ('第九条(十)3',)
         """
-        normal = self._evaluator.facts(_facts(facts, self._pack))
+        normal = self._evaluator.facts(_facts(facts, self._pack, self._extra))
         return self._decide(_StreamFacts(normal))
 
     def post(self, key: Hashable, update: Any) -> Decision:
@@ -501,11 +513,13 @@ class RuleStream:
 
         Args:
             key: Who the facts are about (any hashable: an id, a name).
-            update: A mapping of named inputs (or an object with a ``facts()`` method).
+            update: A mapping of named inputs, a domain document, or an object with a
+                ``facts()`` method (read as by :func:`~sep.evaluation.check`).
 
         Raises:
-            ValidationError: A bad value, naming the input and its clause; the facts of
-                ``key`` are left as they were.
+            ValidationError: A bad value, naming the input and its clause; a name the pack
+                does not read (unless the stream was made with ``extra="ignore"``); the
+                facts of ``key`` are left as they were.
 
         Example:
             >>> import datetime as dt
@@ -514,7 +528,7 @@ class RuleStream:
             ('4.3.5(b)',)
         """
         key = _key(key)
-        raw = _facts(update, self._pack)
+        raw = _facts(update, self._pack, self._extra)
         with self._lock:
             found = self._state.get(key)
             merged = _StreamFacts(found[0] if found is not None else ())
@@ -569,6 +583,9 @@ class RuleStream:
                 raise ValidationError(
                     f"{name}[{label}]", label, "is not a period", clause=clause
                 ) from None
+            wrong_kind = period_kind_error(self._pack.inputs[name], period, f"{name}[{label}]")
+            if wrong_kind is not None:
+                raise wrong_kind
             periods.pop(ordinal(period), None)
         if periods:
             merged[name] = tuple(periods[k] for k in sorted(periods))
@@ -671,8 +688,9 @@ class GraduationStream(RuleStream):
         params: Mapping[str, Any] | None = None,
         on: dt.date | None = None,
         pack: RulePack | str = GRADUATION,
+        extra: Literal["forbid", "ignore"] = "forbid",
     ) -> None:
-        super().__init__(pack, params=params, on=on)
+        super().__init__(pack, params=params, on=on, extra=extra)
 
     def financials(
         self,
@@ -741,6 +759,7 @@ def check_stream(
     *,
     params: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
+    extra: Literal["forbid", "ignore"] = "forbid",
 ) -> list[Decision]:
     """Decide ``pack``'s question for each complete fact set of ``many`` through durable-rules.
 
@@ -755,7 +774,7 @@ def check_stream(
         items = iter(many)
     except TypeError:
         raise ValidationError("many", many, "must be an iterable of fact sets") from None
-    with RuleStream(_pack(pack), params=params, on=on) as stream:
+    with RuleStream(_pack(pack), params=params, on=on, extra=extra) as stream:
         out: list[Decision] = []
         while True:
             try:

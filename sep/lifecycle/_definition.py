@@ -148,7 +148,17 @@ class ProcessDefinition:
         Raises:
             RuleDefinitionError: for the first problem found, naming ``source`` and the key.
         """
-        definition = cls(tuple(states), initial, tuple(transitions), source)
+        if not isinstance(source, str):
+            source = "<mapping>"
+        parts: list[tuple[Any, ...]] = []
+        for key, items in (("states", states), ("transitions", transitions)):
+            if isinstance(items, str | bytes | Mapping):
+                raise RuleDefinitionError(source, key, "must be a list", clause="4.3.2")
+            try:
+                parts.append(tuple(items))
+            except Exception:
+                raise RuleDefinitionError(source, key, "must be a list", clause="4.3.2") from None
+        definition = cls(parts[0], initial, parts[1], source)
         definition._check()
         return definition
 
@@ -156,31 +166,42 @@ class ProcessDefinition:
         return RuleDefinitionError(self.source, key, reason, clause="4.3.2")
 
     def _check(self) -> None:
+        if not isinstance(self.source, str):
+            raise RuleDefinitionError("<mapping>", "source", "must be text", clause="4.3.2")
+        if not isinstance(self.states, tuple) or not isinstance(self.transitions, tuple):
+            raise self._err("states", "states and transitions must be tuples (use build())")
         names: set[str] = set()
         for i, state in enumerate(self.states):
             if not isinstance(state, StateSpec):
                 raise self._err(f"states[{i}]", "must be a StateSpec")
-            if not state.name or not state.name.isidentifier():
-                raise self._err(f"states[{i}].name", f"{state.name!r} is not an identifier")
+            _check_fields(self, f"states[{i}]", state, _STATE_FIELDS)
+            if not state.name.isidentifier():
+                raise self._err(f"states[{i}].name", f"{_short(state.name)} is not an identifier")
             if state.name in names:
                 raise self._err(f"states[{i}].name", f"duplicate state {state.name!r}")
             names.add(state.name)
         if not self.states:
             raise self._err("states", "at least one state is required")
-        if self.initial not in names:
-            raise self._err("initial", f"unknown state {self.initial!r}")
+        if not isinstance(self.initial, str) or self.initial not in names:
+            raise self._err("initial", f"unknown state {_short(self.initial)}")
         seen: set[tuple[str, str]] = set()
+        # Built in one pass so that the checks below stay linear in the definition's size.
+        leaving: dict[str, str] = {}
+        targets: dict[str, list[str]] = {}
         for i, tr in enumerate(self.transitions):
             key = f"transitions[{i}]"
             if not isinstance(tr, TransitionSpec):
                 raise self._err(key, "must be a TransitionSpec")
+            _check_fields(self, key, tr, _TRANSITION_FIELDS)
             if not tr.trigger.isidentifier() or tr.trigger.startswith("_"):
-                raise self._err(f"{key}.trigger", f"{tr.trigger!r} is not a public identifier")
+                raise self._err(
+                    f"{key}.trigger", f"{_short(tr.trigger)} is not a public identifier"
+                )
             if not tr.sources:
                 raise self._err(f"{key}.sources", "at least one source state is required")
             for j, src in enumerate(tr.sources):
                 if src not in names:
-                    raise self._err(f"{key}.sources[{j}]", f"unknown state {src!r}")
+                    raise self._err(f"{key}.sources[{j}]", f"unknown state {_short(src)}")
                 # One trigger leaves a state at most once unless guards choose between ways.
                 if (tr.trigger, src) in seen and not tr.guards:
                     raise self._err(
@@ -188,38 +209,40 @@ class ProcessDefinition:
                         f"{tr.trigger!r} from {src!r} is defined twice without a guard",
                     )
                 seen.add((tr.trigger, src))
+                leaving.setdefault(src, tr.trigger)
+                if tr.dest is not None:
+                    targets.setdefault(src, []).append(tr.dest)
             if tr.dest is not None and tr.dest not in names:
-                raise self._err(f"{key}.dest", f"unknown state {tr.dest!r}")
+                raise self._err(f"{key}.dest", f"unknown state {_short(tr.dest)}")
             for j, guard in enumerate(tr.guards):
                 if guard not in GUARDS:
-                    raise self._err(f"{key}.guards[{j}]", f"unknown guard {guard!r}")
+                    raise self._err(f"{key}.guards[{j}]", f"unknown guard {_short(guard)}")
             for j, effect in enumerate(tr.effects):
                 if effect not in EFFECTS:
-                    raise self._err(f"{key}.effects[{j}]", f"unknown effect {effect!r}")
+                    raise self._err(f"{key}.effects[{j}]", f"unknown effect {_short(effect)}")
             for j, arg in enumerate(tr.args):
                 if not arg.isidentifier() or arg in COMMON_ARGS:
-                    raise self._err(f"{key}.args[{j}]", f"{arg!r} cannot be a trigger argument")
-        by_name = {s.name: s for s in self.states}
+                    raise self._err(
+                        f"{key}.args[{j}]", f"{_short(arg)} cannot be a trigger argument"
+                    )
         for state in self.states:
-            leaving = [t for t in self.transitions if state.name in t.sources]
-            if state.final and leaving:
+            if state.final and state.name in leaving:
                 raise self._err(
                     f"states.{state.name}.final",
-                    f"a final state cannot be left (by {leaving[0].trigger!r})",
+                    f"a final state cannot be left (by {leaving[state.name]!r})",
                 )
-            if not state.final and not leaving:
+            if not state.final and state.name not in leaving:
                 raise self._err(f"states.{state.name}", "is not final yet nothing leaves it")
         reached = {self.initial}
         frontier = [self.initial]
         while frontier:
-            here = frontier.pop()
-            for tr in self.transitions:
-                if here in tr.sources and tr.dest is not None and tr.dest not in reached:
-                    reached.add(tr.dest)
-                    frontier.append(tr.dest)
-        for name in by_name:
-            if name not in reached:
-                raise self._err(f"states.{name}", f"cannot be reached from {self.initial!r}")
+            for dest in targets.get(frontier.pop(), ()):
+                if dest not in reached:
+                    reached.add(dest)
+                    frontier.append(dest)
+        for state in self.states:
+            if state.name not in reached:
+                raise self._err(f"states.{state.name}", f"cannot be reached from {self.initial!r}")
 
     # -- queries -------------------------------------------------------------------------
 
@@ -328,6 +351,61 @@ class ProcessDefinition:
                 for t in self.transitions
             ],
         }
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a value from a definition, bounded, for an error message."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+#: Fields of each spec and what they must hold: text, optional text, a tuple of texts, a flag.
+_STATE_FIELDS = (
+    ("name", "text"),
+    ("clause", "text"),
+    ("source", "text"),
+    ("en", "text"),
+    ("zh", "text"),
+    ("final", "flag"),
+)
+_TRANSITION_FIELDS = (
+    ("trigger", "text"),
+    ("sources", "texts"),
+    ("dest", "text?"),
+    ("clause", "text"),
+    ("source", "text"),
+    ("guards", "texts"),
+    ("effects", "texts"),
+    ("args", "texts"),
+)
+_KIND_READS = {
+    "text": "must be text",
+    "text?": "must be text or None",
+    "texts": "must be a tuple of texts",
+    "flag": "must be true or false",
+}
+
+
+def _check_fields(
+    definition: ProcessDefinition, key: str, spec: Any, fields: tuple[tuple[str, str], ...]
+) -> None:
+    # StateSpec and TransitionSpec are plain frozen records; their fields are checked here,
+    # where a definition is built, so the machine only ever sees names it can use.
+    for name, kind in fields:
+        value = getattr(spec, name)
+        if kind == "text":
+            ok = isinstance(value, str) and bool(value)
+        elif kind == "text?":
+            ok = value is None or (isinstance(value, str) and bool(value))
+        elif kind == "texts":
+            ok = isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+        else:
+            ok = isinstance(value, bool)
+        if not ok:
+            raise definition._err(f"{key}.{name}", f"{_KIND_READS[kind]}, not {_short(value)}")
 
 
 _GBT = "GB/T 39668—2020"
@@ -623,18 +701,46 @@ def standard_definition() -> ProcessDefinition:
 def definition_from_mapping(
     data: Mapping[str, Any], *, source: str = "<mapping>"
 ) -> ProcessDefinition:
-    """Build a :class:`ProcessDefinition` from plain data (as :meth:`to_dict` writes it)."""
-    try:
-        states = [StateSpec(**s) for s in data["states"]]
-        transitions = []
-        for t in data["transitions"]:
+    """Build a :class:`ProcessDefinition` from plain data (as :meth:`to_dict` writes it).
+
+    Raises:
+        RuleDefinitionError: for anything but a mapping of that shape, naming the key.
+    """
+    if not isinstance(data, Mapping):
+        raise RuleDefinitionError(source, "", "must be a mapping", clause="4.3.2")
+    for key in ("states", "initial", "transitions"):
+        if key not in data:
+            raise RuleDefinitionError(source, key, "is required", clause="4.3.2")
+    specs: dict[str, list[Any]] = {}
+    spec_types: tuple[tuple[str, Any], ...] = (
+        ("states", StateSpec),
+        ("transitions", TransitionSpec),
+    )
+    for key, cls in spec_types:
+        items = data[key]
+        if not isinstance(items, list | tuple):
+            raise RuleDefinitionError(source, key, "must be a list", clause="4.3.2")
+        names = {a.name for a in attrs.fields(cls)}
+        specs[key] = []
+        for i, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                raise RuleDefinitionError(
+                    source, f"{key}[{i}]", "must be a mapping", clause="4.3.2"
+                )
+            unknown = [k for k in item if k not in names]
+            if unknown:
+                raise RuleDefinitionError(
+                    source, f"{key}[{i}].{_short(unknown[0])}", "is not a field", clause="4.3.2"
+                )
             fields: dict[str, Any] = {
-                k: tuple(v) if isinstance(v, list) else v for k, v in t.items()
+                k: tuple(v) if isinstance(v, list) else v for k, v in item.items()
             }
-            transitions.append(TransitionSpec(**fields))
-        initial = data["initial"]
-    except KeyError as err:
-        raise RuleDefinitionError(source, str(err.args[0]), "is required") from None
-    except TypeError as err:
-        raise RuleDefinitionError(source, "", f"malformed definition: {err}") from None
-    return ProcessDefinition.build(states, initial, transitions, source=source)
+            try:
+                specs[key].append(cls(**fields))
+            except TypeError as err:
+                raise RuleDefinitionError(
+                    source, f"{key}[{i}]", f"malformed: {err}", clause="4.3.2"
+                ) from None
+    return ProcessDefinition.build(
+        specs["states"], data["initial"], specs["transitions"], source=source
+    )

@@ -14,8 +14,15 @@ transitions 0.9.3 (measured here):
 * an exception in an ``after`` callback leaves the new state with no rollback. The process
   snapshots the file before each trigger and restores it on any exception, so a failing
   guard, effect or listener leaves state and history as they were.
-* ``LockedMachine`` serialises every model on one lock and is ~6x slower. The thread-safe
-  variant locks each file instead.
+* ``LockedMachine`` serialises every model on one lock and is ~6x slower. Every file has
+  its own re-entrant lock instead (an uncontended ``RLock`` costs little next to a
+  trigger), so a file shared by many threads loses no transition; a listener that fires on
+  the file it is told about is refused rather than nested inside the transition.
+
+A restored file is checked against the definition when it is opened: its history must be a
+walk of the process from the initial state, in time order, ending in the recorded state,
+and its data must agree with the steps taken (no resource held after the formalities of
+4.3.6 step 3, an archive exactly when step 5 was recorded).
 
 Every successful trigger appends one :class:`~sep.domain.AuditRecord` (from, to, trigger,
 time, actor, reason, the decision's digest, pack, edition and outcome, further data). The
@@ -26,6 +33,7 @@ state and history, so the JSON of an incubatee resumes in the same state.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -41,9 +49,11 @@ from sep.domain import (
     PlatformResource,
     ProcessRecord,
 )
+from sep.domain._incubatee import is_aware
 from sep.errors import (
     EngineError,
     EngineUnavailableError,
+    RuleDefinitionError,
     SepError,
     TransitionError,
     ValidationError,
@@ -70,11 +80,84 @@ MODEL_ATTRIBUTE = "_state"
 
 
 _now = dt.datetime.now
+_get_ident = threading.get_ident
 _UTC = dt.UTC
 
 
-def _utc_now() -> dt.datetime:
-    return _now(_UTC)
+#: The default clock: the current UTC time. A ``partial`` of the C function, not a Python
+#: wrapper, since it is called once per trigger.
+_utc_now: Callable[[], dt.datetime] = functools.partial(_now, _UTC)
+
+
+#: Longest text one audit record keeps per value (actor, reason, a recorded argument): an
+#: incubatee's JSON must stay readable by :func:`sep.domain.from_json`, whose documents are
+#: bounded (``sep._limits.MAX_JSON_BYTES``).
+MAX_RECORD_TEXT = 10_000
+
+
+class _Shown:
+    """Stands in for a value too large or too odd to repeat in an error message."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+_PLAIN = (str, int, float, bool, type(None), dt.date, dt.datetime, dt.timedelta)
+
+
+def _shown(value: Any) -> Any:
+    """``value`` itself when it is small and plain, else a bounded stand-in for its repr."""
+    try:
+        text = repr(value)
+    except Exception:
+        return _Shown(f"<unprintable {type(value).__name__}>")
+    if type(value) in _PLAIN and len(text) <= 200:
+        return value
+    return _Shown(text if len(text) <= 200 else f"{text[:197]}...")
+
+
+def _name(value: str) -> str:
+    """A trigger or argument name, bounded for an error message."""
+    return value if len(value) <= 100 else f"{value[:97]}..."
+
+
+def _time(value: Any, field: str) -> dt.datetime:
+    """``value`` as the time of a transition, exactly as the incubatee's JSON will keep it.
+
+    An aware time in ``datetime.timezone`` is kept as given; any other (a ``ZoneInfo``, a
+    foreign ``tzinfo``, a ``datetime`` subclass) is kept at its UTC offset, which is all the
+    JSON stores, so the record read back equals the record written.
+    """
+    if type(value) is dt.datetime and type(value.tzinfo) is dt.timezone:
+        return value
+    if not is_aware(value):
+        raise ValidationError(
+            field,
+            _shown(value),
+            "must be a timezone-aware datetime (a known UTC offset)",
+            clause="4.3.2",
+        )
+    try:
+        offset = value.utcoffset()
+        return dt.datetime(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            tzinfo=dt.timezone(offset),
+        )
+    except Exception:
+        raise ValidationError(
+            field, _shown(value), "is not a readable datetime", clause="4.3.2"
+        ) from None
 
 
 class _Firing:
@@ -112,24 +195,35 @@ class IncubationFile:
         "_history",
         "_incubatee",
         "_lock",
+        "_owner",
         "_process",
         "_resources",
         "_state",
     )
 
     def __init__(
-        self, process: IncubationProcess, incubatee: Incubatee, *, thread_safe: bool
+        self, process: IncubationProcess, incubatee: Incubatee, *, thread_safe: bool = True
     ) -> None:
-        record = incubatee.process
+        if not isinstance(process, IncubationProcess):
+            raise ValidationError(
+                "process", _shown(process), "must be an IncubationProcess", clause="4.3.2"
+            )
+        state, history = process._restore(incubatee)
         self._process = process
         self._incubatee = incubatee
-        self._state = record.state if record is not None else process.definition.initial
-        self._history: list[AuditRecord] = list(record.history) if record is not None else []
+        self._state = state
+        self._history: list[AuditRecord] = history
         self._resources = incubatee.resources
         self._archive = incubatee.archive
         self._admitted = incubatee.admitted
         self._accelerated = incubatee.accelerated
-        self._lock: threading.RLock | None = threading.RLock() if thread_safe else None
+        # Every file has its lock, whatever ``thread_safe`` says: unlocked files shared by
+        # threads lost transitions and resources. A plain Lock taken without blocking costs
+        # about half a ``with RLock()``. ``_owner`` is the thread running the listeners, else
+        # None (only listeners run code of the caller's inside a fire): it tells a listener's
+        # nested fire, refused, from another thread's, which waits its turn.
+        self._lock = threading.Lock()
+        self._owner: int | None = None
 
     @property
     def state(self) -> str:
@@ -164,15 +258,20 @@ class IncubationFile:
     @property
     def incubatee(self) -> Incubatee:
         """The incubatee as it now stands, with ``process`` holding state and history."""
-        with self._locked():
-            return attrs.evolve(
-                self._incubatee,
-                resources=self._resources,
-                archive=self._archive,
-                admitted=self._admitted,
-                accelerated=self._accelerated,
-                process=ProcessRecord(self._state, tuple(self._history)),
-            )
+        if self._owner == _get_ident():  # a listener reading the file it is told about
+            return self._as_incubatee()
+        with self._lock:
+            return self._as_incubatee()
+
+    def _as_incubatee(self) -> Incubatee:
+        return attrs.evolve(
+            self._incubatee,
+            resources=self._resources,
+            archive=self._archive,
+            admitted=self._admitted,
+            accelerated=self._accelerated,
+            process=ProcessRecord(self._state, tuple(self._history)),
+        )
 
     @property
     def process(self) -> IncubationProcess:
@@ -186,27 +285,27 @@ class IncubationFile:
     def fire(self, trigger: str, **kwargs: Any) -> AuditRecord:
         """Fire ``trigger``; see :meth:`IncubationProcess.fire`."""
         lock = self._lock
-        if lock is None:
+        if not lock.acquire(False):
+            self._wait(trigger)
+        try:
             return self._process._fire(self, trigger, kwargs)
-        with lock:
-            return self._process._fire(self, trigger, kwargs)
+        finally:
+            lock.release()
 
-    def _locked(self) -> Any:
-        return self._lock if self._lock is not None else _NO_LOCK
+    def _wait(self, trigger: Any) -> None:
+        """Take the lock another fire holds, unless that fire is this thread's own."""
+        if self._owner == _get_ident():
+            raise TransitionError(
+                _name(trigger) if type(trigger) is str else "<trigger>",
+                self._state,
+                "the file is in the middle of a transition: a listener may read the file "
+                "but fire on it only after the transition it is told about returns",
+                clause="4.3.2",
+            )
+        self._lock.acquire()
 
     def __repr__(self) -> str:
         return f"IncubationFile({self.id!r}, state={self.state!r}, records={len(self._history)})"
-
-
-class _NoLock:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_: object) -> None:
-        return None
-
-
-_NO_LOCK = _NoLock()
 
 
 Guard = Callable[["IncubationProcess", IncubationFile, _Firing], str | None]
@@ -220,9 +319,16 @@ class IncubationProcess:
         definition: The process (default: :func:`~sep.lifecycle.standard_definition`).
         graduation_params: Parameter overrides for :func:`~sep.evaluation.check_graduation`
             when a graduation trigger is fired without a ``decision``.
-        clock: Gives the time of a transition when ``at=`` is not passed (aware datetime).
+        clock: Gives the time of a transition when ``at=`` is not passed (aware datetime);
+            one that raises or gives anything else refuses the trigger.
         listeners: Called after each transition, before it is kept; one raising undoes it.
-        thread_safe: Give each file its own lock, so services may fire from many threads.
+            A listener may read the file but not fire on it.
+        thread_safe: Kept for compatibility and ignored: every file has its own lock, so
+            services may fire from many threads on shared files.
+
+    Raises:
+        ValidationError: an argument of the wrong kind (naming it).
+        RuleDefinitionError: a definition that does not pass its checks.
 
     Example:
         >>> from sep.domain import Incubatee, Origin
@@ -249,11 +355,36 @@ class IncubationProcess:
         listeners: Iterable[Listener] = (),
         thread_safe: bool = False,
     ) -> None:
-        self.definition = definition if definition is not None else standard_definition()
+        if definition is None:
+            definition = standard_definition()
+        elif not isinstance(definition, ProcessDefinition):
+            raise ValidationError(
+                "definition", _shown(definition), "must be a ProcessDefinition", clause="4.3.2"
+            )
+        else:
+            # A definition made without build() has not been checked yet.
+            definition._check()
+        if graduation_params is not None and not isinstance(graduation_params, Mapping):
+            raise ValidationError(
+                "graduation_params", _shown(graduation_params), "must be a mapping", clause="4.3.5"
+            )
+        if not callable(clock):
+            raise ValidationError("clock", _shown(clock), "must be callable", clause="4.3.2")
+        if isinstance(listeners, str | bytes | Mapping) or not isinstance(listeners, Iterable):
+            raise ValidationError(
+                "listeners", _shown(listeners), "must be a list of callables", clause="4.3.2"
+            )
+        listeners = tuple(listeners)
+        for i, listener in enumerate(listeners):
+            if not callable(listener):
+                raise ValidationError(
+                    f"listeners[{i}]", _shown(listener), "must be callable", clause="4.3.2"
+                )
+        self.definition = definition
         self.graduation_params = dict(graduation_params) if graduation_params else None
-        self.thread_safe = thread_safe
+        self.thread_safe = True
         self._clock = clock
-        self._listeners = tuple(listeners)
+        self._listeners = listeners
         self._states = frozenset(self.definition.state_names)
         self._args = {t: self.definition.args_of(t) for t in self.definition.triggers}
         self._recorded = {
@@ -262,16 +393,42 @@ class IncubationProcess:
         self._clause: dict[str, str] = {}
         for tr in self.definition.transitions:
             self._clause.setdefault(tr.trigger, tr.clause)
-        self.machine = Machine(
-            model=None,
-            states=list(self.definition.state_names),
-            initial=self.definition.initial,
-            transitions=[self._transition(tr) for tr in self.definition.transitions],
-            send_event=True,
-            auto_transitions=False,
-            ignore_invalid_triggers=False,
-            model_attribute=MODEL_ATTRIBUTE,
-        )
+        # What each recorded step (trigger, from, to) means for the file's data (4.3.6):
+        # it needs every resource returned, it grants one, it creates the archive.
+        self._moves: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {}
+        for tr in self.definition.transitions:
+            for src in tr.sources:
+                step = (tr.trigger, src, tr.dest if tr.dest is not None else src)
+                clears = "resources_returned" in tr.guards
+                grants = "grant_resource" in tr.effects
+                archives = "create_archive" in tr.effects
+                if step in self._moves:
+                    was = self._moves[step]
+                    clears, grants, archives = (
+                        was[0] and clears,
+                        was[1] or grants,
+                        was[2] or archives,
+                    )
+                self._moves[step] = (clears, grants, archives)
+        self._archiving = any("create_archive" in t.effects for t in self.definition.transitions)
+        try:
+            self.machine = Machine(
+                model=None,
+                states=list(self.definition.state_names),
+                initial=self.definition.initial,
+                transitions=[self._transition(tr) for tr in self.definition.transitions],
+                send_event=True,
+                auto_transitions=False,
+                ignore_invalid_triggers=False,
+                model_attribute=MODEL_ATTRIBUTE,
+            )
+        except Exception as err:
+            raise RuleDefinitionError(
+                self.definition.source,
+                "",
+                f"the state machine cannot be built: {type(err).__name__}: {err}",
+                clause="4.3.2",
+            ) from None
         self._events = dict(self.machine.events)
         # One lookup per trigger fired: the event, its arguments, those recorded, its clause.
         self._table = {
@@ -315,29 +472,140 @@ class IncubationProcess:
     def open(self, incubatee: Incubatee) -> IncubationFile:
         """Put ``incubatee`` under the process, resuming its recorded state and history.
 
+        A restored file must be one this process could have written (4.3.2, 4.3.6): its
+        history a walk of the definition from the initial state, each record a transition
+        of the definition following the one before it, in time order, the last ending in
+        the recorded state; a state other than the initial one needs that history; no
+        platform resource is held once the formalities were completed (step 3 before
+        step 4); the graduate archive is there exactly when the history created it.
+
         Raises:
-            ValidationError: if the recorded state is not a state of this process, or the
-                history does not end in it.
+            ValidationError: naming the field (``process.history[3].to_state``,
+                ``resources[0].returned_on``, ``archive``) and the clause.
         """
+        return IncubationFile(self, incubatee)
+
+    def _restore(self, incubatee: Any) -> tuple[str, list[AuditRecord]]:
+        """The state and history ``incubatee`` resumes with, once checked (see :meth:`open`)."""
         if not isinstance(incubatee, Incubatee):
-            raise ValidationError("", incubatee, "must be an Incubatee", clause="4.3.2")
+            raise ValidationError("", _shown(incubatee), "must be an Incubatee", clause="4.3.2")
+        try:
+            return self._restored(incubatee)
+        except SepError:
+            raise
+        except Exception as err:
+            # Only an Incubatee whose validators were bypassed gets here.
+            raise ValidationError(
+                "",
+                _Shown(f"<Incubatee {type(err).__name__}>"),
+                "is not a readable Incubatee",
+                clause="4.3.2",
+            ) from None
+
+    def _restored(self, incubatee: Incubatee) -> tuple[str, list[AuditRecord]]:
+        initial = self.definition.initial
+        resources = incubatee.resources
+        if not isinstance(resources, tuple) or not all(
+            isinstance(r, PlatformResource) for r in resources
+        ):
+            raise ValidationError(
+                "resources", _shown(resources), "must be PlatformResources", clause="4.3.6"
+            )
+        archive = incubatee.archive
+        if archive is not None and not isinstance(archive, Archive):
+            raise ValidationError("archive", _shown(archive), "must be an Archive", clause="4.3.6")
         record = incubatee.process
-        if record is not None:
-            if record.state not in self._states:
+        if record is None:
+            state: str = initial
+            history: tuple[AuditRecord, ...] = ()
+        elif not isinstance(record, ProcessRecord):
+            raise ValidationError(
+                "process", _shown(record), "must be a ProcessRecord", clause="4.3.2"
+            )
+        else:
+            state, history = record.state, record.history
+            if not isinstance(state, str) or state not in self._states:
                 raise ValidationError(
                     "process.state",
-                    record.state,
+                    _shown(state),
                     f"is not a state of this process; one of {sorted(self._states)}",
                     clause="4.3.2",
                 )
-            if record.history and record.history[-1].to_state != record.state:
+            if not isinstance(history, tuple):
                 raise ValidationError(
-                    "process.history",
-                    record.history[-1].to_state,
-                    f"the last transition ends in another state than {record.state!r}",
+                    "process.history", _shown(history), "must be a list", clause="4.3.2"
+                )
+        at_state = initial
+        last: dt.datetime | None = None
+        cleared = archived = False
+        for i, entry in enumerate(history):
+            key = f"process.history[{i}]"
+            if not isinstance(entry, AuditRecord):
+                raise ValidationError(key, _shown(entry), "must be an AuditRecord", clause="4.3.2")
+            if entry.from_state != at_state:
+                where = "the record before it" if i else "the process (its initial state)"
+                raise ValidationError(
+                    f"{key}.from_state",
+                    _shown(entry.from_state),
+                    f"must be {_shown(at_state)!r}, where {where} left the file",
                     clause="4.3.2",
                 )
-        return IncubationFile(self, incubatee, thread_safe=self.thread_safe)
+            step = (entry.trigger, entry.from_state, entry.to_state)
+            meaning = self._moves.get(step) if all(type(x) is str for x in step) else None
+            if meaning is None:
+                raise ValidationError(
+                    key,
+                    _Shown(
+                        f"{_shown(entry.from_state)} -> {_shown(entry.to_state)} "
+                        f"by {_shown(entry.trigger)}"
+                    ),
+                    "is not a transition of this process",
+                    clause="4.3.6" if self._clause.get(step[0]) == "4.3.6" else "4.3.2",
+                )
+            if not is_aware(entry.at):
+                raise ValidationError(
+                    f"{key}.at",
+                    _shown(entry.at),
+                    "must be a timezone-aware datetime (a known UTC offset)",
+                    clause="4.3.2",
+                )
+            if last is not None and entry.at < last:
+                raise ValidationError(
+                    f"{key}.at", entry.at, "is earlier than the record before it", clause="4.3.2"
+                )
+            last = entry.at
+            clears, grants, archives = meaning
+            cleared = (cleared or clears) and not grants
+            archived = archived or archives
+            at_state = entry.to_state
+        if at_state != state:
+            spec = self.definition.state(state)
+            raise ValidationError(
+                "process.history",
+                _Shown(f"{len(history)} records ending in {_shown(at_state)!r}"),
+                f"does not lead to the recorded state {state!r}"
+                + ("" if history else f": only {initial!r} needs no history"),
+                clause=spec.clause if spec.clause.startswith("4.3.") else "4.3.2",
+            )
+        if cleared:
+            for i, resource in enumerate(resources):
+                if resource.returned_on is None:
+                    raise ValidationError(
+                        f"resources[{i}].returned_on",
+                        None,
+                        f"resource {_shown(resource.id)!r} is still held, yet the history "
+                        "completed the graduation formalities (step 3 comes before steps 4 "
+                        "and 5)",
+                        clause="4.3.6",
+                    )
+        if self._archiving and archived != (archive is not None):
+            reason = (
+                "is missing, yet the history created the graduate archive (step 5)"
+                if archived
+                else "is recorded, yet the history never reached the step that creates it"
+            )
+            raise ValidationError("archive", _shown(archive), reason, clause="4.3.6")
+        return state, list(history)
 
     def open_many(self, incubatees: Iterable[Incubatee]) -> list[IncubationFile]:
         """:meth:`open` each incubatee."""
@@ -351,48 +619,96 @@ class IncubationProcess:
         Args:
             file: The incubatee's file.
             trigger: A trigger of the process.
-            **kwargs: ``actor``, ``reason``, ``at`` (aware datetime; default: the clock)
-                and the trigger's own arguments (``decision``, ``committee``, …). A
-                graduation ``decision`` passed in is relied on and recorded as given; leave
-                it out to have the process decide on the incubatee with its own parameters.
+            **kwargs: ``actor``, ``reason``, ``at`` and the trigger's own arguments
+                (``decision``, ``committee``, …). ``at`` is an aware datetime (a known UTC
+                offset) no earlier than the last record, kept as the JSON keeps it (at its
+                offset unless it is in a ``datetime.timezone``); by default the clock's
+                time, never behind the last record. Texts (actor, reason, references) are
+                strings of at most 10,000 characters. A graduation
+                ``decision`` passed in is relied on and recorded as given; leave it out to
+                have the process decide on the incubatee with its own parameters.
 
         Raises:
             TransitionError: the trigger is unknown, not allowed from the file's state, or a
-                guard refused it; the file is unchanged.
-            ValidationError: a bad argument; the file is unchanged.
-            EngineError: a listener failed with a non-``sep`` exception; the file is
-                unchanged.
+                guard refused it, or a listener fired on the file during its transition;
+                the file is unchanged.
+            ValidationError: a bad argument (naming it) or a clock giving no aware time;
+                the file is unchanged.
+            EngineError: a listener or the clock failed with a non-``sep`` exception; the
+                file is unchanged.
         """
-        lock = file._lock
-        if lock is None:
-            return self._fire(file, trigger, kwargs)
-        with lock:
-            return self._fire(file, trigger, kwargs)
+        if not isinstance(file, IncubationFile) or file._process is not self:
+            raise ValidationError(
+                "file", _shown(file), "must be a file opened by this process", clause="4.3.2"
+            )
+        return file.fire(trigger, **kwargs)
 
     def _fire(self, file: IncubationFile, trigger: str, kwargs: dict[str, Any]) -> AuditRecord:
+        # Called with the file's lock held.
         source = file._state
-        entry = self._table.get(trigger)
+        try:
+            entry = self._table.get(trigger)
+        except Exception:  # an unhashable or hostile trigger name
+            entry = None
         if entry is None:
+            if type(trigger) is not str:
+                raise ValidationError(
+                    "trigger",
+                    _shown(trigger),
+                    f"must be the name of a trigger; one of {sorted(self._events)}",
+                    clause="4.3.2",
+                )
             raise TransitionError(
-                trigger, source, f"unknown trigger; one of {sorted(self._events)}", clause="4.3.2"
+                _name(trigger),
+                source,
+                f"unknown trigger; one of {sorted(self._events)}",
+                clause="4.3.2",
             )
         event, allowed, recorded, clause = entry
         if not allowed.issuperset(kwargs):
             self._bad_argument(trigger, kwargs)
+        history = file._history
         at = kwargs.get("at")
         if at is None:
-            at = self._clock()
-        if not isinstance(at, dt.datetime) or at.tzinfo is None:
-            raise ValidationError("at", at, "must be a timezone-aware datetime", clause="4.3.2")
+            try:
+                at = self._clock()
+            except Exception as err:
+                raise EngineError(
+                    "sep.lifecycle", f"the process clock failed: {_failure(err)}", clause="4.3.2"
+                ) from err
+            if type(at) is not dt.datetime or at.tzinfo is not _UTC:
+                at = _clock_time(at)
+            # A wall clock stepped back (NTP) or a file written on a machine whose clock ran
+            # ahead: the process's own time never goes behind the history.
+            if history and at < history[-1].at:
+                at = history[-1].at
+        else:
+            if type(at) is not dt.datetime or at.tzinfo is not _UTC:
+                at = _time(at, "at")
+            if history and at < history[-1].at:
+                raise ValidationError(
+                    "at",
+                    at,
+                    f"is earlier than the last recorded transition "
+                    f"({history[-1].at.isoformat()}); the history is kept in time order",
+                    clause="4.3.2",
+                )
         actor = kwargs.get("actor")
+        if actor is not None and not (
+            type(actor) is str and actor and len(actor) <= MAX_RECORD_TEXT and not actor.isspace()
+        ):
+            _refuse_text("actor", actor)
         reason = kwargs.get("reason")
-        if actor is not None and not (type(actor) is str and actor.strip()):
-            raise ValidationError("actor", actor, "must be a non-empty string", clause="4.3.2")
-        if reason is not None and not (type(reason) is str and reason.strip()):
-            raise ValidationError("reason", reason, "must be a non-empty string", clause="4.3.2")
+        if reason is not None and not (
+            type(reason) is str
+            and reason
+            and len(reason) <= MAX_RECORD_TEXT
+            and not reason.isspace()
+        ):
+            _refuse_text("reason", reason)
         ctx = _Firing(kwargs, at)
         snapshot = (file._resources, file._archive, file._admitted, file._accelerated)
-        length = len(file._history)
+        length = len(history)
         try:
             if not event.trigger(file, ctx):
                 raise TransitionError(
@@ -404,24 +720,50 @@ class IncubationProcess:
             data = ctx.data
             for name in recorded:
                 if name in kwargs:
-                    data.append((name, _text(kwargs[name])))
-            record = _audit_record(
-                source,
-                file._state,
-                trigger,
-                at,
-                actor,
-                reason,
-                ctx.ref,
-                tuple(data) if data else (),
-            )
-            file._history.append(record)
-            for listener in self._listeners:
-                listener(file, record)
+                    data.append((name, _text(name, kwargs[name])))
+            if data:
+                for name, value in data:
+                    if len(value) > MAX_RECORD_TEXT:
+                        raise ValidationError(
+                            name,
+                            _shown(value),
+                            f"is longer than {MAX_RECORD_TEXT:,} characters",
+                            clause=clause,
+                        )
+            if _FAST_RECORDS:
+                # _audit_record inlined: one call fewer on every trigger.
+                record = _new_record(AuditRecord)
+                _from(record, source)
+                _to(record, file._state)
+                _trigger(record, trigger)
+                _at(record, at)
+                _actor(record, actor)
+                _reason(record, reason)
+                _decision(record, ctx.ref)
+                _data(record, tuple(data) if data else ())
+            else:  # pragma: no cover - only if the domain's AuditRecord changes
+                record = _audit_record(
+                    source,
+                    file._state,
+                    trigger,
+                    at,
+                    actor,
+                    reason,
+                    ctx.ref,
+                    tuple(data) if data else (),
+                )
+            history.append(record)
+            if self._listeners:
+                file._owner = _get_ident()
+                try:
+                    for listener in self._listeners:
+                        listener(file, record)
+                finally:
+                    file._owner = None
         except BaseException as err:
             file._state = source
             file._resources, file._archive, file._admitted, file._accelerated = snapshot
-            del file._history[length:]
+            del history[length:]
             if isinstance(err, MachineError):
                 raise TransitionError(
                     trigger,
@@ -431,7 +773,7 @@ class IncubationProcess:
                 ) from None
             if isinstance(err, SepError) or not isinstance(err, Exception):
                 raise
-            raise EngineError("sep.lifecycle", f"{type(err).__name__}: {err}") from err
+            raise EngineError("sep.lifecycle", _failure(err), clause=clause) from err
         return record
 
     def _bad_argument(self, trigger: str, kwargs: Mapping[str, Any]) -> None:
@@ -439,8 +781,8 @@ class IncubationProcess:
         for name in kwargs:
             if name not in allowed:
                 raise ValidationError(
-                    name,
-                    kwargs[name],
+                    _name(name),
+                    _shown(kwargs[name]),
                     f"is not an argument of {trigger!r}; use {sorted(allowed)}",
                     clause=self._clause[trigger],
                 )
@@ -458,7 +800,8 @@ class IncubationProcess:
             for k, v in file._incubatee.facts().items()
             if not (isinstance(v, Mapping) and all(x is None for x in v.values()))
         }
-        return check_graduation(facts, params=self.graduation_params, on=on)
+        # The incubatee's own facts also carry the 2018 pack's inputs: not a caller's typo.
+        return check_graduation(facts, params=self.graduation_params, on=on, extra="ignore")
 
     # -- export --------------------------------------------------------------------------
 
@@ -542,14 +885,47 @@ def _audit_record(
     return record
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, str):
+def _failure(err: BaseException) -> str:
+    """``TypeName: message`` of a foreign exception, bounded, even if it cannot print."""
+    try:
+        text = str(err)
+    except Exception:
+        text = "<unprintable>"
+    if len(text) > 200:
+        text = f"{text[:197]}..."
+    return f"{type(err).__name__}: {text}"
+
+
+def _refuse_text(field: str, value: Any) -> None:
+    if type(value) is str and value.strip():
+        raise ValidationError(
+            field,
+            _shown(value),
+            f"is longer than {MAX_RECORD_TEXT:,} characters",
+            clause="4.3.2",
+        )
+    raise ValidationError(field, _shown(value), "must be a non-empty string", clause="4.3.2")
+
+
+def _clock_time(value: Any) -> dt.datetime:
+    """What the process clock gave, as the time of a transition, or a SepError naming it."""
+    try:
+        return _time(value, "at")
+    except ValidationError as err:
+        raise ValidationError(
+            "clock", err.value, f"gave no time for 'at': it {err.reason}", clause="4.3.2"
+        ) from None
+
+
+def _text(name: str, value: Any) -> str:
+    """A recorded argument as text: a string, a date, or a list of strings; else refused."""
+    if type(value) is str:
         return value
-    if isinstance(value, dt.date):
+    if type(value) is dt.date:
         return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+    if isinstance(value, list | tuple) and all(type(v) is str for v in value):
+        return "; ".join(value)
+    raise ValidationError(name, _shown(value), "must be text (or a list of texts)", clause="4.3.2")
 
 
 # -- guards (4.3.3, 4.3.6) --------------------------------------------------------------
@@ -588,7 +964,10 @@ def _screening_decision(ctx: _Firing, *, required: bool) -> Decision | None:
         given = given.decision
     if not isinstance(given, Decision) or given.question != "screening":
         raise ValidationError(
-            "decision", given, "must be a screening Decision (sep.lifecycle.screen)", clause="4.3.3"
+            "decision",
+            _shown(given),
+            "must be a screening Decision (sep.lifecycle.screen)",
+            clause="4.3.3",
         )
     _use_decision(ctx, given)
     return given
@@ -624,11 +1003,13 @@ def _rejection_justified(proc: IncubationProcess, file: IncubationFile, ctx: _Fi
 def _resource_grantable(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
     resource = ctx.kwargs.get("resource")
     if not isinstance(resource, PlatformResource):
-        raise ValidationError("resource", resource, "must be a PlatformResource", clause="4.3.6")
+        raise ValidationError(
+            "resource", _shown(resource), "must be a PlatformResource", clause="4.3.6"
+        )
     if resource.returned_on is not None:
-        return f"resource {resource.id!r} is already returned"
+        return f"resource {_shown(resource.id)!r} is already returned"
     if any(r.id == resource.id for r in file._resources):
-        return f"resource {resource.id!r} was granted already"
+        return f"resource {_shown(resource.id)!r} was granted already"
     ctx.data.append(("resource", f"{resource.id} ({resource.kind})"))
     return None
 
@@ -636,10 +1017,14 @@ def _resource_grantable(proc: IncubationProcess, file: IncubationFile, ctx: _Fir
 def _resource_held(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
     rid = ctx.kwargs.get("resource_id")
     on = ctx.kwargs.get("on")
-    if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
-        raise ValidationError("on", on, "must be a date", clause="4.3.6")
+    if on is not None and type(on) is not dt.date:
+        raise ValidationError("on", _shown(on), "must be a date", clause="4.3.6")
+    if type(rid) is not str:
+        raise ValidationError(
+            "resource_id", _shown(rid), "must be the id of a held resource", clause="4.3.6"
+        )
     if not any(r.id == rid and r.returned_on is None for r in file._resources):
-        return f"no held resource {rid!r}; held: {[r.id for r in file.held_resources]}"
+        return f"no held resource {_shown(rid)!r}; held: {_ids(file.held_resources)}"
     return None
 
 
@@ -651,7 +1036,10 @@ def _graduation_decision(proc: IncubationProcess, file: IncubationFile, ctx: _Fi
         given = proc.graduation_decision(file, on=ctx.at.date())
     elif not isinstance(given, Decision) or given.question != "graduation":
         raise ValidationError(
-            "decision", given, "must be a graduation Decision (check_graduation)", clause="4.3.5"
+            "decision",
+            _shown(given),
+            "must be a graduation Decision (check_graduation)",
+            clause="4.3.5",
         )
     if given.document != _TCATE:
         raise ValidationError(
@@ -733,10 +1121,16 @@ def _committee_recorded(proc: IncubationProcess, file: IncubationFile, ctx: _Fir
 
 
 def _resources_returned(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
-    held = [r.id for r in file.held_resources]
+    held = file.held_resources
     if held:
-        return f"platform resources still held: {held} (4.3.6 step 3)"
+        return f"platform resources still held: {_ids(held)} (4.3.6 step 3)"
     return None
+
+
+def _ids(resources: tuple[PlatformResource, ...]) -> str:
+    """The ids of ``resources`` for a message, bounded."""
+    ids = [_shown(r.id) for r in resources[:20]]
+    return f"{ids}" + (f" and {len(resources) - 20} more" if len(resources) > 20 else "")
 
 
 def _archive_reference(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
@@ -744,7 +1138,9 @@ def _archive_reference(proc: IncubationProcess, file: IncubationFile, ctx: _Firi
         return "the graduate archive needs a reference (reference=)"
     documents = ctx.kwargs.get("documents", ())
     if not isinstance(documents, list | tuple) or not all(_nonempty(d) for d in documents):
-        raise ValidationError("documents", documents, "must be a list of names", clause="4.3.6")
+        raise ValidationError(
+            "documents", _shown(documents), "must be a list of names", clause="4.3.6"
+        )
     return None
 
 
