@@ -453,3 +453,63 @@ def _ids() -> list[str]:
     from sep.evaluation import builtin_pack
 
     return [c.id for top in builtin_pack(GRADUATION).criteria for c in top.walk()]
+
+
+class _Foreign:
+    """A caller's value whose comparison and hashing fail (a lazy ORM field, say)."""
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("compared")
+
+    def __hash__(self) -> int:
+        raise RuntimeError("hashed")
+
+
+class _FailingFacts:
+    def facts(self) -> Any:
+        raise ZeroDivisionError("source failed")
+
+
+def test_a_foreign_value_is_refused_by_its_type_without_being_compared() -> None:
+    """4.3.5: a value of no input type is refused with a ValidationError naming the input,
+    even when comparing or hashing it raises (it is never compared with ``""``)."""
+    for name in ("listed", "revenue", "operating_cash_flow"):
+        with pytest.raises(ValidationError) as info:
+            check_graduation({name: _Foreign()}, on=ON)
+        assert info.value.field.startswith(name)
+
+
+def test_a_failing_facts_method_is_refused() -> None:
+    """An object whose ``facts()`` raises is refused with a ValidationError that keeps the
+    cause, not the caller's exception leaking out of ``sep``."""
+    with pytest.raises(ValidationError, match="facts\\(\\) failed: ZeroDivisionError") as info:
+        check_graduation(_FailingFacts(), on=ON)
+    assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"amount": {"amount": "5"}},
+        {"amount": Money(Decimal(5))},
+        {"amount": "5", "currency": "CNY", "note": "x"},
+        {"amount": "5", "currency": _Foreign()},
+    ],
+)
+def test_a_money_mapping_is_amount_and_currency_only(value: Any) -> None:
+    """4.2.1(4): an amount given as a mapping is ``{amount, currency}`` with a plain
+    amount; a nested amount or another key is refused, never read as a figure."""
+    with pytest.raises(ValidationError) as info:
+        check_eligibility({"early_funding_capacity": value}, on=ON)
+    assert info.value.field.startswith("early_funding_capacity.")
+
+
+def test_criterion_ids_that_are_not_text_are_refused() -> None:
+    """``outcome_of``/``result_of`` refuse an id that is not a string with a
+    ValidationError, without hashing or comparing it."""
+    decision = check_graduation({"listed": True}, on=ON)
+    for bad in (_Foreign(), ["4.3.5(b)"], None):
+        with pytest.raises(ValidationError):
+            decision.outcome_of(bad)  # type: ignore[arg-type]
+        with pytest.raises(ValidationError):
+            decision.result_of(bad)  # type: ignore[arg-type]

@@ -502,7 +502,8 @@ class Evaluator:
             if (value is True or value is False) and name in bools:
                 out[name] = value
                 continue
-            if value != "":  # an empty form field is missing
+            if type(value) is not str or value:  # an empty form field is missing (and a
+                # foreign value is never compared: its __eq__ may raise)
                 value = convert(value)
                 if value is not MISSING_INPUT:
                     out[name] = value

@@ -537,10 +537,11 @@ class RuleStream:
                 if convert is None:
                     continue
                 spec = self._pack.inputs[name]
-                if spec.type == "series" and value is not None and value != "":
+                empty = value is None or (type(value) is str and not value)
+                if spec.type == "series" and not empty:
                     self._merge_series(merged, name, value, convert)
                     continue
-                normal = MISSING_INPUT if value is None or value == "" else convert(value)
+                normal = MISSING_INPUT if empty else convert(value)
                 if normal is MISSING_INPUT:
                     merged.pop(name, None)
                 else:
@@ -772,7 +773,7 @@ def check_stream(
     """
     try:
         items = iter(many)
-    except TypeError:
+    except Exception:  # not iterable, or its __iter__ failed
         raise ValidationError("many", many, "must be an iterable of fact sets") from None
     with RuleStream(_pack(pack), params=params, on=on, extra=extra) as stream:
         out: list[Decision] = []
