@@ -388,11 +388,6 @@ def test_the_generator_covers_every_kind_and_enough_runs() -> None:
     assert expected | {"directory"} >= kinds >= expected
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the rule-file reader decodes with read_text(): a UnicodeDecodeError there is "
-    "reported by the CLI as an internal error (exit 70) until the loader refuses it",
-)
 def test_binary_rule_pack_is_refused() -> None:
     """A binary --pack file is refused as a rule file that is not UTF-8 TOML, exit 2."""
     with _tmp() as tmp:

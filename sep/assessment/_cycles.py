@@ -278,17 +278,19 @@ def evaluate_cycle(
                 note,
             )
         )
-    modules: dict[ScoringModule, Decimal | None] = {
-        module: _weighted([(r.score, r.weight) for r in results if r.module is module])
-        for module in ScoringModule
-    }
-    total = _weighted([(modules[m], chosen.module_weights[m]) for m in ScoringModule])
+    modules: dict[ScoringModule, Decimal | None] = {}
+    for module in ScoringModule:
+        percent = _weighted([(r.score, r.weight) for r in results if r.module is module])
+        modules[module] = None if percent is None else chosen.module_score(module, percent)
+    total = chosen.total_of(modules)  # on the scheme's scale (4.3.7-b)
     facts: dict[str, Any] = {
         f"score_{m.value}": modules[m] for m in ScoringModule if modules[m] is not None
     }
     if total is not None:
         facts["score_total"] = total
-    decision = check_evaluation(facts, params=chosen.params(), on=on or inputs.end)
+    decision = check_evaluation(
+        facts, params=chosen.params(), on=on or inputs.end, pack=chosen.evaluation_pack()
+    )
     return CycleResult(inputs, chosen, tuple(results), modules, total, decision, monitored)
 
 

@@ -9,6 +9,7 @@ YAML files like rule packs do, and every error names the file and the key.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
@@ -21,6 +22,7 @@ import attrs
 from sep.domain._assessment import ScoringModule
 from sep.domain._fields import to_decimal
 from sep.errors import RuleDefinitionError, SepError, ValidationError
+from sep.evaluation import EVALUATION, RulePack, builtin_pack, pack_from_mapping
 from sep.evaluation._loader import read_definition
 
 __all__ = [
@@ -56,6 +58,31 @@ INDICATOR_SOURCES: Mapping[str, ScoringModule] = {
 }
 
 _HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
+# Highest points a module may carry: keeps every total within the number bounds.
+_MAX_POINTS = Decimal(1_000_000)
+
+
+def _evaluation_pack(scheme: ScoringScheme) -> RulePack:
+    base = builtin_pack(EVALUATION)
+    tops = {f"score_{m.value}": scheme.module_max(m) for m in ScoringModule}
+    tops["score_total"] = scheme.total_max
+    if all(top == _HUNDRED for top in tops.values()):
+        return base
+    definition = copy.deepcopy(dict(base.definition))
+    for name, top in tops.items():
+        definition["inputs"][name]["maximum"] = str(top)
+        mark = name.removeprefix("score_")
+        param = definition["parameters"][f"{mark}_min"]
+        default = scheme.thresholds.get(mark, (top * Decimal("0.6")).quantize(_CENT))
+        param["values"] = [
+            {
+                "since": "2020-09-05",
+                "value": str(default),
+                "source": f"scoring scheme {scheme.id} {scheme.version} (its scale: 0 to {top})",
+            }
+        ]
+    return pack_from_mapping(definition, source=f"{base.source} on scheme {scheme.id}")
 
 
 @attrs.frozen
@@ -131,6 +158,62 @@ class ScoringScheme:
     indicators: tuple[Indicator, ...]
     thresholds: Mapping[str, Decimal]
     service_max_age_days: int = 365
+    module_points: Mapping[ScoringModule, Decimal] = attrs.field(factory=dict)
+    total_scale: str = "weighted"
+    _pack: Any = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    def module_max(self, module: ScoringModule) -> Decimal:
+        """The top of ``module``'s score scale (its points; 100 unless the scheme says)."""
+        return self.module_points.get(module, _HUNDRED)
+
+    @property
+    def total_max(self) -> Decimal:
+        """The top of the total's scale: 100 (weighted) or the sum of the modules' points."""
+        if self.total_scale == "sum":
+            return sum((self.module_max(m) for m in ScoringModule), Decimal(0))
+        return _HUNDRED
+
+    def module_score(self, module: ScoringModule, percent: Decimal) -> Decimal:
+        """A module's score on its scale from the weighted mean (0–100) of its indicators."""
+        return (percent * self.module_max(module) / _HUNDRED).quantize(_CENT)
+
+    def total_of(self, modules: Mapping[ScoringModule, Decimal | None]) -> Decimal | None:
+        """The total on its scale (4.3.7-b), or ``None`` while a module score is unknown.
+
+        ``weighted``: the modules' scores as shares of their scales, weighed by the module
+        weights, out of 100. ``sum``: the modules' scores added up.
+
+        Example:
+            >>> s = builtin_scheme()
+            >>> s.total_of({m: Decimal(80) for m in ScoringModule}), s.total_max
+            (Decimal('80.00'), Decimal('100'))
+        """
+        scores = [modules.get(m) for m in ScoringModule]
+        if any(score is None for score in scores):
+            return None
+        known = {m: v for m, v in modules.items() if v is not None}
+        if self.total_scale == "sum":
+            return sum(known.values(), Decimal(0)).quantize(_CENT)
+        weight = sum(self.module_weights.values(), Decimal(0))
+        shares = sum(
+            (known[m] / self.module_max(m) * self.module_weights[m] for m in ScoringModule),
+            Decimal(0),
+        )
+        return (shares / weight * _HUNDRED).quantize(_CENT)
+
+    def evaluation_pack(self) -> RulePack:
+        """The 4.3.7-b evaluation pack on this scheme's scales.
+
+        The shipped pack (every score 0–100) for a weighted scheme of 100-point modules;
+        otherwise a copy whose score inputs have this scheme's scales and whose default
+        pass marks are the scheme's (or 60 % of each scale). Replay a decision made with
+        such a pack by passing it: ``replay(record, pack=scheme.evaluation_pack())``.
+        """
+        found: RulePack | None = self._pack
+        if found is None:
+            found = _evaluation_pack(self)
+            object.__setattr__(self, "_pack", found)
+        return found
 
     def indicators_of(self, module: ScoringModule) -> tuple[Indicator, ...]:
         """The indicators of ``module``, in file order."""
@@ -150,6 +233,11 @@ class ScoringScheme:
             "service_max_age_days": self.service_max_age_days,
             "module_weights": {m.value: str(w) for m, w in self.module_weights.items()},
             "thresholds": {k: str(v) for k, v in self.thresholds.items()},
+            "scale": {
+                "total": self.total_scale,
+                "total_max": str(self.total_max),
+                "modules": {m.value: str(self.module_max(m)) for m in ScoringModule},
+            },
             "indicators": [
                 {
                     "id": i.id,
@@ -226,6 +314,19 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
     if not isinstance(modules, Mapping):
         raise RuleDefinitionError(source, "modules", "the [modules] tables are required")
     weights: dict[ScoringModule, Decimal] = {}
+    points: dict[ScoringModule, Decimal] = {}
+    scale = data.get("scale", {})
+    if not isinstance(scale, Mapping):
+        raise RuleDefinitionError(source, "scale", "must be a table")
+    total_scale = scale.get("total", "weighted")
+    if total_scale not in ("weighted", "sum"):
+        raise RuleDefinitionError(
+            source, "scale.total", "must be 'weighted' or 'sum'", clause="4.3.7-b"
+        )
+    if set(scale) - {"total"}:
+        raise RuleDefinitionError(
+            source, f"scale.{sorted(set(scale) - {'total'})[0]}", "unknown key; expected 'total'"
+        )
     for module in ScoringModule:
         entry = modules.get(module.value)
         if not isinstance(entry, Mapping):
@@ -235,6 +336,14 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
         weights[module] = _number(
             source, f"modules.{module.value}.weight", entry.get("weight"), positive=True
         )
+        if "points" in entry:
+            points[module] = _number(
+                source, f"modules.{module.value}.points", entry["points"], positive=True
+            )
+            if points[module] > _MAX_POINTS:
+                raise RuleDefinitionError(
+                    source, f"modules.{module.value}.points", f"must be at most {_MAX_POINTS}"
+                )
     unknown = sorted(set(modules) - {m.value for m in ScoringModule})
     if unknown:
         raise RuleDefinitionError(source, f"modules.{unknown[0]}", "not a module of 4.3.7-d")
@@ -278,8 +387,21 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
         if name not in allowed:
             raise RuleDefinitionError(source, f"thresholds.{name}", f"one of {sorted(allowed)}")
         mark = _number(source, f"thresholds.{name}", value)
-        if not Decimal(0) <= mark <= _HUNDRED:
-            raise RuleDefinitionError(source, f"thresholds.{name}", "must be between 0 and 100")
+        if name == "total":
+            top = (
+                sum((points.get(m, _HUNDRED) for m in ScoringModule), Decimal(0))
+                if total_scale == "sum"
+                else _HUNDRED
+            )
+        else:
+            top = points.get(ScoringModule(name), _HUNDRED)
+        if not Decimal(0) <= mark <= top:
+            raise RuleDefinitionError(
+                source,
+                f"thresholds.{name}",
+                f"must be on the {name} score's scale, 0 to {top}",
+                clause="4.3.7-b",
+            )
         thresholds[name] = mark
     age = dict(data.get("parameters", {})).get("service_max_age_days", 365)
     if isinstance(age, bool) or not isinstance(age, int) or age <= 0:
@@ -297,6 +419,8 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
         indicators=tuple(indicators),
         thresholds=thresholds,
         service_max_age_days=age,
+        module_points=points,
+        total_scale=total_scale,
     )
 
 

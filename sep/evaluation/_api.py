@@ -9,6 +9,7 @@ themselves are data files shipped in ``sep/evaluation/packs``.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
@@ -149,19 +150,27 @@ def _document_keys(cls: type, rules: RulePack) -> frozenset[str]:
 
 
 # Per pack (by identity, checked): its domain class, document keys and input names. This
-# runs on every decision, so the set arithmetic is done once per pack.
-_SHAPES: dict[int, tuple[RulePack, type | None, frozenset[str], frozenset[str], bool]] = {}
+# runs on every decision, so the set arithmetic is done once per pack. The pack is held
+# weakly: the bounded pack cache decides how long a loaded pack lives, not this table.
+_Shape = tuple["weakref.ref[RulePack]", type | None, frozenset[str], frozenset[str], bool]
+_SHAPES: dict[int, _Shape] = {}
 
 
-def _shape(rules: RulePack) -> tuple[RulePack, type | None, frozenset[str], frozenset[str], bool]:
+def _shape(rules: RulePack) -> _Shape:
     found = _SHAPES.get(id(rules))
-    if found is None or found[0] is not rules:
+    if found is None or found[0]() is not rules:
         cls = _DOMAIN.get(rules.question)
         markers = _document_keys(cls, rules) if cls is not None else frozenset()
         kind_marks = cls is not None and _KIND not in rules.inputs
         if len(_SHAPES) >= 256:
             _SHAPES.clear()
-        found = _SHAPES[id(rules)] = (rules, cls, markers, frozenset(rules.inputs), kind_marks)
+        found = _SHAPES[id(rules)] = (
+            weakref.ref(rules),
+            cls,
+            markers,
+            frozenset(rules.inputs),
+            kind_marks,
+        )
     return found
 
 

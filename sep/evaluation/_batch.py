@@ -105,7 +105,6 @@ _NOT, _UNK, _MET = 0, 1, 2
 _RATIO_SLACK = 1e-3
 _CLAMP = 2**62
 _PLAIN_FEN = 10**15  # 1e13 CNY
-_PLAN_CACHE = 256
 
 
 class _Env:
@@ -492,16 +491,13 @@ class _Plan:
         return _not(self._condition(condition.item))
 
 
-_PLANS: dict[int, _Plan] = {}
-
-
 def _plan_for(evaluator: Evaluator) -> _Plan:
-    # Evaluators are cached per pack, date and parameters, so their identity keys the plan.
-    plan = _PLANS.get(id(evaluator))
-    if plan is None or plan.evaluator is not evaluator:
-        if len(_PLANS) >= _PLAN_CACHE:
-            _PLANS.clear()
-        plan = _PLANS[id(evaluator)] = _Plan(evaluator)
+    # Kept on the evaluator (cached per pack, date and parameters), so a plan lives as long
+    # as its evaluator and no module-level table keeps packs alive.
+    plan: _Plan | None = getattr(evaluator, "_batch_plan", None)
+    if plan is None:
+        plan = _Plan(evaluator)
+        evaluator._batch_plan = plan  # type: ignore[attr-defined]
     return plan
 
 

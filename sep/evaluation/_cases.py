@@ -26,9 +26,10 @@ from typing import Any
 
 import attrs
 
-from sep.errors import RuleDefinitionError, SepError
-from sep.evaluation._api import _FILES, check
-from sep.evaluation._loader import load_pack, read_definition
+from sep import errors
+from sep.errors import RuleDefinitionError, SepError, ValidationError
+from sep.evaluation._api import _FILES, builtin_pack, check
+from sep.evaluation._loader import iso_date, load_pack, read_definition
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import RulePack
 
@@ -96,32 +97,59 @@ class RuleCase:
 
 
 def _outcome(source: str, key: str, value: Any) -> Outcome:
-    if value not in _OUTCOMES:
+    if not isinstance(value, str) or value not in _OUTCOMES:
         raise RuleDefinitionError(source, key, f"must be one of {sorted(_OUTCOMES)}")
     return _OUTCOMES[value]
+
+
+_HEAD_KEYS = frozenset({"pack", "on"})
+_CASE_KEYS = frozenset(
+    {"name", "inputs", "outcome", "criteria", "missing", "params", "on", "error"}
+)
+_ERRORS = frozenset(name for name in errors.__all__ if name.endswith("Error"))
+
+
+def _table(source: str, key: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise RuleDefinitionError(source, key, "must be a table")
+    return dict(value)
+
+
+def _keys(source: str, key: str, table: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    for name in table:
+        if name not in allowed:
+            raise RuleDefinitionError(
+                source, f"{key}.{name}", f"unknown key; expected one of {sorted(allowed)}"
+            )
+
+
+def _on(source: str, key: str, value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return iso_date(value)
+    except ValidationError as err:
+        raise RuleDefinitionError(source, key, err.reason) from None
 
 
 def load_cases(path: str | Path) -> list[RuleCase]:
     """Read a case file.
 
     Raises:
-        RuleDefinitionError: naming the file and key of a malformed case.
+        RuleDefinitionError: naming the file and key of a malformed case (an unknown key,
+            a value of the wrong kind, an unknown outcome or error name, a duplicate name).
     """
     source = str(path)
     data = read_definition(path)
-    head = data.get("file", {})
-    if not isinstance(head, Mapping):
-        raise RuleDefinitionError(source, "file", "must be a table")
+    _keys(source, "", data, frozenset({"file", "case"}))
+    head = _table(source, "file", data.get("file", {}))
+    _keys(source, "file", head, _HEAD_KEYS)
     pack_ref = head.get("pack")
-    if not isinstance(pack_ref, str):
+    if not isinstance(pack_ref, str) or not pack_ref:
         raise RuleDefinitionError(source, "file.pack", "is required: a pack id or file")
-    if pack_ref in _FILES:
-        from sep.evaluation._api import builtin_pack
-
-        pack = builtin_pack(pack_ref)
-    else:
-        pack = load_pack(Path(path).parent / pack_ref)
-    default_on = head.get("on")
+    is_builtin = pack_ref in _FILES
+    pack = builtin_pack(pack_ref) if is_builtin else load_pack(Path(path).parent / pack_ref)
+    default_on = _on(source, "file.on", head.get("on"))
     cases = data.get("case")
     if not isinstance(cases, list) or not cases:
         raise RuleDefinitionError(source, "case", "is required: a list of [[case]] tables")
@@ -129,35 +157,39 @@ def load_cases(path: str | Path) -> list[RuleCase]:
     names: set[str] = set()
     for i, raw in enumerate(cases):
         key = f"case[{i}]"
-        if not isinstance(raw, Mapping):
-            raise RuleDefinitionError(source, key, "must be a table")
+        raw = _table(source, key, raw)
+        _keys(source, key, raw, _CASE_KEYS)
         name = raw.get("name")
         if not isinstance(name, str) or not name:
-            raise RuleDefinitionError(source, f"{key}.name", "is required")
+            raise RuleDefinitionError(source, f"{key}.name", "is required: a non-empty string")
         if name in names:
             raise RuleDefinitionError(source, f"{key}.name", f"duplicate id {name!r}")
         names.add(name)
-        criteria = raw.get("criteria", {})
-        if not isinstance(criteria, Mapping):
-            raise RuleDefinitionError(source, f"{key}.criteria", "must be a table")
-        on = raw.get("on", default_on)
-        if on is not None and not isinstance(on, dt.date):
-            raise RuleDefinitionError(source, f"{key}.on", "must be a date")
+        criteria = _table(source, f"{key}.criteria", raw.get("criteria", {}))
+        missing = raw.get("missing", [])
+        if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+            raise RuleDefinitionError(source, f"{key}.missing", "must be a list of input names")
+        error = raw.get("error")
+        if error is not None and error not in _ERRORS:
+            raise RuleDefinitionError(
+                source, f"{key}.error", f"must be one of {sorted(_ERRORS)} (got {error!r})"
+            )
+        on = _on(source, f"{key}.on", raw["on"]) if "on" in raw else default_on
         out.append(
             RuleCase(
                 name=name,
                 pack=pack,
-                inputs=dict(raw.get("inputs", {})),
+                inputs=_table(source, f"{key}.inputs", raw.get("inputs", {})),
                 outcome=(
                     _outcome(source, f"{key}.outcome", raw["outcome"]) if "outcome" in raw else None
                 ),
                 criteria={
-                    str(k): _outcome(source, f"{key}.criteria.{k}", v) for k, v in criteria.items()
+                    k: _outcome(source, f"{key}.criteria.{k}", v) for k, v in criteria.items()
                 },
-                missing=tuple(raw.get("missing", ())),
-                params=dict(raw.get("params", {})),
+                missing=tuple(missing),
+                params=_table(source, f"{key}.params", raw.get("params", {})),
                 on=on,
-                error=raw.get("error"),
+                error=error,
                 source=f"{source}:{key}",
             )
         )

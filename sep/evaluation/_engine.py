@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 import json
 import operator
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -30,6 +32,7 @@ from sep.evaluation._inputs import (
     normaliser,
     ordinal,
 )
+from sep.evaluation._loader import iso_date, parameter_number, scale_problem, threshold_scales
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import (
     All,
@@ -100,11 +103,19 @@ class _LeafRuntime:
         self.threshold = threshold
         self.periods = periods
         self.compare = _OPS[leaf.op]
-        self.fast: Fast = self._fast_value if leaf.measure == "value" else self._fast_series
         # The last series measured and its outcome: a decision asked for its outcome and
         # then for every criterion measures the same (immutable) series twice otherwise.
         # One tuple, replaced whole, so concurrent callers never see a torn pair.
         self._memo: tuple[Series | None, Outcome] = (None, UNKNOWN)
+
+    @property
+    def fast(self) -> Fast:
+        """The outcome-only function of this leaf.
+
+        A property, not an attribute: a bound method kept on its own object is a reference
+        cycle, and cycles keep evicted packs alive until a full garbage collection.
+        """
+        return self._fast_value if self.leaf.measure == "value" else self._fast_series
 
     def _fast_value(self, facts: Facts) -> Outcome:
         value = facts.get(self.leaf.input)
@@ -303,17 +314,24 @@ class _PackRuntime:
         self.bools = frozenset(name for name, spec in pack.inputs.items() if spec.type == "bool")
         text = json.dumps(pack.definition, sort_keys=True, ensure_ascii=False, default=str)
         self.digest = hashlib.sha256(text.encode()).hexdigest()
-        self.by_date: dict[dt.date, Evaluator] = {}
-        self.by_params: dict[tuple[Any, ...], Evaluator] = {}
+        self.by_date: OrderedDict[dt.date, Evaluator] = OrderedDict()
+        self.by_params: OrderedDict[tuple[Any, ...], Evaluator] = OrderedDict()
+        self.scales = threshold_scales(pack.criteria, pack.inputs)
 
 
-_RUNTIMES: dict[int, _PackRuntime] = {}
+_RUNTIME_LOCK = threading.Lock()
 
 
 def _runtime(pack: RulePack) -> _PackRuntime:
-    runtime = _RUNTIMES.get(id(pack))
-    if runtime is None or runtime.pack is not pack:
-        runtime = _RUNTIMES[id(pack)] = _PackRuntime(pack)
+    # Kept on the pack itself, not in a module-level table: the compiled evaluators live
+    # exactly as long as the pack (a table keyed by pack kept every pack ever checked).
+    runtime: _PackRuntime | None = pack._runtime
+    if runtime is None:
+        with _RUNTIME_LOCK:
+            runtime = pack._runtime
+            if runtime is None:
+                runtime = _PackRuntime(pack)
+                object.__setattr__(pack, "_runtime", runtime)
     return runtime
 
 
@@ -329,58 +347,80 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
     if isinstance(raw, Sequence) and not isinstance(raw, str | bytes):
         chosen: Any = None
         for i, item in enumerate(raw):
-            item_map = item if isinstance(item, Mapping) else None
-            since = getattr(item, "since", None) if item_map is None else item_map.get("since")
-            if isinstance(since, str):
-                since = dt.date.fromisoformat(since)
-            if not isinstance(since, dt.date):
-                raise ValidationError(f"{field}[{i}].since", since, "must be a date")
-            if since <= as_of and (chosen is None or since >= chosen[0]):
-                picked = getattr(item, "value", None) if item_map is None else item_map.get("value")
-                source = (
-                    getattr(item, "source", None) if item_map is None else item_map.get("source")
+            if isinstance(item, Mapping):
+                since, picked, source = item.get("since"), item.get("value"), item.get("source")
+            elif isinstance(item, ParameterUse | ParameterValue):
+                since, picked, source = item.since, item.value, item.source
+            else:
+                raise ValidationError(
+                    f"{field}[{i}]", item, "must be a {since, value, source} entry"
                 )
-                chosen = (since, picked, str(source or "override"))
+            try:
+                since = iso_date(since)
+            except ValidationError as err:
+                raise ValidationError(f"{field}[{i}].since", err.value, err.reason) from None
+            if since <= as_of and (chosen is None or since >= chosen[0]):
+                chosen = (since, picked, str(source or "override"), f"{field}[{i}].value")
         if chosen is None:
             raise ValidationError(field, raw, f"has no value in force on {as_of.isoformat()}")
-        since, raw, source = chosen
+        since, raw, source, field = chosen
     else:
         since, source = as_of, "override"
     if isinstance(raw, Money):
         raw = raw.amount
-    if isinstance(raw, bool) or not isinstance(raw, int | str | Decimal | float):
-        raise ValidationError(field, raw, f"must be a {spec.type} value")
     if isinstance(raw, float) and spec.type == "money":
         raise ValidationError(field, raw, "money is never a float: pass a string or a Decimal")
+    if isinstance(raw, bool) or not isinstance(raw, int | str | Decimal | float):
+        raise ValidationError(field, raw, f"must be a {spec.type} value")
     try:
-        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(str(raw).strip())
-    except ArithmeticError:
-        raise ValidationError(field, raw, f"must be a {spec.type} value") from None
-    if not number.is_finite():
-        raise ValidationError(field, raw, "must be a finite number")
-    value: Decimal | int = number
-    if spec.type == "integer":
-        if number != number.to_integral_value() or number < 1:
-            raise ValidationError(field, raw, "must be a whole count >= 1")
-        value = int(number)
+        value = parameter_number(raw, spec.type)
+    except ValidationError as err:
+        raise ValidationError(field, raw, err.reason) from None
     return ParameterUse(name, value, spec.unit, since, source)
+
+
+def _as_of(on: Any) -> dt.date:
+    if on is None:
+        return dt.date.today()
+    try:
+        return iso_date(on)
+    except ValidationError as err:
+        raise ValidationError("on", err.value, err.reason) from None
+
+
+def _params(params: Any) -> Mapping[str, Any] | None:
+    if params is None:
+        return None
+    if not isinstance(params, Mapping):
+        shown = params if isinstance(params, int | float | str) else type(params).__name__
+        raise ValidationError("params", shown, "must be a mapping of parameter name to value")
+    for name in params:
+        if not isinstance(name, str):
+            raise ValidationError("params", name, "parameter names must be strings")
+    return params
 
 
 def evaluator_for(
     pack: RulePack,
-    on: dt.date | None = None,
+    on: dt.date | str | None = None,
     params: Mapping[str, Any] | None = None,
 ) -> Evaluator:
     """The compiled evaluator of ``pack`` with parameters in force ``on`` (default today).
 
-    Evaluators are cached per pack, date and parameter values, so repeated calls cost a
-    dictionary lookup.
+    Evaluators are cached per pack, date and parameter values (at most 256 of each per
+    pack, least recently used dropped first), so repeated calls cost a dictionary lookup.
+
+    Raises:
+        ValidationError: ``on`` is not a date (or ``YYYY-MM-DD``), ``params`` is not a
+            mapping, or an override is unknown or out of bounds (naming ``params.NAME``).
     """
     runtime = _runtime(pack)
-    as_of = on if on is not None else dt.date.today()
+    as_of = _as_of(on)
+    params = _params(params)
     if not params:
         found = runtime.by_date.get(as_of)
         if found is not None:
+            runtime.by_date.move_to_end(as_of)
             return found
     uses: list[ParameterUse] = []
     for name, spec in pack.parameters.items():
@@ -395,19 +435,30 @@ def evaluator_for(
             )
         uses.append(ParameterUse(name, pv.value, spec.unit, pv.since, pv.source))
     for name, raw in (params or {}).items():
-        uses.append(_override(pack, name, raw, as_of))
+        use = _override(pack, name, raw, as_of)
+        for scored, clause, _ in runtime.scales.get(name, ()):
+            problem = scale_problem(use.value, scored)
+            if problem:
+                raise ValidationError(f"params.{name}", raw, problem, clause=clause)
+        uses.append(use)
     uses.sort(key=lambda u: u.name)
     key = (as_of, *uses)
     found = runtime.by_params.get(key)
     if found is None:
-        if len(runtime.by_params) >= _CACHE_SIZE:
-            runtime.by_params.clear()
-        found = runtime.by_params[key] = Evaluator(runtime, as_of, tuple(uses))
+        found = Evaluator(runtime, as_of, tuple(uses))
+        _remember(runtime.by_params, key, found)
+    else:
+        runtime.by_params.move_to_end(key)
     if not params:
-        if len(runtime.by_date) >= _CACHE_SIZE:
-            runtime.by_date.clear()
-        runtime.by_date[as_of] = found
+        _remember(runtime.by_date, as_of, found)
     return found
+
+
+def _remember(cache: OrderedDict[Any, Evaluator], key: Any, value: Evaluator) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
 
 
 class Evaluator:
@@ -436,8 +487,6 @@ class Evaluator:
         fns = [self._criterion(c)[0] for c in self.pack.criteria]
         self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
         self._step_ids = tuple(step[0] for step in self._steps)
-        #: Every criterion's outcome by id, each computed once (what reading them all costs).
-        self.outcomes: Callable[[Facts], dict[str, Outcome]] = self._outcomes
         head = json.dumps(
             [runtime.digest, as_of.isoformat(), [[u.name, str(u.value)] for u in parameters]]
         )
@@ -458,7 +507,8 @@ class Evaluator:
         self.criterion_outcomes[criterion.id] = fn
         return fn, len(self._steps) - 1
 
-    def _outcomes(self, facts: Facts) -> dict[str, Outcome]:
+    def outcomes(self, facts: Facts) -> dict[str, Outcome]:
+        """Every criterion's outcome by id, each computed once (what reading them all costs)."""
         results: list[Outcome] = []
         append = results.append
         for _, fn, is_any, children in self._steps:

@@ -58,13 +58,19 @@ periods: ``measure = "each_of_last" | "min_to_mean_of_last" | "max_window_sum"``
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 import re
+import threading
 import tomllib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
+from sep._json import check_tree
+from sep._limits import MAX_AMOUNT, MAX_DEPTH, MAX_INT_DIGITS, MAX_NUMBER_CHARS, MAX_PERIOD_COUNT
 from sep.domain._fields import to_decimal
 from sep.errors import EngineUnavailableError, RuleDefinitionError, ValidationError
 from sep.evaluation._clauses import TCATE_CLAUSES, TCATE_DOCUMENT
@@ -90,48 +96,168 @@ _MEASURES = ("value", "each_of_last", "min_to_mean_of_last", "max_window_sum")
 _PERIOD_KINDS = ("any", "year", "quarter")
 
 
+#: Largest rule file read (pack, parameter, scheme or case file), in bytes.
+MAX_DEFINITION_BYTES = 16 * 1024 * 1024
+
+#: Most criteria a pack may declare (the shipped packs have about twenty).
+MAX_CRITERIA = 50_000
+
+
+class _Refused(Exception):
+    """A problem found while parsing, reported as a RuleDefinitionError by the caller."""
+
+
+def _toml_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _Refused(f"a number is longer than {MAX_NUMBER_CHARS} characters")
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"{text} is not a finite number")
+    return value
+
+
 def read_definition(path: str | Path) -> dict[str, Any]:
-    """Parse a ``.toml``, ``.yaml`` or ``.yml`` file into a mapping (no code is run)."""
+    """Parse a ``.toml``, ``.yaml`` or ``.yml`` file into a mapping (no code is run).
+
+    The file is read within the bounds of :mod:`sep._limits`: UTF-8 text of at most
+    :data:`MAX_DEFINITION_BYTES` bytes, nested at most :data:`~sep._limits.MAX_DEPTH`
+    deep, integers of at most :data:`~sep._limits.MAX_INT_DIGITS` digits, finite numbers,
+    string keys; YAML without aliases, duplicate keys or tags beyond the safe ones.
+
+    Raises:
+        RuleDefinitionError: naming the file, for any of these or a syntax error.
+    """
     source = str(path)
+    return _parse_definition(source, Path(path).suffix.lower(), _read_bytes(path))
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    source = str(path)
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".toml", ".yaml", ".yml"):
+        raise RuleDefinitionError(source, "", "use a .toml, .yaml or .yml file")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as handle:
+            raw = handle.read(MAX_DEFINITION_BYTES + 1)
     except OSError as err:
         raise RuleDefinitionError(source, "", f"cannot read the file: {err.strerror}") from None
-    suffix = Path(path).suffix.lower()
-    if suffix == ".toml":
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise RuleDefinitionError(source, "", f"not valid TOML: {err}") from None
-    if suffix in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise EngineUnavailableError(
-                "PyYAML", "YAML rule files need it", "pip install pyyaml, or write TOML"
-            ) from None
-        try:
-            data = yaml.load(text, Loader=_yaml_loader(yaml))
-        except yaml.YAMLError as err:
-            raise RuleDefinitionError(source, "", f"not valid YAML: {err}") from None
-        if not isinstance(data, dict):
-            raise RuleDefinitionError(source, "", "the top level must be a mapping")
-        return cast(dict[str, Any], data)
-    raise RuleDefinitionError(source, "", "use a .toml, .yaml or .yml file")
+    if len(raw) > MAX_DEFINITION_BYTES:
+        raise RuleDefinitionError(source, "", f"is larger than {MAX_DEFINITION_BYTES} bytes")
+    return raw
+
+
+def _parse_definition(source: str, suffix: str, raw: bytes) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        raise RuleDefinitionError(
+            source, "", f"is not UTF-8 text (bad byte at offset {err.start})"
+        ) from None
+    kind = "TOML" if suffix == ".toml" else "YAML"
+    try:
+        data = _parse_toml(text) if kind == "TOML" else _parse_yaml(text)
+    except _Refused as err:
+        raise RuleDefinitionError(source, "", f"not valid {kind}: {err}") from None
+    except RecursionError:
+        raise RuleDefinitionError(
+            source, "", f"is nested more than {MAX_DEPTH} levels deep"
+        ) from None
+    except ValueError as err:  # int() refusing thousands of digits, inside the parser
+        raise RuleDefinitionError(
+            source, "", f"not valid {kind}: an integer has more than {MAX_INT_DIGITS} digits"
+        ) from err
+    if not isinstance(data, dict):
+        raise RuleDefinitionError(source, "", "the top level must be a mapping")
+    _check_definition(source, data)
+    return cast(dict[str, Any], data)
+
+
+def _parse_toml(text: str) -> Any:
+    try:
+        return tomllib.loads(text, parse_float=_toml_float)
+    except tomllib.TOMLDecodeError as err:
+        raise _Refused(str(err)) from None
+
+
+def _parse_yaml(text: str) -> Any:
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise EngineUnavailableError(
+            "PyYAML", "YAML rule files need it", "pip install pyyaml, or write TOML"
+        ) from None
+    try:
+        return yaml.load(text, Loader=_yaml_loader(yaml))
+    except yaml.YAMLError as err:
+        raise _Refused(str(err)) from None
+
+
+def _check_definition(source: str, data: Any) -> None:
+    """Refuse what a parser accepts but a rule file must not hold (iteratively: no recursion)."""
+    try:
+        check_tree(data, what="")
+    except ValidationError as err:
+        raise RuleDefinitionError(source, err.field, err.reason) from None
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, key = stack.pop()
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if not isinstance(name, str):
+                    raise RuleDefinitionError(source, key, f"a key must be a string (got {name!r})")
+                stack.append((value, _join(key, name)))
+        elif isinstance(node, list):
+            stack.extend((value, f"{key}[{i}]") for i, value in enumerate(node))
+        elif isinstance(node, bool):
+            continue
+        elif isinstance(node, int):
+            if node.bit_length() > _MAX_INT_BITS and len(str(abs(node))) > MAX_INT_DIGITS:
+                raise RuleDefinitionError(
+                    source, key, f"an integer has more than {MAX_INT_DIGITS} digits"
+                )
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise RuleDefinitionError(source, key, f"must be a finite number (got {node!r})")
+
+
+# Integers below 2**133 have at most 40 decimal digits; only larger ones are counted.
+_MAX_INT_BITS = 132
 
 
 def _yaml_loader(yaml: Any) -> Any:
-    """A SafeLoader reading only true/false as booleans (YAML 1.2).
+    """A SafeLoader that reads only true/false as booleans (YAML 1.2) and refuses aliases
+    and duplicate keys.
 
     YAML 1.1 reads ``on``, ``off``, ``yes``, ``no`` as booleans: a key ``on:`` (the
-    decision date of a case file) would silently become ``True``.
+    decision date of a case file) would silently become ``True``. An alias is refused
+    rather than expanded: nine nested aliases of nine make a billion-element document
+    from a kilobyte of text. A key given twice would silently keep the last value.
     """
     global _YAML_LOADER
     if _YAML_LOADER is None:
         bool_tag = "tag:yaml.org,2002:bool"
 
         class Loader(yaml.SafeLoader):  # type: ignore[misc]
-            pass
+            def compose_node(self, parent: Any, index: Any) -> Any:
+                if self.check_event(yaml.AliasEvent):
+                    event = self.peek_event()
+                    raise _Refused(
+                        f"aliases (*{event.anchor}) are not allowed in rule files, "
+                        f"write the value out{event.start_mark}"
+                    )
+                return super().compose_node(parent, index)
+
+            def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+                seen: set[Any] = set()
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        repeated = key in seen
+                    except TypeError:
+                        raise _Refused(f"a key must be a string{key_node.start_mark}") from None
+                    if repeated:
+                        raise _Refused(f"the key {key!r} is given twice{key_node.start_mark}")
+                    seen.add(key)
+                return super().construct_mapping(node, deep=deep)
 
         Loader.yaml_implicit_resolvers = {
             first: [(tag, rx) for tag, rx in resolvers if tag != bool_tag]
@@ -154,7 +280,9 @@ def load_pack(path: str | Path) -> RulePack:
         path: A ``.toml`` or ``.yaml`` pack file.
 
     Returns:
-        The checked :class:`RulePack`.
+        The checked :class:`RulePack`. Files with the same bytes give the same pack object
+        (the last :data:`PACK_CACHE_SIZE` files read are kept, by content hash, so an
+        edited file is read again); its ``source`` is the first path it was read from.
 
     Raises:
         RuleDefinitionError: naming the file and key of the first problem found.
@@ -165,7 +293,45 @@ def load_pack(path: str | Path) -> RulePack:
         >>> pack.id, [c.id for c in pack.criteria]
         ('t-cate-0001-2020/graduation', ['4.3.5(a)', '4.3.5(b)', '4.3.5(c)', '4.3.5(d)'])
     """
-    return pack_from_mapping(read_definition(path), source=str(path))
+    raw = _read_bytes(path)
+    suffix = Path(path).suffix.lower()
+    key = (suffix, hashlib.sha256(raw).digest())
+    with _PACKS_LOCK:
+        found = _PACKS.get(key)
+        if found is not None:
+            _PACKS.move_to_end(key)
+            return found
+    source = str(path)
+    pack = pack_from_mapping(_parse_definition(source, suffix, raw), source=source)
+    with _PACKS_LOCK:
+        _PACKS[key] = pack
+        while len(_PACKS) > PACK_CACHE_SIZE:
+            _release(_PACKS.popitem(last=False)[1])
+    return pack
+
+
+def _release(pack: RulePack) -> None:
+    """Drop an evicted pack's compiled evaluators (recompiled if the pack is used again).
+
+    A pack and its evaluators refer to each other; emptying the caches breaks the cycle,
+    so the pack is freed as soon as its last user lets go, not at the next full garbage
+    collection (meanwhile evicted packs piled up: about 10 MB over 3,000 files).
+    """
+    runtime = pack._runtime
+    if runtime is not None:
+        object.__setattr__(pack, "_runtime", None)
+        runtime.by_date.clear()
+        runtime.by_params.clear()
+
+
+#: How many loaded pack files are kept, by content, with their compiled evaluators.
+PACK_CACHE_SIZE = 16
+
+# Packs by (file suffix, sha256 of the file's bytes), least recently used first: an edited
+# file is loaded again, the same content (at any path) shares one pack and its compiled
+# evaluators, and a service loading many files keeps only the last few.
+_PACKS: OrderedDict[tuple[str, bytes], RulePack] = OrderedDict()
+_PACKS_LOCK = threading.Lock()
 
 
 def load_parameters(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:
@@ -194,7 +360,11 @@ def load_parameters(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:
         if not isinstance(body, dict):
             raise RuleDefinitionError(source, key, "must be a table")
         ptype = body.get("type", "number")
-        out[name] = _parameter_values(source, key, body, "number" if ptype == "money" else ptype)
+        if ptype not in _PARAM_TYPES:
+            raise RuleDefinitionError(
+                source, f"{key}.type", f"unknown type {ptype!r}; use one of {_PARAM_TYPES}"
+            )
+        out[name] = _parameter_values(source, key, body, ptype)
     return out
 
 
@@ -239,17 +409,55 @@ def _decimal(ctx: _Ctx, key: str, value: Any) -> Decimal:
         raise ctx.err(key, f"type mismatch: {err.reason} ({value!r})") from None
 
 
-def _date(ctx: _Ctx, key: str, value: Any) -> dt.date:
+def parameter_number(raw: Any, ptype: str) -> Decimal | int:
+    """Read one parameter value of type ``money``, ``number`` or ``integer``.
+
+    The domain's amount reader, within the amount bound of :mod:`sep._limits`; an
+    ``integer`` is a count from 1 to :data:`~sep._limits.MAX_PERIOD_COUNT` (checked before
+    it is converted: ``int()`` of ``1e999999999`` would run for hours).
+
+    Raises:
+        ValidationError: with the reason; the caller names the field.
+    """
+    number = to_decimal(raw)
+    if number.copy_abs() > MAX_AMOUNT:
+        raise ValidationError("", raw, f"must be at most {MAX_AMOUNT:,} in magnitude")
+    if ptype != "integer":
+        return number
+    if not 1 <= number <= MAX_PERIOD_COUNT or number != number.to_integral_value():
+        raise ValidationError("", raw, f"must be a whole count from 1 to {MAX_PERIOD_COUNT}")
+    return int(number)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def iso_date(value: Any) -> dt.date:
+    """A date, or a ``YYYY-MM-DD`` string read strictly; a datetime is refused.
+
+    Raises:
+        ValidationError: with the reason; the caller names the field.
+    """
     if isinstance(value, dt.datetime):
-        return value.date()
+        raise ValidationError(
+            "", value.isoformat(), "must be a date, not a datetime (its day depends on a timezone)"
+        )
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ctx.err(key, f"must be a date YYYY-MM-DD (got {value!r})")
+    shown = value if isinstance(value, str | int | float) else type(value).__name__
+    raise ValidationError("", shown, "must be a date (a datetime.date or 'YYYY-MM-DD')")
+
+
+def _date(ctx: _Ctx, key: str, value: Any) -> dt.date:
+    try:
+        return iso_date(value)
+    except ValidationError as err:
+        raise ctx.err(key, f"{err.reason} (got {value!r})") from None
 
 
 def _parameter_values(
@@ -273,14 +481,10 @@ def _parameter_values(
         seen.add(since)
         if "value" not in item:
             raise ctx.err(f"{ikey}.value", "is required")
-        number = _decimal(ctx, f"{ikey}.value", item["value"])
-        value: Decimal | int = number
-        if ptype == "integer":
-            if number != number.to_integral_value() or number < 1:
-                raise ctx.err(
-                    f"{ikey}.value", f"type mismatch: expected a count >= 1, got {number}"
-                )
-            value = int(number)
+        try:
+            value = parameter_number(item["value"], ptype)
+        except ValidationError as err:
+            raise ctx.err(f"{ikey}.value", f"type mismatch: {err.reason}") from None
         values.append(ParameterValue(since, value, ctx.text(item, ikey, "source")))
     values.sort(key=lambda v: v.since)
     return tuple(values)
@@ -337,6 +541,7 @@ def pack_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> 
     inputs = _inputs(ctx, data, valid, document)
     parameters = _parameters(ctx, data)
     criteria = _criteria(ctx, data, valid, document, inputs, parameters)
+    _check_scales(ctx, criteria, inputs, parameters)
     return RulePack(
         id=ctx.text(head, "pack", "id"),
         version=ctx.text(head, "pack", "version"),
@@ -438,9 +643,13 @@ def _criteria(
         raise ctx.err("criteria", "is required: a list of [[criteria]] tables")
     if not isinstance(raw, list) or not raw:
         raise ctx.err("criteria", "must be a non-empty list of [[criteria]] tables")
-    order: list[str] = []
+    if len(raw) > MAX_CRITERIA:
+        raise ctx.err("criteria", f"{len(raw)} criteria; a pack has at most {MAX_CRITERIA}")
     bodies: dict[str, tuple[str, Mapping[str, Any]]] = {}
     parents: dict[str, str | None] = {}
+    # Children by parent in file order, found once: looking them up per criterion made
+    # loading quadratic in the number of criteria.
+    kids_of: dict[str | None, list[str]] = {}
     for i, body in enumerate(raw):
         key = f"criteria[{i}]"
         if not isinstance(body, Mapping):
@@ -454,18 +663,17 @@ def _criteria(
         parent = body.get("parent")
         if parent is not None and not isinstance(parent, str):
             raise ctx.err(f"{key}.parent", "must be a criterion id")
-        order.append(cid)
         bodies[cid] = (key, body)
         parents[cid] = parent
+        kids_of.setdefault(parent, []).append(cid)
     for cid, parent in parents.items():
         if parent is not None and parent not in bodies:
             raise ctx.err(f"{bodies[cid][0]}.parent", f"unknown criterion id {parent!r}")
+    _check_tree_shape(ctx, bodies, parents)
 
-    def build(cid: str, trail: tuple[str, ...]) -> Criterion:
+    def build(cid: str) -> Criterion:
         key, body = bodies[cid]
-        if cid in trail:
-            raise ctx.err(f"{key}.parent", "criteria form a cycle")
-        kids = tuple(build(k, (*trail, cid)) for k in order if parents[k] == cid)
+        kids = tuple(build(k) for k in kids_of.get(cid, ()))
         has_condition = "condition" in body
         if kids and has_condition:
             raise ctx.err(f"{key}.condition", "a criterion has a condition or children, not both")
@@ -489,7 +697,121 @@ def _criteria(
             children=kids,
         )
 
-    return tuple(build(cid, ()) for cid in order if parents[cid] is None)
+    return tuple(build(cid) for cid in kids_of.get(None, ()))
+
+
+def threshold_scales(
+    criteria: Sequence[Criterion], inputs: Mapping[str, InputSpec]
+) -> dict[str, list[tuple[InputSpec, str, Leaf]]]:
+    """Each parameter compared with a bounded number input: the input, the clause, the leaf.
+
+    A score has a scale (4.3.7-b: each module and the total, 0–100 in a weighted
+    100-point scheme); a threshold outside it can never be met (or is always met).
+    """
+    out: dict[str, list[tuple[InputSpec, str, Leaf]]] = {}
+    for leaf, clause in _leaves(criteria):
+        spec = inputs.get(leaf.input)
+        if (
+            leaf.param is not None
+            and leaf.measure == "value"
+            and spec is not None
+            and spec.type == "number"
+            and (spec.minimum is not None or spec.maximum is not None)
+        ):
+            out.setdefault(leaf.param, []).append((spec, clause, leaf))
+    return out
+
+
+def scale_problem(value: Decimal | int, spec: InputSpec) -> str | None:
+    """Why ``value`` cannot be a threshold of ``spec`` (outside its scale), or ``None``."""
+    lo, hi = spec.minimum, spec.maximum
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        low = "" if lo is None else f"{lo}"
+        high = "" if hi is None else f"{hi}"
+        return (
+            f"is outside the scale {low}–{high} {spec.unit} of {spec.name!r}: "
+            "a threshold there can never decide"
+        ).replace("  ", " ")
+    return None
+
+
+def _leaves(criteria: Sequence[Criterion]) -> list[tuple[Leaf, str]]:
+    found: list[tuple[Leaf, str]] = []
+    stack: list[tuple[Any, str]] = [(c, c.clause) for c in criteria]
+    while stack:
+        node, clause = stack.pop()
+        if isinstance(node, Criterion):
+            if node.condition is not None:
+                stack.append((node.condition, node.clause))
+            stack.extend((c, c.clause) for c in node.children)
+        elif isinstance(node, Leaf):
+            found.append((node, clause))
+        elif isinstance(node, Not):
+            stack.append((node.item, clause))
+        else:
+            stack.extend((c, clause) for c in node.items)
+    return found
+
+
+def _check_scales(
+    ctx: _Ctx,
+    criteria: Sequence[Criterion],
+    inputs: Mapping[str, InputSpec],
+    parameters: Mapping[str, ParameterSpec],
+) -> None:
+    for name, uses in threshold_scales(criteria, inputs).items():
+        for spec, clause, _ in uses:
+            for i, pv in enumerate(parameters[name].values):
+                problem = scale_problem(pv.value, spec)
+                if problem:
+                    raise ctx.err(f"parameters.{name}.values[{i}].value", problem, clause)
+    for leaf, clause in _leaves(criteria):
+        spec = inputs[leaf.input]
+        if leaf.param is None and leaf.measure == "value" and spec.type == "number":
+            problem = scale_problem(leaf.value, spec)
+            if problem:
+                raise ctx.err(f"{leaf.key}.value", problem, clause)
+
+
+def _check_tree_shape(
+    ctx: _Ctx,
+    bodies: Mapping[str, tuple[str, Mapping[str, Any]]],
+    parents: Mapping[str, str | None],
+) -> None:
+    """Refuse parent cycles and chains deeper than MAX_DEPTH, in one pass over the criteria.
+
+    A criterion in a cycle has no root above it: without this check it was silently
+    left out, and a pack whose criteria all form cycles decided on no criteria at all.
+    """
+    depth: dict[str, int] = {}
+    for start in parents:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in depth:
+            if node in on_path:
+                cycle = [*path[path.index(node) :], node]
+                first = min(cycle[:-1], key=lambda c: _index(bodies[c][0]))
+                raise ctx.err(
+                    f"{bodies[first][0]}.parent",
+                    "criteria form a cycle: " + " → ".join(cycle),
+                )
+            path.append(node)
+            on_path.add(node)
+            node = parents[node]
+        level = 0 if node is None else depth[node] + 1
+        for cid in reversed(path):
+            depth[cid] = level
+            if level >= MAX_DEPTH:
+                raise ctx.err(
+                    f"{bodies[cid][0]}.parent",
+                    f"criteria are nested more than {MAX_DEPTH} levels deep",
+                )
+            level += 1
+
+
+def _index(key: str) -> int:
+    return int(key[key.index("[") + 1 : key.index("]")])
 
 
 def _condition(
@@ -561,10 +883,17 @@ def _leaf(
                     f"type mismatch: parameter {raw_periods!r} is {pspec.type}, needs integer",
                 )
             periods = raw_periods
-        elif isinstance(raw_periods, int) and not isinstance(raw_periods, bool) and raw_periods > 0:
+        elif (
+            isinstance(raw_periods, int)
+            and not isinstance(raw_periods, bool)
+            and 0 < raw_periods <= MAX_PERIOD_COUNT
+        ):
             periods = raw_periods
         else:
-            raise ctx.err(f"{key}.periods", "must be a parameter name or a count >= 1")
+            raise ctx.err(
+                f"{key}.periods",
+                f"must be a parameter name or a count from 1 to {MAX_PERIOD_COUNT}",
+            )
 
     # What the threshold must be: bool/enum constants, or a money/number quantity.
     if measure == "min_to_mean_of_last":

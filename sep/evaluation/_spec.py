@@ -264,6 +264,35 @@ class RulePack:
     criteria: tuple[Criterion, ...]
     source: str = attrs.field(eq=False)
     definition: Mapping[str, Any] = attrs.field(eq=False, repr=False)
+    # The engine's compiled state of this pack (see sep.evaluation._engine._runtime).
+    _runtime: Any = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # The loader checks all of this with file keys; a pack built in Python is held to
+        # the same shape: an empty pack would answer MET (all) or NOT_MET (any) for any input.
+        from sep._limits import MAX_DEPTH
+        from sep.errors import RuleDefinitionError
+
+        if not self.criteria:
+            raise RuleDefinitionError(
+                self.source, "criteria", "a pack needs at least one criterion"
+            )
+        seen: set[str] = set()
+        stack = [(c, 0) for c in self.criteria]
+        while stack:
+            node, depth = stack.pop()
+            if node.id in seen:
+                raise RuleDefinitionError(self.source, "criteria", f"duplicate id {node.id!r}")
+            seen.add(node.id)
+            if (node.condition is None) == (not node.children):
+                raise RuleDefinitionError(
+                    self.source, node.id, "a criterion has a condition or children (one of them)"
+                )
+            if depth >= MAX_DEPTH:
+                raise RuleDefinitionError(
+                    self.source, node.id, f"criteria are nested more than {MAX_DEPTH} levels deep"
+                )
+            stack.extend((c, depth + 1) for c in node.children)
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         """The criterion with id ``criterion_id`` anywhere in the tree, or ``None``."""
