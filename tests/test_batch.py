@@ -682,6 +682,7 @@ def test_columns_that_are_no_columns_are_refused(columns: Any) -> None:
     ("name", "cell"),
     [
         ("listed", _Foreign()),
+        ("size_class", _Foreign()),
         ("revenue", _Foreign()),
         ("listed", [[True]]),
         ("revenue", [["1"]]),
@@ -692,5 +693,6 @@ def test_foreign_or_nested_cells_are_refused_naming_the_row(name: str, cell: Any
     """4.3.5: a cell of no column encoding (a foreign object, a nested list) is refused
     with a ValidationError naming the input and the row, never a numpy or foreign error."""
     with pytest.raises(ValidationError) as info:
-        check_batch(GRADUATION, {name: [None, cell]}, on=ON)
+        pack = ELIGIBILITY if name == "size_class" else GRADUATION
+        check_batch(pack, {name: [None, cell]}, on=ON)
     assert info.value.field.startswith(name)

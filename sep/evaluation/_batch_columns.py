@@ -447,7 +447,7 @@ def _enum(spec: InputSpec, arr: np.ndarray[Any, Any]) -> EnumColumn:
         for value in (*spec.unknown, ""):
             matched |= np.asarray(arr == value, dtype=np.bool_)
         rest = np.flatnonzero(~matched)
-    except (TypeError, ValueError):  # elements whose == is not a bool (pandas.NA)
+    except Exception:  # elements whose == is not a bool (pandas.NA) or raises (foreign)
         rest = np.arange(n)
     index = {v: i for i, v in enumerate(spec.values)}
     for i in rest.tolist():
