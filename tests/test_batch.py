@@ -692,7 +692,7 @@ def test_columns_that_are_no_columns_are_refused(columns: Any) -> None:
 def test_foreign_or_nested_cells_are_refused_naming_the_row(name: str, cell: Any) -> None:
     """4.3.5: a cell of no column encoding (a foreign object, a nested list) is refused
     with a ValidationError naming the input and the row, never a numpy or foreign error."""
+    pack = ELIGIBILITY if name == "size_class" else GRADUATION
     with pytest.raises(ValidationError) as info:
-        pack = ELIGIBILITY if name == "size_class" else GRADUATION
         check_batch(pack, {name: [None, cell]}, on=ON)
     assert info.value.field.startswith(name)

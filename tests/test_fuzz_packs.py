@@ -191,7 +191,6 @@ def test_broken_pack_mappings_are_refused(case: tuple[str, str, dict[str, Any]])
         lambda: pack_from_mapping(doc, source=f"{name}.toml"),
         (name, kind, doc),
         accept=accept,
-        max_bytes=128 * 1024 * 1024,
     )
 
 
@@ -449,7 +448,6 @@ def test_junk_files_are_refused(loader: str, name: str, suffix: str, content: by
             lambda: LOADERS[loader](path),
             (loader, name),
             accept=_accept_or_refuse(loader),
-            max_bytes=256 * 1024 * 1024,
         )
 
 

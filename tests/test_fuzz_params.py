@@ -179,7 +179,6 @@ def test_bad_parameter_values_are_refused(case: tuple[str, dict[str, Any]]) -> N
         lambda: check(pack, facts, params=params, on=ON),
         (pack, params),
         accept=None,
-        max_bytes=256 * 1024 * 1024,
     )
 
 
