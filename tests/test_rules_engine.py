@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -513,3 +514,50 @@ def test_criterion_ids_that_are_not_text_are_refused() -> None:
             decision.outcome_of(bad)  # type: ignore[arg-type]
         with pytest.raises(ValidationError):
             decision.result_of(bad)  # type: ignore[arg-type]
+
+
+class _RaisingTz(dt.tzinfo):
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+        raise RuntimeError("offset")
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+        raise RuntimeError("dst")
+
+
+class _FailingParams(Mapping[str, Any]):
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("cannot read")
+
+    def __iter__(self) -> Any:
+        return iter(["revenue_min"])
+
+    def __len__(self) -> int:
+        return 1
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        (_FailingParams(), "params"),
+        (
+            {"revenue_min": [{"since": "2020-01-01", "value": "1", "source": "x", "by": 1}]},
+            "params.revenue_min[0].by",
+        ),
+        (
+            {"revenue_min": [{"since": "2020-01-01", "value": "1", "source": 5}]},
+            "params.revenue_min[0].source",
+        ),
+    ],
+)
+def test_parameter_overrides_that_cannot_be_read_are_refused(params: Any, field: str) -> None:
+    """4.3.5(c): ``params=`` whose reads fail, a dated value with another key, or a
+    source that is not text, is a ValidationError naming the field."""
+    with pytest.raises(ValidationError) as info:
+        check_graduation({}, params=params, on=ON)
+    assert info.value.field == field
+
+
+def test_a_datetime_as_on_is_refused_without_asking_its_timezone() -> None:
+    """``on=`` a datetime is refused as not a date, even when its tzinfo raises."""
+    with pytest.raises(ValidationError):
+        check_graduation({}, on=dt.datetime(2026, 1, 1, tzinfo=_RaisingTz()))

@@ -464,8 +464,10 @@ def iso_date(value: Any) -> dt.date:
         ValidationError: with the reason; the caller names the field.
     """
     if isinstance(value, dt.datetime):
-        raise ValidationError(
-            "", value.isoformat(), "must be a date, not a datetime (its day depends on a timezone)"
+        raise ValidationError(  # never isoformat() with its tzinfo: a foreign one may raise
+            "",
+            value.replace(tzinfo=None).isoformat(),
+            "must be a date, not a datetime (its day depends on a timezone)",
         )
     if isinstance(value, dt.date):
         return value
