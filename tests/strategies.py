@@ -591,20 +591,34 @@ class RaisingFacts:
         return f"RaisingFacts(result={self._result!r:.60}, exc={self._exc!r})"
 
 
+class _DeepList(list[Any]):
+    """The outermost list of a deep nesting: a short repr for the test runner's reports."""
+
+    def __repr__(self) -> str:
+        return "[[[... nested list ...]]]"
+
+
+class _DeepDict(dict[str, Any]):
+    """The outermost dict of a deep nesting: a short repr for the test runner's reports."""
+
+    def __repr__(self) -> str:
+        return "{'a': {'a': ... nested dict ...}}"
+
+
 def deep_list(depth: int) -> Any:
     """``[[[...]]]`` nested ``depth`` levels."""
     out: Any = []
-    for _ in range(depth):
+    for _ in range(depth - 1):
         out = [out]
-    return out
+    return _DeepList([out])
 
 
 def deep_dict(depth: int, key: str = "a") -> Any:
     """``{"a": {"a": ...}}`` nested ``depth`` levels."""
     out: Any = {}
-    for _ in range(depth):
+    for _ in range(depth - 1):
         out = {key: out}
-    return out
+    return _DeepDict({key: out})
 
 
 #: Texts no amount grammar of sep may read as a figure: ambiguous separators, exponents

@@ -24,6 +24,7 @@ import cattrs.gen
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
 from sep._json import loads
+from sep._limits import MAX_INT_DIGITS
 from sep.domain._enterprise import Enterprise
 from sep.domain._fields import close_match, plain, to_decimal
 from sep.domain._incubatee import Incubatee
@@ -101,6 +102,9 @@ def _structure_industry(value: Any, _tp: Any) -> IndustryCode:
         raise ValidationError("", value, err.reason, clause=err.clause) from None
 
 
+_INT_BOUND = 10**MAX_INT_DIGITS
+
+
 def _structure_strict(tp: type) -> Any:
     def hook(value: Any, actual: Any) -> Any:
         if isinstance(actual, type) and issubclass(actual, enum.Enum):
@@ -108,6 +112,8 @@ def _structure_strict(tp: type) -> Any:
             return _structure_enum(value, actual)
         if not isinstance(value, tp) or (tp is int and isinstance(value, bool)):
             raise ValidationError("", value, f"must be {_json_type_name(tp)}")
+        if tp is int and not -_INT_BOUND < value < _INT_BOUND:
+            raise ValidationError("", value, f"has more than {MAX_INT_DIGITS} digits")
         return value
 
     return hook
