@@ -118,7 +118,8 @@ BAD_DATED = [
     [{"since": "2020-01-01", "value": "1", "source": Hostile()}],
     [{"since": Hostile(), "value": "1", "source": "x"}],
     [{"since": "2020-01-01", "value": "1", "source": "x", "extra": 1}],
-    [{"since": "2020-01-01", "value": "1", "source": "x"}] * 20_000,
+    [{"since": "2020-01-01", "value": "1", "source": "x"}] * 19_999
+    + [{"since": "2026-13-01", "value": "1", "source": "x"}],
 ]
 
 
