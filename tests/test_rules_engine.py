@@ -561,3 +561,10 @@ def test_a_datetime_as_on_is_refused_without_asking_its_timezone() -> None:
     """``on=`` a datetime is refused as not a date, even when its tzinfo raises."""
     with pytest.raises(ValidationError):
         check_graduation({}, on=dt.datetime(2026, 1, 1, tzinfo=_RaisingTz()))
+
+
+def test_a_threshold_in_another_currency_is_refused() -> None:
+    """4.2.1(4): a money parameter given as Money in USD is refused, never read as CNY."""
+    with pytest.raises(ValidationError) as info:
+        check_eligibility({}, params={"early_funding_min": Money(Decimal(5), "USD")}, on=ON)
+    assert info.value.field == "params.early_funding_min"

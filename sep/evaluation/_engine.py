@@ -374,6 +374,8 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
     else:
         since, source = as_of, "override"
     if isinstance(raw, Money):
+        if raw.currency != "CNY":  # thresholds are in CNY: another currency is never relabelled
+            raise ValidationError(field, raw, f"must be in CNY, not {raw.currency}")
         raw = raw.amount
     if isinstance(raw, float) and spec.type == "money":
         raise ValidationError(field, raw, "money is never a float: pass a string or a Decimal")
