@@ -82,7 +82,7 @@ def _wrong_type(value: Any, path: Path) -> list[Any]:
     if isinstance(value, str):
         if key in ("amount", "period", "score") or _NUMERIC.match(value):
             return [True, [], {}, ["1"], {"amount": value}]
-        return [5, True, [], {}, [value], {"value": value}, Decimal("1.5")]
+        return [5, True, [], {}, [value], {"value": value}, 1.5]
     if isinstance(value, int | Decimal):
         return ["many", True, [], {}, [value], 1.5]
     if isinstance(value, list):
