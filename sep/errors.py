@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 __all__ = [
@@ -32,6 +33,38 @@ __all__ = [
 ]
 
 STANDARD = "T/CATE 0001—2020"
+
+
+class _Shown(reprlib.Repr):
+    """``repr`` for error messages: bounded in length and depth, and never raising.
+
+    The value a refusal names is hostile input: ``repr`` of a 5,000-digit integer raises
+    (Python's 4,300-digit limit), of a list nested 5,000 deep recurses past the stack, of a
+    user's object may raise anything. The refusal must still be built.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxdict = self.maxlist = self.maxtuple = self.maxset = self.maxfrozenset = 8
+        self.maxstring = 160
+        self.maxother = 160
+
+    def repr_int(self, x: int, level: int) -> str:
+        digits = int(x.bit_length() * 0.30103) + 1  # no str(): it raises past 4,300 digits
+        if digits <= 60:
+            return repr(x)
+        return f"<{'negative ' if x < 0 else ''}integer of about {digits:,} digits>"
+
+
+_SHOWN = _Shown()
+
+
+def _shown(value: Any) -> str:
+    try:
+        return _SHOWN.repr(value)
+    except Exception:  # a hostile value whose type breaks even reprlib
+        return f"<{type(value).__name__} value>"
 
 
 class SepError(Exception):
@@ -68,7 +101,7 @@ class ValidationError(SepError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        shown = "" if value is MISSING else f" (got {value!r})"
+        shown = "" if value is MISSING else f" (got {_shown(value)})"
         where = f"{field}: " if field else ""
         super().__init__(f"{where}{reason}{shown}", clause=clause)
 

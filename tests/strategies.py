@@ -8,6 +8,7 @@ types).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -649,4 +650,461 @@ period_labels = st.sampled_from(
 )
 bad_period_labels = st.sampled_from(
     ["2025Q5", "1899", "3000", "２０２５", "2025 ", "2025q1", "25Q1", "", "2025-1"]
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Junk for the hostile suite (tests/test_fuzz_*.py): input real CRMs, spreadsheets and
+# services send, and input a hostile tester sends. Each strategy yields values that a
+# boundary must refuse with a SepError or, where "missing" is a reading, treat as unknown;
+# never values a boundary may legitimately read as a real figure.
+# ---------------------------------------------------------------------------------------
+
+
+def pick(values: Any) -> st.SearchStrategy[Any]:
+    """One of ``values``, by index: Hypothesis never hashes or compares the values (junk
+    may raise from ``__hash__``/``__eq__``, or be 5,000 levels deep)."""
+    items = list(values)
+    return st.integers(0, len(items) - 1).map(items.__getitem__)
+
+
+class HostileError(Exception):
+    """Raised by the dunder methods of :class:`Hostile` values."""
+
+
+class Hostile:
+    """A value whose ``__str__``/``__eq__``/``__hash__``/``__bool__``/… raise on purpose.
+
+    ``sep`` must refuse it by its type without calling any of them (or, if it calls one,
+    still answer with a SepError). ``__repr__`` raises only when asked for by name: the
+    test runner's own reports call it.
+    """
+
+    def __init__(self, *raising: str) -> None:
+        self._raising = frozenset(raising) or frozenset(
+            ("str", "eq", "hash", "bool", "format", "iter", "len")
+        )
+
+    def _boom(self, what: str) -> None:
+        if what in self._raising:
+            raise HostileError(f"hostile {what}")
+
+    def __str__(self) -> str:
+        self._boom("str")
+        return "hostile"
+
+    def __repr__(self) -> str:
+        self._boom("repr")
+        return f"Hostile({', '.join(sorted(self._raising))})"
+
+    def __eq__(self, other: object) -> bool:
+        self._boom("eq")
+        return self is other
+
+    def __hash__(self) -> int:
+        self._boom("hash")
+        return 0
+
+    def __bool__(self) -> bool:
+        self._boom("bool")
+        return True
+
+    def __format__(self, spec: str) -> str:
+        self._boom("format")
+        return "hostile"
+
+    def __iter__(self) -> Any:
+        self._boom("iter")
+        return iter(())
+
+    def __len__(self) -> int:
+        self._boom("len")
+        return 0
+
+
+class NoneOffset(dt.tzinfo):
+    """A tzinfo whose ``utcoffset()`` returns None: a datetime with it is naive in fact."""
+
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+    def tzname(self, d: dt.datetime | None) -> str | None:
+        return None
+
+
+class RaisingOffset(dt.tzinfo):
+    """A tzinfo whose ``utcoffset()`` raises."""
+
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+        raise HostileError("hostile utcoffset")
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+        raise HostileError("hostile dst")
+
+    def tzname(self, d: dt.datetime | None) -> str | None:
+        return "hostile"
+
+
+class JunkMapping(Mapping[Any, Any]):
+    """A read-only mapping that is not a dict (holds unhashable keys; may raise when read)."""
+
+    def __init__(self, pairs: Any = (), *, raise_on: str = "") -> None:
+        self._pairs = list(pairs.items()) if isinstance(pairs, dict) else list(pairs)
+        self._raise_on = raise_on
+
+    def __getitem__(self, key: Any) -> Any:
+        if self._raise_on == "getitem":
+            raise HostileError("hostile __getitem__")
+        for k, v in self._pairs:
+            if k is key or (type(k) is type(key) is str and k == key):
+                return v
+        raise KeyError(key)
+
+    def __iter__(self) -> Any:
+        if self._raise_on == "iter":
+            raise HostileError("hostile __iter__")
+        return iter([k for k, _ in self._pairs])
+
+    def __len__(self) -> int:
+        if self._raise_on == "len":
+            raise HostileError("hostile __len__")
+        return len(self._pairs)
+
+    def __repr__(self) -> str:
+        return f"JunkMapping({self._pairs!r:.200}, raise_on={self._raise_on!r})"
+
+
+class RaisingFacts:
+    """An object whose ``facts()`` raises, or returns something that is not a mapping."""
+
+    def __init__(self, result: Any = None, exc: BaseException | None = None) -> None:
+        self._result, self._exc = result, exc
+
+    def facts(self) -> Any:
+        if self._exc is not None:
+            raise self._exc
+        return self._result
+
+    def __repr__(self) -> str:
+        return f"RaisingFacts(result={self._result!r:.60}, exc={self._exc!r})"
+
+
+class _DeepList(list[Any]):
+    """The outermost list of a deep nesting: a short repr for the test runner's reports."""
+
+    def __repr__(self) -> str:
+        return "[[[... nested list ...]]]"
+
+
+class _DeepDict(dict[str, Any]):
+    """The outermost dict of a deep nesting: a short repr for the test runner's reports."""
+
+    def __repr__(self) -> str:
+        return "{'a': {'a': ... nested dict ...}}"
+
+
+def deep_list(depth: int) -> Any:
+    """``[[[...]]]`` nested ``depth`` levels."""
+    out: Any = []
+    for _ in range(depth - 1):
+        out = [out]
+    return _DeepList([out])
+
+
+def deep_dict(depth: int, key: str = "a") -> Any:
+    """``{"a": {"a": ...}}`` nested ``depth`` levels."""
+    out: Any = {}
+    for _ in range(depth - 1):
+        out = {key: out}
+    return _DeepDict({key: out})
+
+
+#: Texts no amount grammar of sep may read as a figure: ambiguous separators, exponents
+#: past every bound, non-ASCII digits, non-finite words, 5,000 digits, control characters.
+JUNK_AMOUNT_TEXTS = (
+    "1,5",
+    "12,5",
+    "1,0000",
+    "1,00,000",
+    "5,",
+    ",5",
+    "1 000",
+    "1_000",
+    "1.2.3",
+    "--5",
+    "+-1",
+    "0x10",
+    "1e400",
+    "1e999999999",
+    "-1e999999999",
+    "1E+999999999",
+    "1e-999999999",
+    "1e3",
+    "1E+7",
+    "１２３",
+    "١٢٣",
+    "१२३",
+    "NaN",
+    "nan",
+    "-NaN",
+    "sNaN",
+    "Infinity",
+    "-inf",
+    "inf",
+    "null",
+    "true",
+    "None",
+    "12 CNY",
+    "￥100",
+    "$5",
+    "5%",
+    "\x00",
+    "5\x00",
+    "\ud800",
+    "🙂",
+    "9" * 5000,
+    "1" + "0" * 400,
+    "0." + "0" * 400 + "1",
+    "1" * 65,
+)
+
+#: Values of a type no input of any type reads (missing-like values excluded).
+JUNK_OBJECTS: tuple[Any, ...] = (
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    Decimal("sNaN"),
+    Decimal("NaN"),
+    Decimal("-Infinity"),
+    Decimal("1e400"),
+    Decimal("1E+999999999"),
+    10**5000,
+    -(10**5000),
+    10**400,
+    b"5",
+    bytearray(b"true"),
+    complex(1, 2),
+    dt.date(2026, 1, 1),
+    dt.datetime(2026, 1, 1, 12, 0),
+    dt.timedelta(days=1),
+    object(),
+    [],
+    [1, 2, 3],
+    {},
+    {"nested": {"deeper": [1]}},
+    {1, 2},
+    frozenset(),
+    range(3),
+    Money(Decimal("5"), "USD"),
+    print,
+    Ellipsis,
+)
+
+
+@st.composite
+def hostile_s(draw: st.DrawFn) -> Any:
+    """A :class:`Hostile` raising from a few (or all) of its dunders."""
+    which = draw(
+        st.lists(
+            pick(["str", "eq", "hash", "bool", "format", "iter", "len"]),
+            max_size=3,
+            unique=True,
+        )
+    )
+    return Hostile(*which)
+
+
+junk_amount_text_s = pick(JUNK_AMOUNT_TEXTS)
+big_junk_s = pick(
+    [
+        [0] * 100_000,
+        {str(i): i for i in range(20_000)},
+        "1" * 1_000_000,
+        deep_list(5_000),
+        deep_dict(5_000),
+    ]
+)
+junk_object_s = pick(JUNK_OBJECTS) | hostile_s() | big_junk_s
+
+#: Junk for an input of each type of a rule pack: nothing here is a valid value of that
+#: type (``None`` and ``""`` are left out: they mean "missing" on purpose).
+_NOT_BOOL = pick(
+    ["true", "false", "True", "yes", "no", "1", "0", "-0", "是", 1, 0, 1.0, Decimal(1), "Y"]
+)
+_NOT_NUMBER = pick([True, False, "1e400", "1e999999999", "-1e999999999", "1E+999999999"])
+_NOT_ENUM = pick(["martian", "LARGE ", " large", "大型", 3, True, ["large"], {"v": 1}])
+_NOT_SERIES = st.one_of(
+    pick(
+        [
+            "123",
+            5,
+            True,
+            [1, 2],
+            [("2025Q1",)],
+            {"2025Q5": "1"},
+            {"2025Q0": "1"},
+            {"Q1": "1"},
+            {"": "1"},
+            {"2025 Q1 ": "1"},
+            {"20251": "1"},
+            {"99999": "1"},
+            {"-2025": "1"},
+            {"１２３４": "1"},
+            {"2025Q1": "1", "2024": "1"},
+            {"1900Q1": "1", "2999Q4": "1"},
+            {"0001": "1", "9999": "1"},
+            {f"{1000 + i}": "1" for i in range(2_000)},
+            {"2025Q1": "-1e40", "2025Q2": "1e40", "2025Q3": "1", "2025Q4": "1"},
+            {"2025Q1": {"amount": "1", "currency": "USD"}},
+            {"2025Q1": 1.5},
+            {"2025Q1": True},
+            {2025: "1"},
+            {None: "1"},
+            {("2025", 1): "1"},
+            {"2025": {"2025": {"2025": "1"}}},
+        ]
+    ),
+    st.builds(
+        lambda t: {"2025Q1": t, "2025Q2": "1", "2025Q3": "1", "2025Q4": "1"}, junk_amount_text_s
+    ),
+    st.builds(lambda o: {"2025": o}, junk_object_s),
+)
+_NOT_MONEY = st.one_of(
+    junk_amount_text_s,
+    pick(
+        [
+            True,
+            False,
+            1.5,
+            0.1,
+            {"amount": "5", "currency": "USD"},
+            {"amount": "5", "currency": "cny"},
+            {"amount": "5", "currency": 5},
+            {"currency": "CNY"},
+            {"amount": None, "currency": "CNY"},
+            {"amount": "1,5"},
+            {"amount": {"amount": "5"}},
+            Money(Decimal("100000000"), "USD"),
+            Decimal("1e16"),
+            Decimal("-1e16"),
+            10**16,
+            Decimal("1." + "1" * 40),
+        ]
+    ),
+    st.builds(lambda t: {"amount": t, "currency": "CNY"}, junk_amount_text_s),
+)
+
+
+def junk_for(kind: str) -> st.SearchStrategy[Any]:
+    """Junk for an input of type ``kind``: bool, money, number, enum or series."""
+    own = {
+        "bool": _NOT_BOOL,
+        "money": _NOT_MONEY,
+        "number": _NOT_NUMBER | junk_amount_text_s.filter(lambda t: t not in ("1e3",)),
+        "enum": _NOT_ENUM,
+        "series": _NOT_SERIES,
+    }[kind]
+    return own | junk_object_s
+
+
+def misspell(name: str) -> st.SearchStrategy[str]:
+    """Misspellings of ``name`` a person or a CRM export makes."""
+    variants = {
+        name[:-1],
+        name + "s",
+        name.capitalize(),
+        name.upper(),
+        name.replace("_", "-"),
+        name.replace("_", " "),
+        name.replace("_", ""),
+        f" {name}",
+        f"{name} ",
+        name[1:],
+        name[:1] + name[2:] if len(name) > 2 else name + name,
+        name[::-1],
+        name + "\u200b",
+        name.replace("e", "é", 1),
+        f"inputs.{name}",
+    }
+    variants.discard(name)
+    return pick(sorted(variants))
+
+
+#: Names no pack reads and no domain document carries.
+unknown_name_s = pick(
+    ["foo", "revenu", "Listed", "listed_", "size", "score", "total", "", " ", "__class__", "0"]
+)
+non_str_key_s = pick([1, 0, None, True, 1.5, ("listed",), b"listed", Decimal(1)])
+
+#: Top-level "facts" that are not mappings of named inputs, or mappings that raise.
+junk_facts_s = st.one_of(
+    pick(
+        [
+            None,
+            5,
+            "listed",
+            b"{}",
+            [("listed", True)],
+            [{"listed": True}],
+            (),
+            object(),
+            RaisingFacts(result=[("listed", True)]),
+            RaisingFacts(result=None),
+            RaisingFacts(result="listed"),
+            RaisingFacts(exc=ZeroDivisionError("in facts()")),
+            RaisingFacts(exc=KeyError("revenue")),
+            RaisingFacts(exc=RecursionError()),
+            JunkMapping({"listed": "yes"}, raise_on="iter"),
+            JunkMapping({"listed": "yes"}, raise_on="getitem"),
+            JunkMapping({"listed": "yes"}, raise_on="len"),
+            deep_dict(10_000),
+        ]
+    ),
+    hostile_s(),
+)
+
+#: Dates that are not dates: strings, numbers, naive and odd datetimes.
+junk_date_s = pick(
+    [
+        "2026-01-01",
+        "2026-13-01",
+        "",
+        20260101,
+        1.5,
+        True,
+        b"2026-01-01",
+        dt.datetime(2026, 1, 1),
+        dt.datetime(2026, 1, 1, tzinfo=NoneOffset()),
+        dt.datetime(2026, 1, 1, tzinfo=RaisingOffset()),
+        dt.time(12, 0),
+        dt.timedelta(days=1),
+        Decimal("sNaN"),
+        [2026, 1, 1],
+        {"year": 2026},
+        object(),
+        Hostile(),
+    ]
+)
+
+#: Datetimes a lifecycle trigger must refuse: naive, with a None offset, or not datetimes.
+junk_datetime_s = pick(
+    [
+        dt.datetime(2026, 3, 1, 9, 0),
+        dt.datetime(2026, 3, 1, 9, 0, tzinfo=NoneOffset()),
+        dt.datetime(2026, 3, 1, 9, 0, tzinfo=RaisingOffset()),
+        dt.date(2026, 3, 1),
+        "2026-03-01T09:00:00+00:00",
+        "2026-03-01T09:00:00",
+        1772355600,
+        1772355600.0,
+        True,
+        b"2026",
+        Decimal("sNaN"),
+        object(),
+        Hostile(),
+        [dt.datetime(2026, 3, 1, tzinfo=dt.UTC)],
+    ]
 )

@@ -429,3 +429,16 @@ def test_status_follows_from_problems_and_missing_data(platform: Platform) -> No
         if row.status is Status.UNKNOWN:
             assert row.missing, row
     json.loads(report.to_json())
+
+
+def test_row_of_a_clause_the_report_has_not_is_refused() -> None:
+    """``row``/``status_of`` of a clause id the report has no row for (``"9.9"``, a
+    misspelling, a non-string) is a ValidationError naming the clause, not a KeyError
+    or a raw error from comparing the id."""
+    report = audit(annex_c_platform(portfolio=False), on=dt.date(2020, 9, 30))
+    for bad in ("9.9", "4.3.5(B)", "", None, 5, ["4.3.5"]):
+        with pytest.raises(ValidationError) as info:
+            report.row(bad)  # type: ignore[arg-type]
+        assert info.value.field == "clause" and "4.1" in info.value.reason
+        with pytest.raises(ValidationError):
+            report.status_of(bad)  # type: ignore[arg-type]

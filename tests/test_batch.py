@@ -644,3 +644,55 @@ def test_large_amounts_agree_near_the_exact_range() -> None:
     for column, expected in ((floats, [1, 0, 1]), (decimals, [1, 0, 1])):
         result = check_graduation_batch({"largest_financing_round": column}, params=params, on=ON)
         assert result.outcome_of("4.3.5(b).financing").tolist() == expected
+
+
+class _Foreign:
+    """A cell whose comparison fails (never to be compared with a blank)."""
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("compared")
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _FailingColumns(Mapping[str, Any]):
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("cannot read")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["listed"])
+
+    def __len__(self) -> int:
+        return 1
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [None, 5, "listed", [{"listed": True}], _FailingColumns()],
+    ids=["None", "int", "str", "rows", "failing mapping"],
+)
+def test_columns_that_are_no_columns_are_refused(columns: Any) -> None:
+    """check_batch over something that does not map input names to columns (None, a
+    number, a list of rows, a mapping whose reads fail) is a ValidationError."""
+    with pytest.raises(ValidationError):
+        check_batch(GRADUATION, columns, on=ON)
+
+
+@pytest.mark.parametrize(
+    ("name", "cell"),
+    [
+        ("listed", _Foreign()),
+        ("size_class", _Foreign()),
+        ("revenue", _Foreign()),
+        ("listed", [[True]]),
+        ("revenue", [["1"]]),
+        ("listed", [1, 2]),
+    ],
+)
+def test_foreign_or_nested_cells_are_refused_naming_the_row(name: str, cell: Any) -> None:
+    """4.3.5: a cell of no column encoding (a foreign object, a nested list) is refused
+    with a ValidationError naming the input and the row, never a numpy or foreign error."""
+    pack = ELIGIBILITY if name == "size_class" else GRADUATION
+    with pytest.raises(ValidationError) as info:
+        check_batch(pack, {name: [None, cell]}, on=ON)
+    assert info.value.field.startswith(name)

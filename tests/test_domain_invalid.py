@@ -226,3 +226,14 @@ def test_python_constructors_refuse_lone_surrogates_too() -> None:
     assert "Unicode" in err.reason
     err = _raises_validation(Enterprise, "E", "C38", field_focus="x\ud800y")
     assert err.field == "field_focus"
+
+
+def test_an_integer_field_refuses_more_digits_than_the_stated_bound() -> None:
+    """3.1: ``employees`` given as a 5,000-digit integer (from Python, not JSON text) is
+    refused like the JSON reader refuses it: at most MAX_INT_DIGITS digits."""
+    from sep._limits import MAX_INT_DIGITS
+    from sep.domain import Enterprise, from_dict
+
+    with pytest.raises(ValidationError) as info:
+        from_dict(Enterprise, {"name": "X", "industry": "C38", "employees": 10**5000})
+    assert info.value.field == "employees" and str(MAX_INT_DIGITS) in info.value.reason

@@ -454,3 +454,15 @@ def test_state_moves_only_by_triggers() -> None:
     with pytest.raises(AttributeError):
         f.state = "graduated"  # type: ignore[misc]
     assert f.state == "incubating"
+
+
+def test_recorded_references_must_be_text() -> None:
+    """4.3.6: a reference or agreement given as an empty, blank or non-text value is
+    refused, the file unchanged (it was recorded as ``("reference", "")``)."""
+    f = _incubating()
+    f.fire("issue_certificate", decision=ACQUIRED, at=AT)
+    f.fire("return_resource", resource_id="desk-1", at=AT)
+    f.fire("complete_formalities", at=AT)
+    for bad in ("", "   ", 5, ["AT-1"]):
+        err = _unchanged(f, "issue_attestation", reference=bad, at=AT)
+        assert isinstance(err, ValidationError) and err.field == "reference"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -492,3 +493,117 @@ def test_verify_of_a_record_with_malformed_criteria_is_refused() -> None:
         with pytest.raises(ValidationError) as err:
             verify({**record, "criteria": bad})
         assert err.value.field.startswith("record.criteria")
+
+
+class _Foreign:
+    """A caller's value whose comparison and hashing fail (a lazy ORM field, say)."""
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("compared")
+
+    def __hash__(self) -> int:
+        raise RuntimeError("hashed")
+
+
+class _FailingFacts:
+    def facts(self) -> Any:
+        raise ZeroDivisionError("source failed")
+
+
+def test_a_foreign_value_is_refused_by_its_type_without_being_compared() -> None:
+    """4.3.5: a value of no input type is refused with a ValidationError naming the input,
+    even when comparing or hashing it raises (it is never compared with ``""``)."""
+    for name in ("listed", "revenue", "operating_cash_flow"):
+        with pytest.raises(ValidationError) as info:
+            check_graduation({name: _Foreign()}, on=ON)
+        assert info.value.field.startswith(name)
+
+
+def test_a_failing_facts_method_is_refused() -> None:
+    """An object whose ``facts()`` raises is refused with a ValidationError that keeps the
+    cause, not the caller's exception leaking out of ``sep``."""
+    with pytest.raises(ValidationError, match="facts\\(\\) failed: ZeroDivisionError") as info:
+        check_graduation(_FailingFacts(), on=ON)
+    assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"amount": {"amount": "5"}},
+        {"amount": Money(Decimal(5))},
+        {"amount": "5", "currency": "CNY", "note": "x"},
+        {"amount": "5", "currency": _Foreign()},
+    ],
+)
+def test_a_money_mapping_is_amount_and_currency_only(value: Any) -> None:
+    """4.2.1(4): an amount given as a mapping is ``{amount, currency}`` with a plain
+    amount; a nested amount or another key is refused, never read as a figure."""
+    with pytest.raises(ValidationError) as info:
+        check_eligibility({"early_funding_capacity": value}, on=ON)
+    assert info.value.field.startswith("early_funding_capacity.")
+
+
+def test_criterion_ids_that_are_not_text_are_refused() -> None:
+    """``outcome_of``/``result_of`` refuse an id that is not a string with a
+    ValidationError, without hashing or comparing it."""
+    decision = check_graduation({"listed": True}, on=ON)
+    for bad in (_Foreign(), ["4.3.5(b)"], None):
+        with pytest.raises(ValidationError):
+            decision.outcome_of(bad)  # type: ignore[arg-type]
+        with pytest.raises(ValidationError):
+            decision.result_of(bad)  # type: ignore[arg-type]
+
+
+class _RaisingTz(dt.tzinfo):
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+        raise RuntimeError("offset")
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+        raise RuntimeError("dst")
+
+
+class _FailingParams(Mapping[str, Any]):
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("cannot read")
+
+    def __iter__(self) -> Any:
+        return iter(["revenue_min"])
+
+    def __len__(self) -> int:
+        return 1
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        (_FailingParams(), "params"),
+        (
+            {"revenue_min": [{"since": "2020-01-01", "value": "1", "source": "x", "by": 1}]},
+            "params.revenue_min[0].by",
+        ),
+        (
+            {"revenue_min": [{"since": "2020-01-01", "value": "1", "source": 5}]},
+            "params.revenue_min[0].source",
+        ),
+    ],
+)
+def test_parameter_overrides_that_cannot_be_read_are_refused(params: Any, field: str) -> None:
+    """4.3.5(c): ``params=`` whose reads fail, a dated value with another key, or a
+    source that is not text, is a ValidationError naming the field."""
+    with pytest.raises(ValidationError) as info:
+        check_graduation({}, params=params, on=ON)
+    assert info.value.field == field
+
+
+def test_a_datetime_as_on_is_refused_without_asking_its_timezone() -> None:
+    """``on=`` a datetime is refused as not a date, even when its tzinfo raises."""
+    with pytest.raises(ValidationError):
+        check_graduation({}, on=dt.datetime(2026, 1, 1, tzinfo=_RaisingTz()))
+
+
+def test_a_threshold_in_another_currency_is_refused() -> None:
+    """4.2.1(4): a money parameter given as Money in USD is refused, never read as CNY."""
+    with pytest.raises(ValidationError) as info:
+        check_eligibility({}, params={"early_funding_min": Money(Decimal(5), "USD")}, on=ON)
+    assert info.value.field == "params.early_funding_min"

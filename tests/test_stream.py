@@ -151,6 +151,53 @@ def test_decision_of_an_unknown_key_is_refused(stream: GraduationStream) -> None
     assert len(stream) == 0
 
 
+class _Unhashable:
+    def __hash__(self) -> int:
+        raise RuntimeError("cannot hash")
+
+
+@pytest.mark.parametrize("key", [[1], {"k": 1}, _Unhashable()], ids=["list", "dict", "raising"])
+def test_a_key_that_cannot_identify_facts_is_refused(stream: GraduationStream, key: Any) -> None:
+    """post, decision, outcomes, facts and forget refuse a key that is not hashable (or
+    whose hash raises) with a ValidationError naming ``key``; the stream is unchanged."""
+    stream.post("acme", {"listed": True})
+    for call in (
+        lambda: stream.post(key, {"listed": True}),
+        lambda: stream.decision(key),
+        lambda: stream.outcomes(key),
+        lambda: stream.facts(key),
+        lambda: stream.forget(key),
+    ):
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert info.value.field == "key"
+    assert stream.keys() == ("acme",)
+
+
+def test_a_period_that_is_no_label_is_refused(stream: GraduationStream) -> None:
+    """4.3.5(c): ``financials`` refuses a period that is neither a label nor a Period (it
+    was turned into text with ``str()``, whatever it was), naming ``period``."""
+    for period in (2025.5, ["2025Q1"], _Unhashable(), 10**5000):
+        with pytest.raises(ValidationError) as info:
+            stream.financials("acme", period, operating_cash_flow="1")  # type: ignore[arg-type]
+        assert info.value.field == "period"
+    assert stream.facts("acme") == {}
+
+
+def test_check_stream_refuses_what_is_no_iterable_of_fact_sets() -> None:
+    """check_stream over None, a number, or an iterator that raises is refused with a
+    ValidationError naming ``many``."""
+
+    def failing() -> Iterator[dict[str, Any]]:
+        yield {"listed": True}
+        raise ZeroDivisionError("source failed")
+
+    for many in (None, 5, failing()):
+        with pytest.raises(ValidationError) as info:
+            check_stream(GRADUATION, many, on=ON)  # type: ignore[arg-type]
+        assert info.value.field == "many"
+
+
 def test_criteria_outcomes_come_from_durable(stream: GraduationStream) -> None:
     """outcome_of and met_by of a streamed decision answer from durable-rules' verdicts: with
     a wrong verdict planted in the facts' outcomes, the decision reports that verdict (the

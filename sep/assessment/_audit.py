@@ -225,9 +225,10 @@ class AuditReport:
             ...
             sep.errors.ValidationError: clause: unknown audited clause; did you mean '4.2.5'? ...
         """
-        for row in self.rows:
-            if row.clause == clause:
-                return row
+        if isinstance(clause, str):  # never compare a hostile id: its __eq__ may raise
+            for row in self.rows:
+                if row.clause == clause:
+                    return row
         raise unknown("clause", clause, (r.clause for r in self.rows), what="audited clause")
 
     def status_of(self, clause: str) -> Status:

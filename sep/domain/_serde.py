@@ -122,6 +122,9 @@ def _structure_industry(value: Any, _tp: Any) -> IndustryCode:
         raise ValidationError("", value, err.reason, clause=err.clause) from None
 
 
+_INT_BOUND = 10**MAX_INT_DIGITS
+
+
 def _structure_strict(tp: type) -> Any:
     def hook(value: Any, actual: Any) -> Any:
         if isinstance(actual, type) and issubclass(actual, enum.Enum):
@@ -129,6 +132,8 @@ def _structure_strict(tp: type) -> Any:
             return _structure_enum(value, actual)
         if not isinstance(value, tp) or (tp is int and isinstance(value, bool)):
             raise ValidationError("", value, f"must be {_json_type_name(tp)}")
+        if tp is int and not -_INT_BOUND < value < _INT_BOUND:
+            raise ValidationError("", value, f"has more than {MAX_INT_DIGITS} digits")
         return value
 
     return hook

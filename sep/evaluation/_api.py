@@ -22,7 +22,7 @@ from sep._json import check_tree, loads
 from sep.domain import Enterprise, Incubatee, Origin, from_dict
 from sep.domain._fields import OwnFacts, close_match
 from sep.domain._serde import DOCUMENT_KINDS, KIND
-from sep.errors import MISSING, ValidationError
+from sep.errors import MISSING, SepError, ValidationError
 from sep.evaluation._decision import Decision
 from sep.evaluation._engine import Evaluator, evaluator_for
 from sep.evaluation._loader import load_pack, pack_from_mapping, read_definition
@@ -248,7 +248,14 @@ def _facts(obj: Any, rules: RulePack | None = None, extra: Any = "forbid") -> Ma
         obj = from_dict(cls, data)  # which reads the ``kind`` marker too
     method = getattr(obj, "facts", None)
     if callable(method):
-        result = method()
+        try:
+            result = method()
+        except SepError:
+            raise
+        except Exception as exc:  # the caller's facts() failed: bad input, not a sep error
+            raise ValidationError(
+                "", type(obj).__name__, f"facts() failed: {type(exc).__name__}: {exc}"
+            ) from exc
         if not isinstance(result, Mapping):
             raise ValidationError("", obj, "facts() must return a mapping of named inputs")
         if refuse and rules is not None and not _is_own(obj):

@@ -658,11 +658,20 @@ def _counts(codes: Int8s) -> tuple[int, int, int]:
 
 
 def _keys(columns: Any) -> list[str] | None:
-    if isinstance(columns, Mapping):
-        return [str(k) for k in columns]
-    listed = getattr(columns, "columns", None)
-    if listed is not None:
-        return [str(k) for k in listed]
+    try:
+        if isinstance(columns, Mapping):
+            return [str(k) for k in columns]
+        listed = getattr(columns, "columns", None)
+        if listed is not None:
+            return [str(k) for k in listed]
+    except Exception as exc:  # a caller's mapping or frame whose names cannot be read
+        raise ValidationError(
+            "columns", type(columns).__name__, f"its names could not be read: {exc!r}"
+        ) from None
+    if not callable(getattr(columns, "__getitem__", None)) or isinstance(columns, str | bytes):
+        raise ValidationError(
+            "columns", columns, "must map input names to columns (a mapping or a DataFrame)"
+        )
     return None
 
 
@@ -678,6 +687,10 @@ def _gather(pack: RulePack, columns: Any, extra: str, n: int | None) -> tuple[di
             raw[name] = columns[name]
         except (KeyError, IndexError):
             continue
+        except Exception as exc:  # a list of rows, or a column whose read fails
+            raise ValidationError(
+                name, type(columns).__name__, f"the column could not be read: {exc!r}"
+            ) from None
     rows = n
     if rows is None:
         for value in raw.values():
@@ -936,14 +949,14 @@ def columns_from(
         values: list[Any] = []
         for i, facts in enumerate(rows):
             value = facts.get(name)
-            if value is not None and value != "":  # an empty form field is missing
+            if value is not None and not (type(value) is str and not value):  # blank: missing
                 try:
                     value = convert(value)
                 except ValidationError as err:
                     raise err.at(f"[{i}]") from None
                 if value is MISSING_INPUT:
                     value = None
-            values.append(None if value == "" else value)
+            values.append(None if type(value) is str and not value else value)
         out[name] = _column(spec, values)
     return out
 

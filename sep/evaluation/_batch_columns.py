@@ -79,6 +79,11 @@ def is_na(value: Any) -> bool:
     return type(value).__name__ in _NA_TYPES
 
 
+def is_blank(value: Any) -> bool:
+    """Missing (:func:`is_na`) or an empty form field; a foreign value is never compared."""
+    return is_na(value) or (type(value) is str and not value)
+
+
 def _labels(periods: Iterable[Any]) -> tuple[str, ...]:
     return tuple(str(p) for p in periods)
 
@@ -244,7 +249,12 @@ def to_array(raw: Any) -> np.ndarray[Any, Any]:
         return np.asarray(to_numpy(dtype=object, na_value=None))
     if callable(to_numpy):
         return np.asarray(to_numpy())
-    return np.asarray(raw)
+    try:
+        return np.asarray(raw)
+    except ValueError:  # ragged or nested rows: numpy cannot make one column of them
+        arr = np.empty(len(raw), dtype=object)
+        arr[:] = list(raw)
+        return arr
 
 
 # -- bool ---------------------------------------------------------------------------------
@@ -275,7 +285,7 @@ def _bool(spec: InputSpec, arr: np.ndarray[Any, Any]) -> BoolColumn:
                 codes[i] = 0
             elif isinstance(value, np.bool_):
                 codes[i] = 2 if value else 0
-            elif is_na(value) or value == "":
+            elif is_blank(value):
                 codes[i] = 1
             else:
                 raise _bad(spec, i, value, "must be true or false (or missing)")
@@ -329,7 +339,7 @@ def _money_objects(spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = "") ->
     known = np.zeros(len(flat), np.bool_)
     width = arr.shape[1] if arr.ndim == 2 else 1
     for i, value in enumerate(flat):
-        if is_na(value) or value == blank:
+        if is_na(value) or (blank is not None and is_blank(value)):
             continue
         row = i // width
         if isinstance(value, float | np.floating):
@@ -424,7 +434,7 @@ def _number(spec: InputSpec, arr: np.ndarray[Any, Any]) -> NumberColumn:
         convert = normaliser(spec)
         values = np.full(arr.shape[0], np.nan)
         for i, value in enumerate(arr.tolist()):
-            if is_na(value) or value == "":
+            if is_blank(value):
                 continue
             try:
                 values[i] = float(convert(value))
@@ -463,12 +473,12 @@ def _enum(spec: InputSpec, arr: np.ndarray[Any, Any]) -> EnumColumn:
         for value in (*spec.unknown, ""):
             matched |= np.asarray(arr == value, dtype=np.bool_)
         rest = np.flatnonzero(~matched)
-    except (TypeError, ValueError):  # elements whose == is not a bool (pandas.NA)
+    except Exception:  # elements whose == is not a bool (pandas.NA) or raises (foreign)
         rest = np.arange(n)
     index = {v: i for i, v in enumerate(spec.values)}
     for i in rest.tolist():
         value = arr[i]
-        if is_na(value) or value == "":
+        if is_blank(value):
             continue
         value = getattr(value, "value", value)  # an Enum member of the domain model
         if isinstance(value, str) and value in index:
@@ -519,7 +529,7 @@ def _series_from_rows(spec: InputSpec, arr: np.ndarray[Any, Any]) -> tuple[list[
     labels: dict[str, None] = {}
     for i, value in enumerate(arr.tolist()):
         series: Any = ()
-        if not (is_na(value) or value == ""):
+        if not (is_blank(value)):
             try:
                 series = convert(value)
             except ValidationError as err:

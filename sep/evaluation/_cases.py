@@ -29,7 +29,7 @@ import attrs
 from sep import errors
 from sep.errors import RuleDefinitionError, SepError, ValidationError
 from sep.evaluation._api import _FILES, builtin_pack, check
-from sep.evaluation._loader import iso_date, load_pack, read_definition
+from sep.evaluation._loader import _source, iso_date, load_pack, read_definition
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import RulePack
 
@@ -139,7 +139,7 @@ def load_cases(path: str | Path) -> list[RuleCase]:
         RuleDefinitionError: naming the file and key of a malformed case (an unknown key,
             a value of the wrong kind, an unknown outcome or error name, a duplicate name).
     """
-    source = str(path)
+    source = _source(path)
     data = read_definition(path)
     _keys(source, "", data, frozenset({"file", "case"}))
     head = _table(source, "file", data.get("file", {}))

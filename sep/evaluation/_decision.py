@@ -356,6 +356,8 @@ class Decision:
         Raises:
             ValidationError: if the pack has no such criterion.
         """
+        if not isinstance(criterion_id, str):  # never hashed or compared: it may raise
+            raise self._unknown(criterion_id)
         cache = self._cache
         if "trace" not in cache:
             # Answer without tracing: every criterion's outcome from one pass, kept for the
@@ -372,6 +374,8 @@ class Decision:
 
     def result_of(self, criterion_id: str) -> CriterionResult:
         """The :class:`CriterionResult` of ``criterion_id`` (searched at every depth)."""
+        if not isinstance(criterion_id, str):  # never compared: a foreign __eq__ may raise
+            raise self._unknown(criterion_id)
         for top in self.criteria:
             for result in top.walk():
                 if result.id == criterion_id:

@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sep._limits import MONEY_CONTEXT
 from sep.domain._fields import money_sum
@@ -348,6 +348,11 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
         chosen: Any = None
         for i, item in enumerate(raw):
             if isinstance(item, Mapping):
+                for key in item:
+                    if key not in ("since", "value", "source"):
+                        raise ValidationError(
+                            f"{field}[{i}].{key}", item[key], "is not a field of a dated value"
+                        )
                 since, picked, source = item.get("since"), item.get("value"), item.get("source")
             elif isinstance(item, ParameterUse | ParameterValue):
                 since, picked, source = item.since, item.value, item.source
@@ -359,14 +364,18 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
                 since = iso_date(since)
             except ValidationError as err:
                 raise ValidationError(f"{field}[{i}].since", err.value, err.reason) from None
+            if source is not None and not isinstance(source, str):
+                raise ValidationError(f"{field}[{i}].source", source, "must be text")
             if since <= as_of and (chosen is None or since >= chosen[0]):
-                chosen = (since, picked, str(source or "override"), f"{field}[{i}].value")
+                chosen = (since, picked, source or "override", f"{field}[{i}].value")
         if chosen is None:
             raise ValidationError(field, raw, f"has no value in force on {as_of.isoformat()}")
         since, raw, source, field = chosen
     else:
         since, source = as_of, "override"
     if isinstance(raw, Money):
+        if raw.currency != "CNY":  # thresholds are in CNY: another currency is never relabelled
+            raise ValidationError(field, raw, f"must be in CNY, not {raw.currency}")
         raw = raw.amount
     if isinstance(raw, float) and spec.type == "money":
         raise ValidationError(field, raw, "money is never a float: pass a string or a Decimal")
@@ -394,10 +403,17 @@ def _params(params: Any) -> Mapping[str, Any] | None:
     if not isinstance(params, Mapping):
         shown = params if isinstance(params, int | float | str) else type(params).__name__
         raise ValidationError("params", shown, "must be a mapping of parameter name to value")
+    if type(params) is not dict:
+        try:  # a caller's mapping type, read once here: its reads may fail
+            params = dict(params.items())
+        except Exception as exc:
+            raise ValidationError(
+                "params", type(params).__name__, f"could not be read: {exc!r}"
+            ) from None
     for name in params:
         if not isinstance(name, str):
             raise ValidationError("params", name, "parameter names must be strings")
-    return params
+    return cast(Mapping[str, Any], params)
 
 
 def evaluator_for(
@@ -552,7 +568,8 @@ class Evaluator:
             if (value is True or value is False) and name in bools:
                 out[name] = value
                 continue
-            if value != "":  # an empty form field is missing
+            if type(value) is not str or value:  # an empty form field is missing (and a
+                # foreign value is never compared: its __eq__ may raise)
                 value = convert(value)
                 if value is not MISSING_INPUT:
                     out[name] = value

@@ -80,14 +80,25 @@ def _money_converter(name: str, clause: str) -> Callable[..., Decimal]:
                 )
             return value.amount
         if isinstance(value, Mapping):
+            # The JSON form of Money, {amount, currency}: nothing else, and not nested.
+            for key in value:
+                if key not in ("amount", "currency"):
+                    raise ValidationError(
+                        f"{field}.{key}", value[key], "is not a field of Money", clause=clause
+                    )
             currency = value.get("currency", CNY)
-            if currency != CNY:
+            if type(currency) is not str or currency != CNY:
                 raise CurrencyMismatchError(
                     f"{field}.currency", currency, f"must be {CNY}", clause=clause
                 )
             if "amount" not in value:
                 raise ValidationError(f"{field}.amount", value, "is required", clause=clause)
-            return convert(value["amount"], f"{field}.amount")
+            amount = value["amount"]
+            if isinstance(amount, Mapping | Money):
+                raise ValidationError(
+                    f"{field}.amount", amount, "must be a number, not another amount", clause=clause
+                )
+            return convert(amount, f"{field}.amount")
         if isinstance(value, bool):
             raise ValidationError(field, value, "must be an amount, not true/false", clause=clause)
         if isinstance(value, int | Decimal | str | float):

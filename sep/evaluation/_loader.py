@@ -60,6 +60,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import re
 import threading
 import tomllib
@@ -69,10 +70,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from sep._json import check_tree
+from sep._json import _text_ok, check_tree
 from sep._limits import MAX_AMOUNT, MAX_DEPTH, MAX_INT_DIGITS, MAX_NUMBER_CHARS, MAX_PERIOD_COUNT
 from sep.domain._fields import to_decimal
-from sep.errors import EngineUnavailableError, RuleDefinitionError, ValidationError
+from sep.errors import EngineUnavailableError, RuleDefinitionError, ValidationError, _shown
 from sep.evaluation._clauses import TCATE_CLAUSES, TCATE_DOCUMENT
 from sep.evaluation._spec import (
     OPS,
@@ -127,12 +128,29 @@ def read_definition(path: str | Path) -> dict[str, Any]:
     Raises:
         RuleDefinitionError: naming the file, for any of these or a syntax error.
     """
-    source = str(path)
+    source = _source(path)
     return _parse_definition(source, Path(path).suffix.lower(), _read_bytes(path))
 
 
+def _source(path: Any) -> str:
+    """The text of a rule file path, or a RuleDefinitionError for one no file can have."""
+    if not isinstance(path, str | os.PathLike):
+        raise RuleDefinitionError(
+            f"<{type(path).__name__}>", "", "a rule file is named by a path (str or Path)"
+        )
+    source = os.fspath(path)
+    if not isinstance(source, str):
+        raise RuleDefinitionError(repr(source), "", "a rule file path must be text")
+    if "\x00" in source:
+        raise RuleDefinitionError(repr(source), "", "a path cannot hold a NUL character")
+    if not _text_ok(source):
+        shown = source.encode("utf-8", "backslashreplace").decode()
+        raise RuleDefinitionError(shown, "", "a path must be valid Unicode (a lone surrogate)")
+    return source
+
+
 def _read_bytes(path: str | Path) -> bytes:
-    source = str(path)
+    source = _source(path)
     suffix = Path(path).suffix.lower()
     if suffix not in (".toml", ".yaml", ".yml"):
         raise RuleDefinitionError(source, "", "use a .toml, .yaml or .yml file")
@@ -293,6 +311,7 @@ def load_pack(path: str | Path) -> RulePack:
         >>> pack.id, [c.id for c in pack.criteria]
         ('t-cate-0001-2020/graduation', ['4.3.5(a)', '4.3.5(b)', '4.3.5(c)', '4.3.5(d)'])
     """
+    source = _source(path)
     raw = _read_bytes(path)
     suffix = Path(path).suffix.lower()
     key = (suffix, hashlib.sha256(raw).digest())
@@ -301,7 +320,6 @@ def load_pack(path: str | Path) -> RulePack:
         if found is not None:
             _PACKS.move_to_end(key)
             return found
-    source = str(path)
     pack = pack_from_mapping(_parse_definition(source, suffix, raw), source=source)
     with _PACKS_LOCK:
         _PACKS[key] = pack
@@ -349,7 +367,7 @@ def load_parameters(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:
         >>> load_parameters(p)["revenue_min"][0].value
         Decimal('20000000')
     """
-    source = str(path)
+    source = _source(path)
     data = read_definition(path)
     section = data.get("parameters")
     if not isinstance(section, dict):
@@ -362,7 +380,7 @@ def load_parameters(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:
         ptype = body.get("type", "number")
         if ptype not in _PARAM_TYPES:
             raise RuleDefinitionError(
-                source, f"{key}.type", f"unknown type {ptype!r}; use one of {_PARAM_TYPES}"
+                source, f"{key}.type", f"unknown type {_shown(ptype)}; use one of {_PARAM_TYPES}"
             )
         out[name] = _parameter_values(source, key, body, ptype)
     return out
@@ -393,8 +411,15 @@ class _Ctx:
         if value is None:
             raise self.err(_join(key, name), "is required")
         if not isinstance(value, str) or not value.strip():
-            raise self.err(_join(key, name), f"must be a non-empty string (got {value!r})")
+            raise self.err(_join(key, name), f"must be a non-empty string (got {_shown(value)})")
         return value
+
+
+def _optional_text(ctx: _Ctx, body: Mapping[str, Any], key: str, name: str, default: str) -> str:
+    value = body.get(name, default)
+    if not isinstance(value, str):  # never str() of it: that makes text of anything
+        raise ctx.err(_join(key, name), f"must be a string (got {_shown(value)})")
+    return value
 
 
 def _join(key: str, name: str) -> str:
@@ -406,7 +431,7 @@ def _decimal(ctx: _Ctx, key: str, value: Any) -> Decimal:
     try:
         return to_decimal(value)
     except ValidationError as err:
-        raise ctx.err(key, f"type mismatch: {err.reason} ({value!r})") from None
+        raise ctx.err(key, f"type mismatch: {err.reason} ({_shown(value)})") from None
 
 
 def parameter_number(raw: Any, ptype: str) -> Decimal | int:
@@ -439,8 +464,10 @@ def iso_date(value: Any) -> dt.date:
         ValidationError: with the reason; the caller names the field.
     """
     if isinstance(value, dt.datetime):
-        raise ValidationError(
-            "", value.isoformat(), "must be a date, not a datetime (its day depends on a timezone)"
+        raise ValidationError(  # never isoformat() with its tzinfo: a foreign one may raise
+            "",
+            value.replace(tzinfo=None).isoformat(),
+            "must be a date, not a datetime (its day depends on a timezone)",
         )
     if isinstance(value, dt.date):
         return value
@@ -457,7 +484,7 @@ def _date(ctx: _Ctx, key: str, value: Any) -> dt.date:
     try:
         return iso_date(value)
     except ValidationError as err:
-        raise ctx.err(key, f"{err.reason} (got {value!r})") from None
+        raise ctx.err(key, f"{err.reason} (got {_shown(value)})") from None
 
 
 def _parameter_values(
@@ -513,6 +540,12 @@ def pack_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> 
         RuleDefinitionError: naming ``source`` and the key of the first problem.
     """
     ctx = _Ctx(source)
+    if not isinstance(data, Mapping):
+        raise ctx.err("", f"a pack definition is a table, not {type(data).__name__}")
+    try:  # a mapping built in Python meets the bounds a parsed file does (depth, text)
+        check_tree(data, what="")
+    except ValidationError as err:
+        raise ctx.err(err.field, err.reason) from None
     head = ctx.table(data, "", "pack")
     known = {"pack", "inputs", "parameters", "criteria"}
     for name in data:
@@ -533,7 +566,7 @@ def pack_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> 
         valid = frozenset(clauses)
     combine = ctx.text(head, "pack", "combine", "all")
     if combine not in ("all", "any"):
-        raise ctx.err("pack.combine", f"must be 'all' or 'any' (got {combine!r})")
+        raise ctx.err("pack.combine", f"must be 'all' or 'any' (got {_shown(combine)})")
     pack_clause = ctx.text(head, "pack", "clause")
     if pack_clause not in valid:
         raise ctx.err("pack.clause", f"clause id {pack_clause!r} is not in {document}")
@@ -617,15 +650,15 @@ def _parameters(ctx: _Ctx, data: Mapping[str, Any]) -> dict[str, ParameterSpec]:
             raise ctx.err(key, "must be a table")
         ptype = ctx.text(body, key, "type")
         if ptype not in _PARAM_TYPES:
-            raise ctx.err(f"{key}.type", f"unknown type {ptype!r}; use one of {_PARAM_TYPES}")
+            raise ctx.err(f"{key}.type", f"unknown type {_shown(ptype)}; use one of {_PARAM_TYPES}")
         out[str(name)] = ParameterSpec(
             name=str(name),
             type=cast(Any, ptype),
             en=ctx.text(body, key, "en"),
             zh=ctx.text(body, key, "zh"),
-            unit=str(body.get("unit", "CNY" if ptype == "money" else "")),
+            unit=_optional_text(ctx, body, key, "unit", "CNY" if ptype == "money" else ""),
             values=_parameter_values(ctx.source, key, body, ptype),
-            doc=str(body.get("doc", "")),
+            doc=_optional_text(ctx, body, key, "doc", ""),
         )
     return out
 
@@ -681,7 +714,7 @@ def _criteria(
             raise ctx.err(f"{key}.condition", "is required (or give the criterion children)")
         combine = ctx.text(body, key, "combine", "all")
         if combine not in ("all", "any"):
-            raise ctx.err(f"{key}.combine", f"must be 'all' or 'any' (got {combine!r})")
+            raise ctx.err(f"{key}.combine", f"must be 'all' or 'any' (got {_shown(combine)})")
         condition = (
             _condition(ctx, f"{key}.condition", body["condition"], inputs, parameters)
             if has_condition
@@ -928,12 +961,14 @@ def _leaf(
     value = raw["value"]
     if want == "bool":
         if not isinstance(value, bool):
-            raise ctx.err(f"{key}.value", f"type mismatch: input {name!r} is bool, got {value!r}")
+            raise ctx.err(
+                f"{key}.value", f"type mismatch: input {name!r} is bool, got {_shown(value)}"
+            )
         constant: Any = value
     elif want == "enum":
         if value not in spec.values:
             raise ctx.err(
-                f"{key}.value", f"type mismatch: {value!r} is not one of {list(spec.values)}"
+                f"{key}.value", f"type mismatch: {_shown(value)} is not one of {list(spec.values)}"
             )
         constant = value
     else:

@@ -93,6 +93,17 @@ Code = Callable[[Codes], int]
 Facts = dict[str, Any]
 
 
+def _key(key: Any) -> Hashable:
+    """``key`` if it can identify facts: hashable, and hashing it does not raise."""
+    try:
+        hash(key)
+    except Exception:
+        raise ValidationError(
+            "key", key, "must be hashable (an id or a name, not a list or a mapping)"
+        ) from None
+    return key  # type: ignore[no-any-return]
+
+
 class _StreamFacts(dict[str, Any]):
     """Normalised facts that carry the outcomes durable-rules gave for them.
 
@@ -530,6 +541,7 @@ class RuleStream:
             ...     s.post("acme", {"listed": True}).met_by
             ('4.3.5(b)',)
         """
+        key = _key(key)
         raw = _facts(update, self._pack, self._extra)
         with self._lock:
             found = self._state.get(key)
@@ -539,10 +551,11 @@ class RuleStream:
                 if convert is None:
                     continue
                 spec = self._pack.inputs[name]
-                if spec.type == "series" and value is not None and value != "":
+                empty = value is None or (type(value) is str and not value)
+                if spec.type == "series" and not empty:
                     self._merge_series(merged, name, value, convert)
                     continue
-                normal = MISSING_INPUT if value is None or value == "" else convert(value)
+                normal = MISSING_INPUT if empty else convert(value)
                 if normal is MISSING_INPUT:
                     merged.pop(name, None)
                 else:
@@ -600,6 +613,7 @@ class RuleStream:
         Raises:
             ValidationError: Nothing was posted for ``key`` (or it was forgotten).
         """
+        key = _key(key)
         with self._lock:
             found = self._state.get(key)
         if found is None:
@@ -623,12 +637,14 @@ class RuleStream:
 
     def facts(self, key: Hashable) -> dict[str, Any]:
         """A copy of the merged, normalised facts of ``key`` (empty when none)."""
+        key = _key(key)
         with self._lock:
             found = self._state.get(key)
         return dict(found[0]) if found is not None else {}
 
     def forget(self, key: Hashable) -> None:
         """Drop everything known about ``key``; forgetting an unknown key does nothing."""
+        key = _key(key)
         with self._lock:
             self._state.pop(key, None)
 
@@ -702,6 +718,14 @@ class GraduationStream(RuleStream):
     ) -> Decision:
         """A period's financials: its operating cash flow (4.3.5(c)), and revenue and profit
         when they are the latest full year's (only the figures given are posted)."""
+        if not isinstance(period, str | Period):
+            # str() of anything would make a label of it (or raise, or recurse).
+            raise ValidationError(
+                "period",
+                period,
+                "must be a period label ('2025', '2025Q1') or a Period",
+                clause="4.3.5(c)",
+            )
         update: dict[str, Any] = {}
         if operating_cash_flow is not None:
             update["operating_cash_flow"] = {str(period): operating_cash_flow}
@@ -761,5 +785,19 @@ def check_stream(
         ...     on=dt.date(2026, 1, 1))]
         ['met', 'unknown', 'unknown']
     """
+    try:
+        items = iter(many)
+    except Exception:  # not iterable, or its __iter__ failed
+        raise ValidationError("many", many, "must be an iterable of fact sets") from None
     with RuleStream(_pack(pack), params=params, on=on, extra=extra) as stream:
-        return [stream.evaluate(facts) for facts in many]
+        out: list[Decision] = []
+        while True:
+            try:
+                facts = next(items)
+            except StopIteration:
+                return out
+            except Exception as err:  # the caller's iterator failed, not sep
+                raise ValidationError(
+                    "many", f"item {len(out)}", f"could not be read: {type(err).__name__}: {err}"
+                ) from err
+            out.append(stream.evaluate(facts))

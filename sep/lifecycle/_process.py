@@ -700,14 +700,13 @@ class IncubationProcess:
             type(actor) is str and actor and len(actor) <= MAX_RECORD_TEXT and not actor.isspace()
         ):
             _refuse_text("actor", actor)
+        for name in ("reason", "reference", "agreement"):  # recorded texts, when given
+            text = kwargs.get(name)
+            if text is not None and not (
+                type(text) is str and text and len(text) <= MAX_RECORD_TEXT and not text.isspace()
+            ):
+                _refuse_text(name, text)
         reason = kwargs.get("reason")
-        if reason is not None and not (
-            type(reason) is str
-            and reason
-            and len(reason) <= MAX_RECORD_TEXT
-            and not reason.isspace()
-        ):
-            _refuse_text("reason", reason)
         ctx = _Firing(kwargs, at)
         snapshot = (file._resources, file._archive, file._admitted, file._accelerated)
         length = len(history)
