@@ -174,9 +174,9 @@ def broken_packs(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
         table = draw(st.sampled_from(["pack", "inputs", "parameters"]))
         key = draw(st.sampled_from(sorted(doc[table])))
         doc[table][draw(misspell(key))] = doc[table].pop(key)
-        # An unused input or parameter is harmless; a misspelt optional key of [pack] is
-        # ignored today (left as is: see the report).
-        kind = "misspelled_key (unused or optional)"
+        # A renamed input or parameter is merely unused (harmless); a misspelt key of
+        # [pack] is refused like any unknown key.
+        kind = "misspelled_key" if table == "pack" else "misspelled_key (unused input or parameter)"
     return name, kind, doc
 
 

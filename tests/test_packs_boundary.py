@@ -690,3 +690,33 @@ def test_a_pack_built_in_python_needs_criteria() -> None:
     with pytest.raises(RuleDefinitionError) as info:
         attrs.evolve(builtin_pack(GRADUATION), criteria=())
     assert info.value.key == "criteria"
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "field"),
+    [
+        ("pack", "Combine", "pack.Combine"),
+        ("input", "minimun", "inputs.revenue.minimun"),
+        ("parameter", "valuse", "parameters.revenue_min.valuse"),
+        ("criterion", "parnt", "criteria[0].parnt"),
+    ],
+)
+def test_a_misspelt_key_in_a_pack_table_is_refused(where: str, key: str, field: str) -> None:
+    """4.3.5: a misspelt optional key (``Combine = "any"``) is refused naming it, with the key
+    meant, instead of leaving its default in force without a word."""
+    from sep.evaluation import builtin_pack
+
+    data: Any = dict(builtin_pack(GRADUATION).definition)
+    data = {name: (dict(v) if isinstance(v, dict) else list(v)) for name, v in data.items()}
+    if where == "pack":
+        data["pack"][key] = "any"
+    elif where == "input":
+        data["inputs"]["revenue"] = {**data["inputs"]["revenue"], key: 0}
+    elif where == "parameter":
+        data["parameters"]["revenue_min"] = {**data["parameters"]["revenue_min"], key: []}
+    else:
+        data["criteria"][0] = {**data["criteria"][0], key: "x"}
+    with pytest.raises(RuleDefinitionError) as info:
+        pack_from_mapping(data)
+    assert info.value.key == field
+    assert "did you mean" in info.value.reason

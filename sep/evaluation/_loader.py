@@ -72,7 +72,7 @@ from typing import Any, cast
 
 from sep._json import _text_ok, check_tree
 from sep._limits import MAX_AMOUNT, MAX_DEPTH, MAX_INT_DIGITS, MAX_NUMBER_CHARS, MAX_PERIOD_COUNT
-from sep.domain._fields import to_decimal
+from sep.domain._fields import close_match, to_decimal
 from sep.errors import EngineUnavailableError, RuleDefinitionError, ValidationError, _shown
 from sep.evaluation._clauses import TCATE_CLAUSES, TCATE_DOCUMENT
 from sep.evaluation._spec import (
@@ -551,6 +551,7 @@ def pack_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> 
     for name in data:
         if name not in known:
             raise ctx.err(str(name), f"unknown table; expected one of {sorted(known)}")
+    _only(ctx, head, "pack", _PACK_KEYS)
     document = ctx.text(head, "pack", "document")
     clauses = head.get("clauses")
     if clauses is None:
@@ -593,6 +594,26 @@ def pack_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> 
     )
 
 
+# The keys each table of a pack may hold: a misspelt optional key (``Combine = "any"``)
+# would otherwise leave its default in force without a word.
+_PACK_KEYS = frozenset(
+    {"id", "version", "question", "document", "edition", "clause", "clauses", "en", "zh", "combine"}
+)
+_INPUT_KEYS = frozenset(
+    {"type", "clause", "en", "zh", "values", "unknown", "minimum", "maximum", "period", "unit"}
+)
+_PARAMETER_KEYS = frozenset({"type", "en", "zh", "unit", "values", "doc"})
+_CRITERION_KEYS = frozenset({"id", "clause", "parent", "en", "zh", "combine", "condition"})
+
+
+def _only(ctx: _Ctx, body: Mapping[str, Any], key: str, allowed: frozenset[str]) -> None:
+    for name in body:
+        if name not in allowed:
+            hint = close_match(str(name), sorted(allowed))
+            meant = f"; did you mean {hint!r}?" if hint else ""
+            raise ctx.err(f"{key}.{name}", f"unknown key; one of {sorted(allowed)}{meant}")
+
+
 def _inputs(
     ctx: _Ctx, data: Mapping[str, Any], valid: frozenset[str], document: str
 ) -> dict[str, InputSpec]:
@@ -602,6 +623,7 @@ def _inputs(
         key = f"inputs.{name}"
         if not isinstance(body, Mapping):
             raise ctx.err(key, "must be a table")
+        _only(ctx, body, key, _INPUT_KEYS)
         itype = ctx.text(body, key, "type")
         if itype not in _INPUT_TYPES:
             raise ctx.err(f"{key}.type", f"unknown type {itype!r}; use one of {_INPUT_TYPES}")
@@ -648,6 +670,7 @@ def _parameters(ctx: _Ctx, data: Mapping[str, Any]) -> dict[str, ParameterSpec]:
         key = f"parameters.{name}"
         if not isinstance(body, Mapping):
             raise ctx.err(key, "must be a table")
+        _only(ctx, body, key, _PARAMETER_KEYS)
         ptype = ctx.text(body, key, "type")
         if ptype not in _PARAM_TYPES:
             raise ctx.err(f"{key}.type", f"unknown type {_shown(ptype)}; use one of {_PARAM_TYPES}")
@@ -687,6 +710,7 @@ def _criteria(
         key = f"criteria[{i}]"
         if not isinstance(body, Mapping):
             raise ctx.err(key, "must be a table")
+        _only(ctx, body, key, _CRITERION_KEYS)
         cid = ctx.text(body, key, "id")
         if cid in bodies:
             raise ctx.err(f"{key}.id", f"duplicate id {cid!r}")
