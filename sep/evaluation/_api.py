@@ -280,7 +280,7 @@ def compile_pack(
     pack: RulePack | str,
     *,
     params: Mapping[str, Any] | None = None,
-    on: dt.date | None = None,
+    on: dt.date | str | None = None,
 ) -> Evaluator:
     """The compiled evaluator of ``pack`` with its parameters resolved for ``on``.
 
@@ -304,7 +304,7 @@ def check(
     facts: Any,
     *,
     params: Mapping[str, Any] | None = None,
-    on: dt.date | None = None,
+    on: dt.date | str | None = None,
     extra: Literal["forbid", "ignore"] = "forbid",
 ) -> Decision:
     """Decide ``pack``'s question for ``facts``.
@@ -315,7 +315,8 @@ def check(
             :class:`~sep.domain.Incubatee` or :class:`~sep.domain.Enterprise`, see below),
             or an object with a ``facts()`` method.
         params: Parameter overrides: a value, or a list of ``{since, value, source}``.
-        on: The date whose parameter values apply (default: today).
+        on: The date whose parameter values apply (default: today): a date or a
+            ``YYYY-MM-DD`` string; a datetime is refused (its day depends on a timezone).
         extra: ``"forbid"`` (the default) refuses a name in a mapping of named inputs that
             the pack does not read, with the closest input name (a typo would otherwise
             leave the input missing, UNKNOWN); ``"ignore"`` skips such names, for callers
@@ -361,7 +362,7 @@ def check_eligibility(
     enterprise: Any,
     *,
     params: Mapping[str, Any] | None = None,
-    on: dt.date | None = None,
+    on: dt.date | str | None = None,
     pack: RulePack | str = ELIGIBILITY,
     extra: Literal["forbid", "ignore"] = "forbid",
 ) -> Decision:
@@ -382,7 +383,7 @@ def check_graduation(
     incubatee: Any,
     *,
     params: Mapping[str, Any] | None = None,
-    on: dt.date | None = None,
+    on: dt.date | str | None = None,
     pack: RulePack | str = GRADUATION,
     extra: Literal["forbid", "ignore"] = "forbid",
 ) -> Decision:
@@ -403,7 +404,7 @@ def check_evaluation(
     scores: Any,
     *,
     params: Mapping[str, Any] | None = None,
-    on: dt.date | None = None,
+    on: dt.date | str | None = None,
     pack: RulePack | str = EVALUATION,
     extra: Literal["forbid", "ignore"] = "forbid",
 ) -> Decision:
