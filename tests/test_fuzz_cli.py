@@ -15,29 +15,18 @@ import contextlib
 import io
 import json
 import random
-import signal
 import subprocess
 import sys
-import threading
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import pytest
 
 from sep._cli import EXIT_ERROR, main
 from sep.domain import to_json
 from sep.examples import annex_c_platform, demo_incubatees
-
-try:  # the shared tally printed at the end of the run, when the harness is present
-    from tests._fuzz import count
-except ImportError:  # pragma: no cover - the harness lands separately
-    _COUNTS: Counter[tuple[str, str]] = Counter()
-
-    def count(boundary: str, kind: str, n: int = 1) -> None:
-        _COUNTS[(boundary, kind)] += n
-
+from tests._fuzz import count, time_guard
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARY = "cli"
@@ -298,31 +287,6 @@ RUNS = _runs()
 # -- running one ---------------------------------------------------------------------------
 
 
-class _Hung(BaseException):
-    """Raised by the time guard; a BaseException so no ``except Exception`` can hide it."""
-
-
-@contextlib.contextmanager
-def _time_guard(seconds: float) -> Iterator[None]:
-    if (
-        not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-
-    def _alarm(signum: int, frame: Any) -> None:
-        raise _Hung(f"ran past {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _materialise(run: Run, tmp: Path) -> list[str]:
     paths: dict[str, str] = {}
     for name, content in run.files.items():
@@ -341,7 +305,7 @@ def _in_process(
     out, err = io.StringIO(), io.StringIO()
     monkeypatch.setattr("sys.stderr", err)
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8"))
-    with _time_guard(SECONDS):
+    with time_guard(SECONDS):
         status = main(argv, out=out)
     return status, out.getvalue(), err.getvalue()
 
