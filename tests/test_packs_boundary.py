@@ -720,3 +720,20 @@ def test_a_misspelt_key_in_a_pack_table_is_refused(where: str, key: str, field: 
         pack_from_mapping(data)
     assert info.value.key == field
     assert "did you mean" in info.value.reason
+
+
+@pytest.mark.parametrize("key", ["values", "unknown"])
+@pytest.mark.parametrize("junk", [5, None, "listed", {"a": 1}, 1.5])
+def test_an_input_list_that_is_not_a_list_is_refused(key: str, junk: Any) -> None:
+    """3.1: an enum input's ``values``/``unknown`` that is not a list of strings is refused
+    naming the key, never a raw TypeError from the loader."""
+    from sep.evaluation import ELIGIBILITY, builtin_pack
+
+    data: Any = {
+        k: (dict(v) if isinstance(v, dict) else list(v))
+        for k, v in builtin_pack(ELIGIBILITY).definition.items()
+    }
+    data["inputs"]["size_class"] = {**data["inputs"]["size_class"], key: junk}
+    with pytest.raises(RuleDefinitionError) as info:
+        pack_from_mapping(data)
+    assert info.value.key == f"inputs.size_class.{key}"

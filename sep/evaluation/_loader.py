@@ -630,10 +630,15 @@ def _inputs(
         clause = ctx.text(body, key, "clause")
         if clause not in valid:
             raise ctx.err(f"{key}.clause", f"clause id {clause!r} is not in {document}")
-        values = tuple(body.get("values", ()))
+        raw_values, raw_unknown = body.get("values", []), body.get("unknown", [])
+        if not isinstance(raw_values, list | tuple):
+            raise ctx.err(f"{key}.values", "must be a list of allowed strings")
+        values = tuple(raw_values)
         if itype == "enum" and (not values or not all(isinstance(v, str) for v in values)):
             raise ctx.err(f"{key}.values", "an enum input needs a list of allowed strings")
-        unknown = tuple(body.get("unknown", ()))
+        if not isinstance(raw_unknown, list | tuple):
+            raise ctx.err(f"{key}.unknown", "must be a list of strings")
+        unknown = tuple(raw_unknown)
         if not all(isinstance(v, str) for v in unknown):
             raise ctx.err(f"{key}.unknown", "must be a list of strings")
         lo = body.get("minimum")
