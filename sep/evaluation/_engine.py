@@ -482,6 +482,7 @@ class Evaluator:
         pack: The rule pack.
         as_of: The date parameters were resolved for.
         parameters: The parameter values used, sorted by name.
+        pack_sha256: sha256 hex of the RFC 8785 canonical JSON of the pack definition.
     """
 
     def __init__(
@@ -501,7 +502,6 @@ class Evaluator:
         fns = [self._criterion(c)[0] for c in self.pack.criteria]
         self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
         self._step_ids = tuple(step[0] for step in self._steps)
-        #: sha256 hex of the canonical JSON of the pack definition.
         self.pack_sha256 = runtime.pack_sha256
         # The canonical bytes around the inputs are fixed per evaluator: a digest writes
         # only the inputs (and is only computed when read).
