@@ -276,7 +276,7 @@ def test_digest_is_stable_over_equivalent_inputs() -> None:
         {"revenue": {"amount": 10000000, "currency": "CNY"}, "listed": False}, on=ON
     )
     assert a.digest == b.digest == c.digest
-    assert len(a.digest) == 64
+    assert a.digest.startswith("jcs-sha256:") and len(a.digest) == len("jcs-sha256:") + 64
 
 
 def test_digest_changes_with_inputs_parameters_and_date() -> None:
@@ -407,22 +407,25 @@ def test_fast_outcome_agrees_with_the_traced_criteria(facts: dict[str, Any]) -> 
 
 
 def test_digest_follows_the_documented_recipe() -> None:
-    """An auditor can recompute the digest from the record and the pack file alone."""
+    """An auditor can recompute the pack hash from the pack file and the digest from the record."""
     import hashlib
+
+    import rfc8785
 
     from sep.evaluation import builtin_pack
 
     d = check_graduation(EXAMPLE, on=ON)
     record = d.to_dict()
     definition = builtin_pack(GRADUATION).definition
-    pack_hash = hashlib.sha256(
-        json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
-    head = json.dumps(
-        [pack_hash, record["as_of"], [[p["name"], p["value"]] for p in record["parameters"]]]
-    )
-    body = json.dumps(record["inputs"], sort_keys=True, ensure_ascii=False)
-    assert hashlib.sha256((head + body).encode()).hexdigest() == record["digest"]
+    assert hashlib.sha256(rfc8785.dumps(definition)).hexdigest() == record["pack_sha256"]
+    canonical = {
+        "as_of": record["as_of"],
+        "inputs": record["inputs"],
+        "pack": {"id": record["pack"], "sha256": record["pack_sha256"]},
+        "parameters": sorted([p["name"], p["since"], p["value"]] for p in record["parameters"]),
+    }
+    digest = hashlib.sha256(rfc8785.dumps(canonical)).hexdigest()
+    assert record["digest"] == f"jcs-sha256:{digest}"
 
 
 def test_override_with_a_dated_value_keeps_its_source() -> None:

@@ -101,7 +101,7 @@ def test_explain_en_identity_footer() -> None:
     last = d.explain().splitlines()[-1]
     assert "t-cate-0001-2020/graduation 2020.1" in last
     assert "2026-06-30" in last
-    assert d.digest[:12] in last
+    assert d.digest.removeprefix("jcs-sha256:")[:12] in last
 
 
 def test_explain_zh() -> None:

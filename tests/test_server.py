@@ -617,6 +617,20 @@ def test_fire_refuses_bad_requests(
     _problem(client.post("/v1/lifecycle/fire", json=body), status, **expected)
 
 
+def test_verify_accepts_a_digest_of_the_earlier_scheme(client: httpx.Client) -> None:
+    """A record with an untagged digest of the earlier scheme still verifies over HTTP, as
+    in the library (4.3.5); replaying it gives the tagged canonical digest."""
+    from tests.test_digest import _old_style
+
+    record = _library(GRADUATION, {"revenue": "12000000", "listed": False}, on=dt.date(2026, 1, 1))
+    canonical = record["digest"]
+    record["digest"] = _old_style(record)
+    v = client.post("/v1/decisions/verify", json=record).json()
+    assert v["verified"] is True and v["replayed_digest"] == canonical
+    record["inputs"]["listed"] = True
+    assert client.post("/v1/decisions/verify", json=record).json()["verified"] is False
+
+
 def test_fire_verifies_decision_records_and_resources(client: httpx.Client) -> None:
     """A decision sent as a trigger argument is replayed: a forged record is refused
     (4.3.3); a bad platform resource names its field (4.3.6)."""

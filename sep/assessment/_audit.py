@@ -46,6 +46,7 @@ from sep.evaluation import (
     check_eligibility,
     load_pack,
 )
+from sep.evaluation._digest import short
 
 __all__ = ["AuditParameters", "AuditReport", "AuditRow", "Note", "Status", "audit"]
 
@@ -311,7 +312,7 @@ def _eligibility_rows(platform: Platform, on: dt.date) -> tuple[Decision, list[A
             "decision",
             pack=decision.pack,
             outcome=decision.outcome.value,
-            digest=decision.digest[:12],
+            digest=short(decision.digest),
         )
     )
     for result in decision.criteria:

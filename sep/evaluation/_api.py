@@ -24,6 +24,7 @@ from sep.domain._fields import OwnFacts, close_match
 from sep.domain._serde import DOCUMENT_KINDS, KIND
 from sep.errors import MISSING, SepError, ValidationError
 from sep.evaluation._decision import Decision
+from sep.evaluation._digest import digest_matches
 from sep.evaluation._engine import Evaluator, evaluator_for
 from sep.evaluation._loader import load_pack, pack_from_mapping, read_definition
 from sep.evaluation._spec import RulePack
@@ -533,6 +534,11 @@ def verify(
 ) -> bool:
     """True if replaying ``record`` gives its recorded digest, outcome and criteria outcomes.
 
+    The digest may be of either scheme: ``jcs-sha256:<hex>`` (RFC 8785 canonical JSON, see
+    :attr:`Decision.digest`) or, from records written before it, 64 hex digits with no tag,
+    which are recomputed the earlier way and still verify. :func:`replay` of either gives a
+    decision with a ``jcs-sha256:`` digest.
+
     A well-formed record whose inputs, parameters, outcome or digest were changed (tampered)
     gives ``False``; a record that is not a decision record at all (junk) raises, as
     :func:`replay` does.
@@ -563,6 +569,6 @@ def verify(
                 f"record.criteria[{i}]", type(entry).__name__, "must be a mapping"
             )
     again = replay(data, pack=pack)
-    if again.digest != digest or again.outcome.value != outcome:
+    if not digest_matches(again, digest) or again.outcome.value != outcome:
         return False
     return [c.to_dict()["outcome"] for c in again.criteria] == [c.get("outcome") for c in recorded]

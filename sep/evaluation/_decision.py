@@ -325,18 +325,33 @@ class Decision:
 
     @property
     def digest(self) -> str:
-        """sha256 hex over the pack definition, parameter values, date and canonical inputs.
+        """``jcs-sha256:<hex>``: sha256 over the RFC 8785 canonical JSON of one object.
 
-        Recipe (so anyone can recompute it): ``sha256(H + I)`` where ``H`` is
-        ``json.dumps([P, as_of, [[name, str(value)], ...]])`` (parameters sorted by name),
-        ``P`` the sha256 hex of ``json.dumps(definition, sort_keys=True,
-        ensure_ascii=False)`` of the parsed pack file, and ``I`` is
-        ``json.dumps(inputs, sort_keys=True, ensure_ascii=False)``, both UTF-8.
+        Recipe (so anyone can recompute it from the record alone, in any language)::
+
+            {"as_of": as_of, "inputs": inputs,
+             "pack": {"id": pack, "sha256": pack_sha256},
+             "parameters": [[name, since, value], ...]}
+
+        with the record's fields (``parameters`` sorted by name, each value the record's
+        decimal text). Amounts and parameter values are text, never JSON numbers: JCS numbers
+        are IEEE doubles and would round money. ``pack_sha256`` is the sha256 hex of the JCS
+        of the parsed pack file. An untagged digest (64 hex digits) is of the earlier scheme;
+        :func:`~sep.evaluation.verify` still accepts it, recomputed the earlier way.
         """
         found = self._cache.get("digest")
         if found is None:
             found = self._cache["digest"] = self._evaluator.digest(self._facts)
         return found
+
+    @property
+    def pack_sha256(self) -> str:
+        """sha256 hex of the RFC 8785 canonical JSON of the pack definition used."""
+        return self._evaluator.pack_sha256
+
+    def _legacy_digest(self) -> str:
+        # Only to verify records written before the canonical (JCS) digest.
+        return self._evaluator.legacy_digest(self._facts)
 
     @property
     def pack_version(self) -> str:
@@ -447,6 +462,7 @@ class Decision:
             "outcome": self.outcome.value,
             "as_of": self.as_of.isoformat(),
             "digest": self.digest,
+            "pack_sha256": self.pack_sha256,
             "inputs": dict(self.inputs),
             "missing": list(self.missing),
             "parameters": [p.to_dict() for p in self.parameters],

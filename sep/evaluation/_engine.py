@@ -10,8 +10,6 @@ so the common call — "may this incubatee graduate?" — costs only the outcome
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import operator
 import threading
 from collections import OrderedDict
@@ -24,6 +22,7 @@ from sep.domain._fields import money_sum
 from sep.domain._money import Money
 from sep.errors import ValidationError
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
+from sep.evaluation._digest import digest_parts, legacy_digest, pack_sha256, tagged
 from sep.evaluation._inputs import (
     MISSING_INPUT,
     Series,
@@ -312,8 +311,7 @@ class _PackRuntime:
         # Yes/no inputs are most of every pack: they skip the converter call when already
         # true or false (the converter only refuses everything else).
         self.bools = frozenset(name for name, spec in pack.inputs.items() if spec.type == "bool")
-        text = json.dumps(pack.definition, sort_keys=True, ensure_ascii=False, default=str)
-        self.digest = hashlib.sha256(text.encode()).hexdigest()
+        self.pack_sha256 = pack_sha256(pack.definition)
         self.by_date: OrderedDict[dt.date, Evaluator] = OrderedDict()
         self.by_params: OrderedDict[tuple[Any, ...], Evaluator] = OrderedDict()
         self.scales = threshold_scales(pack.criteria, pack.inputs)
@@ -484,6 +482,7 @@ class Evaluator:
         pack: The rule pack.
         as_of: The date parameters were resolved for.
         parameters: The parameter values used, sorted by name.
+        pack_sha256: sha256 hex of the RFC 8785 canonical JSON of the pack definition.
     """
 
     def __init__(
@@ -503,10 +502,15 @@ class Evaluator:
         fns = [self._criterion(c)[0] for c in self.pack.criteria]
         self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
         self._step_ids = tuple(step[0] for step in self._steps)
-        head = json.dumps(
-            [runtime.digest, as_of.isoformat(), [[u.name, str(u.value)] for u in parameters]]
+        self.pack_sha256 = runtime.pack_sha256
+        # The canonical bytes around the inputs are fixed per evaluator: a digest writes
+        # only the inputs (and is only computed when read).
+        self._digest_head, self._digest_tail = digest_parts(
+            self.pack.id,
+            runtime.pack_sha256,
+            as_of.isoformat(),
+            [(u.name, u.since.isoformat(), str(u.value)) for u in parameters],
         )
-        self._digest_head = head.encode()
 
     # -- compilation -------------------------------------------------------------------
 
@@ -576,11 +580,18 @@ class Evaluator:
         return out
 
     def digest(self, facts: Facts) -> str:
-        """sha256 over the pack definition, the parameter values, the date and the inputs."""
-        body = json.dumps(
-            {k: jsonable_input(v) for k, v in facts.items()}, sort_keys=True, ensure_ascii=False
+        """``jcs-sha256:<hex>`` over the pack, the parameter values, the date and the inputs."""
+        inputs = {k: jsonable_input(v) for k, v in facts.items()}
+        return tagged(self._digest_head, inputs, self._digest_tail)
+
+    def legacy_digest(self, facts: Facts) -> str:
+        """The digest of the earlier (untagged) scheme, so older records still verify."""
+        return legacy_digest(
+            self.pack.definition,
+            self.as_of.isoformat(),
+            [(u.name, str(u.value)) for u in self.parameters],
+            {k: jsonable_input(v) for k, v in facts.items()},
         )
-        return hashlib.sha256(self._digest_head + body.encode()).hexdigest()
 
     def trace(self, facts: Facts) -> tuple[tuple[CriterionResult, ...], dict[int, Check]]:
         """Per-criterion results with checks, and each leaf's check by ``id(leaf)``."""

@@ -16,6 +16,7 @@ from sep._limits import MONEY_CONTEXT
 from sep.domain._money import format_amount
 from sep.errors import ValidationError
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
+from sep.evaluation._digest import short
 from sep.evaluation._outcome import Outcome
 
 if TYPE_CHECKING:
@@ -342,7 +343,7 @@ class _Renderer:
             )
         out.append(
             f"{w['rules']}: {pack.id} {pack.version} ({d.edition}) · {w['as_of']} "
-            f"{d.as_of.isoformat()} · {w['decision']} {d.digest[:12]}…"
+            f"{d.as_of.isoformat()} · {w['decision']} {short(d.digest)}…"
         )
         return "\n".join(out)
 

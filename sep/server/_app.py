@@ -38,6 +38,7 @@ from sep.errors import (
     ValidationError,
 )
 from sep.evaluation import Decision
+from sep.evaluation._digest import digest_matches
 
 __all__ = ["DEFAULT_TIME_LIMIT", "MAX_BATCH_ROWS", "create_app", "document_version", "serve"]
 
@@ -362,7 +363,7 @@ def _decision_arg(record: Any) -> Any:
         again = replay(data, pack=pack)
     except ValidationError as err:
         raise err.at("args.decision") from None
-    if again.digest != data.get("digest"):
+    if not digest_matches(again, data.get("digest")):
         raise ValidationError(
             "args.decision.digest",
             _jsonable(data.get("digest")),

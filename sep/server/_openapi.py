@@ -87,7 +87,12 @@ def _components() -> dict[str, Any]:
         "properties": {
             "pack": {"type": "string"},
             "as_of": {"type": "string", "format": "date"},
-            "digest": {"type": "string"},
+            "digest": {
+                "type": "string",
+                "description": "jcs-sha256:<hex> (RFC 8785 canonical JSON); an untagged "
+                "64-hex digest of the earlier scheme still verifies",
+            },
+            "pack_sha256": {"type": "string"},
             "outcome": {"enum": ["met", "not_met", "unknown"]},
             "inputs": {"type": "object"},
             "parameters": {"type": "array", "items": {"type": "object"}},
