@@ -19,7 +19,8 @@ Documents: at most :data:`MAX_JSON_BYTES` bytes of UTF-8 and :data:`MAX_DEPTH` l
 nesting; integers of at most :data:`MAX_INT_DIGITS` digits.
 
 Periods: a series spans at most :data:`MAX_SERIES_SPAN` periods; a period count parameter
-(such as 4.3.5(c)'s ``cash_flow_periods``) is at most :data:`MAX_PERIOD_COUNT`.
+(such as 4.3.5(c)'s ``cash_flow_periods``) is at most :data:`MAX_PERIOD_COUNT`; a parameter
+holds at most :data:`MAX_PARAMETER_VALUES` dated values.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ __all__ = [
     "MAX_INT_DIGITS",
     "MAX_JSON_BYTES",
     "MAX_NUMBER_CHARS",
+    "MAX_PARAMETER_VALUES",
     "MAX_PERIOD_COUNT",
     "MAX_SERIES_SPAN",
     "MONEY_CONTEXT",
@@ -80,6 +82,10 @@ MAX_INT_DIGITS = 40
 
 #: Most periods a series may span from its first to its last period (100 years of quarters).
 MAX_SERIES_SPAN = 400
+
+#: Most dated values one parameter may hold (in a pack, a parameter file or ``params=``):
+#: a value a year for a thousand years is plenty, and reading them stays instant.
+MAX_PARAMETER_VALUES = 1000
 
 #: Largest period count a parameter may ask for (``cash_flow_periods`` and the like).
 MAX_PERIOD_COUNT = 400

@@ -737,3 +737,27 @@ def test_an_input_list_that_is_not_a_list_is_refused(key: str, junk: Any) -> Non
     with pytest.raises(RuleDefinitionError) as info:
         pack_from_mapping(data)
     assert info.value.key == f"inputs.size_class.{key}"
+
+
+def test_a_parameter_holds_at_most_the_stated_number_of_dated_values(tmp_path: Path) -> None:
+    """4.3.5(c): more than ``MAX_PARAMETER_VALUES`` dated values for one parameter are refused,
+    in ``params=`` and in a parameter file, instead of taking seconds to read."""
+    from sep._limits import MAX_PARAMETER_VALUES
+
+    many = [
+        {
+            "since": (dt.date(1000, 1, 1) + dt.timedelta(days=i)).isoformat(),
+            "value": "1",
+            "source": "s",
+        }
+        for i in range(MAX_PARAMETER_VALUES + 1)
+    ]
+    with pytest.raises(ValidationError) as info:
+        check_graduation({}, params={"revenue_min": many}, on=ON)
+    assert info.value.field == "params.revenue_min"
+    assert check_graduation({}, params={"revenue_min": many[:MAX_PARAMETER_VALUES]}, on=ON)
+    lines = "\n".join(f'{{ since = {v["since"]}, value = "1", source = "s" }},' for v in many)
+    path = _write(tmp_path, f"[parameters.revenue_min]\nvalues = [\n{lines}\n]\n", "p.toml")
+    with pytest.raises(RuleDefinitionError) as err:
+        load_parameters(path)
+    assert err.value.key == "parameters.revenue_min.values"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from sep._limits import MONEY_CONTEXT
+from sep._limits import MAX_PARAMETER_VALUES, MONEY_CONTEXT
 from sep.domain._fields import money_sum
 from sep.domain._money import Money
 from sep.errors import ValidationError
@@ -343,6 +343,12 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
     if isinstance(raw, ParameterUse | ParameterValue):
         raw = [raw]  # keeps its own since and source
     if isinstance(raw, Sequence) and not isinstance(raw, str | bytes):
+        if len(raw) > MAX_PARAMETER_VALUES:
+            raise ValidationError(
+                field,
+                f"{len(raw)} dated values",
+                f"a parameter holds at most {MAX_PARAMETER_VALUES} dated values",
+            )
         chosen: Any = None
         for i, item in enumerate(raw):
             if isinstance(item, Mapping):

@@ -71,7 +71,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from sep._json import _text_ok, check_tree
-from sep._limits import MAX_AMOUNT, MAX_DEPTH, MAX_INT_DIGITS, MAX_NUMBER_CHARS, MAX_PERIOD_COUNT
+from sep._limits import (
+    MAX_AMOUNT,
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    MAX_NUMBER_CHARS,
+    MAX_PARAMETER_VALUES,
+    MAX_PERIOD_COUNT,
+)
 from sep.domain._fields import close_match, to_decimal
 from sep.errors import EngineUnavailableError, RuleDefinitionError, ValidationError, _shown
 from sep.evaluation._clauses import TCATE_CLAUSES, TCATE_DOCUMENT
@@ -496,6 +503,11 @@ def _parameter_values(
         raise ctx.err(f"{key}.values", "is required: a list of {since, value, source}")
     if not isinstance(raw, list) or not raw:
         raise ctx.err(f"{key}.values", "must be a non-empty list of {since, value, source}")
+    if len(raw) > MAX_PARAMETER_VALUES:
+        raise ctx.err(
+            f"{key}.values",
+            f"{len(raw)} dated values; a parameter holds at most {MAX_PARAMETER_VALUES}",
+        )
     values: list[ParameterValue] = []
     seen: set[dt.date] = set()
     for i, item in enumerate(raw):
@@ -644,7 +656,11 @@ def _inputs(
         lo = body.get("minimum")
         hi = body.get("maximum")
         period = body.get("period", "any")
-        if period not in _PERIOD_KINDS or (itype != "series" and "period" in body):
+        if (
+            not isinstance(period, str)
+            or period not in _PERIOD_KINDS
+            or (itype != "series" and "period" in body)
+        ):
             raise ctx.err(
                 f"{key}.period",
                 f"must be one of {_PERIOD_KINDS}, and only on a series input",
