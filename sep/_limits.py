@@ -34,13 +34,16 @@ __all__ = [
     "DATE_PATTERN",
     "END",
     "MAX_AMOUNT",
+    "MAX_CRITERIA",
     "MAX_DECIMALS",
+    "MAX_DEFINITION_BYTES",
     "MAX_DEPTH",
     "MAX_INT_DIGITS",
     "MAX_JSON_BYTES",
     "MAX_NUMBER_CHARS",
     "MAX_PARAMETER_VALUES",
     "MAX_PERIOD_COUNT",
+    "MAX_RECORD_TEXT",
     "MAX_SERIES_SPAN",
     "MONEY_CONTEXT",
     "NON_NEGATIVE_AMOUNT_PATTERN",
@@ -165,3 +168,14 @@ DATETIME_PATTERN = (
     "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,6})?"
     "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?)$(?!\\n)"
 )
+
+#: Largest rule file read (pack, parameter, scheme or case file), in bytes.
+MAX_DEFINITION_BYTES = 16 * 1024 * 1024
+
+#: Most criteria a pack may declare (the shipped packs have about twenty).
+MAX_CRITERIA = 50_000
+
+#: Longest text one audit record keeps per value (actor, reason, a recorded argument): an
+#: incubatee's JSON must stay readable by :func:`sep.domain.from_json`, whose documents are
+#: bounded (:data:`MAX_JSON_BYTES`).
+MAX_RECORD_TEXT = 10_000

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from sep._cli import main
-from sep._limits import MAX_DEPTH, MAX_PERIOD_COUNT
+from sep._limits import MAX_CRITERIA, MAX_DEFINITION_BYTES, MAX_DEPTH, MAX_PERIOD_COUNT
 from sep.errors import RuleDefinitionError, ValidationError
 from sep.evaluation import (
     GRADUATION,
@@ -31,7 +31,6 @@ from sep.evaluation import (
     pack_from_mapping,
     run_cases,
 )
-from sep.evaluation._loader import MAX_CRITERIA, MAX_DEFINITION_BYTES
 
 ON = dt.date(2026, 1, 1)
 

@@ -73,6 +73,8 @@ from typing import Any, cast
 from sep._json import _text_ok, check_tree
 from sep._limits import (
     MAX_AMOUNT,
+    MAX_CRITERIA,
+    MAX_DEFINITION_BYTES,
     MAX_DEPTH,
     MAX_INT_DIGITS,
     MAX_NUMBER_CHARS,
@@ -102,13 +104,6 @@ _INPUT_TYPES = ("bool", "money", "number", "enum", "series")
 _PARAM_TYPES = ("money", "number", "integer")
 _MEASURES = ("value", "each_of_last", "min_to_mean_of_last", "max_window_sum")
 _PERIOD_KINDS = ("any", "year", "quarter")
-
-
-#: Largest rule file read (pack, parameter, scheme or case file), in bytes.
-MAX_DEFINITION_BYTES = 16 * 1024 * 1024
-
-#: Most criteria a pack may declare (the shipped packs have about twenty).
-MAX_CRITERIA = 50_000
 
 
 class _Refused(Exception):

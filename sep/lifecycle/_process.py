@@ -41,6 +41,7 @@ from typing import Any
 import attrs
 from transitions import Machine, MachineError
 
+from sep._limits import MAX_RECORD_TEXT
 from sep.domain import (
     Archive,
     AuditRecord,
@@ -87,12 +88,6 @@ _UTC = dt.UTC
 #: The default clock: the current UTC time. A ``partial`` of the C function, not a Python
 #: wrapper, since it is called once per trigger.
 _utc_now: Callable[[], dt.datetime] = functools.partial(_now, _UTC)
-
-
-#: Longest text one audit record keeps per value (actor, reason, a recorded argument): an
-#: incubatee's JSON must stay readable by :func:`sep.domain.from_json`, whose documents are
-#: bounded (``sep._limits.MAX_JSON_BYTES``).
-MAX_RECORD_TEXT = 10_000
 
 
 class _Shown:
