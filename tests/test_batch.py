@@ -696,3 +696,13 @@ def test_foreign_or_nested_cells_are_refused_naming_the_row(name: str, cell: Any
     with pytest.raises(ValidationError) as info:
         check_batch(pack, {name: [None, cell]}, on=ON)
     assert info.value.field.startswith(name)
+
+
+def test_a_list_of_texts_keeps_every_character() -> None:
+    """4.3.7-d: a column given as a list of texts is read as the texts sent; NumPy's string
+    dtype would drop the trailing NUL of "5\\x00" and the batch would decide on 5."""
+    with pytest.raises(ValidationError) as info:
+        check_evaluation_batch({"score_founder_contribution": ["5\x00"]})
+    assert info.value.field == "score_founder_contribution[0]"
+    plain = check_evaluation_batch({"score_founder_contribution": ["75"]})
+    assert plain.outcome_of("4.3.7-b.founder_contribution")[0] == 1

@@ -250,11 +250,16 @@ def to_array(raw: Any) -> np.ndarray[Any, Any]:
     if callable(to_numpy):
         return np.asarray(to_numpy())
     try:
-        return np.asarray(raw)
+        found = np.asarray(raw)
     except ValueError:  # ragged or nested rows: numpy cannot make one column of them
-        arr = np.empty(len(raw), dtype=object)
-        arr[:] = list(raw)
-        return arr
+        found = None
+    if found is not None and found.dtype.kind not in "US":
+        return found
+    # Text stays Python text: a NumPy string dtype drops trailing NULs ("5\x00" would be
+    # read as 5), and the readers must see exactly what the caller sent.
+    arr = np.empty(len(raw), dtype=object)
+    arr[:] = list(raw)
+    return arr
 
 
 # -- bool ---------------------------------------------------------------------------------
