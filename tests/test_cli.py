@@ -222,11 +222,20 @@ def _readme_commands() -> list[str]:
     return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
 
 
-def test_readme_shell_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every command of the README's shell section runs as written, in order, from an empty
-    folder: the files it names (incubatee.json…) are made by `sep example` first."""
+def _docs_commands() -> list[str]:
+    page = (ROOT / "docs" / "cli.rst").read_text(encoding="utf-8")
+    block = page.split("\nTry it\n", 1)[1].split("\nCommands\n", 1)[0]
+    return [line.strip() for line in block.splitlines() if line.startswith("   sep ")]
+
+
+@pytest.mark.parametrize("source", ["README.md", "docs/cli.rst"])
+def test_shell_examples_run(source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command of the README's shell section (and of the "Try it" block of the CLI
+    page) runs as written, in order, from an empty folder: the files it names
+    (incubatee.json…) are made by `sep example` first."""
     monkeypatch.chdir(tmp_path)
-    commands = _readme_commands()
+    commands = _readme_commands() if source == "README.md" else _docs_commands()
+    assert len(commands) >= 8
     assert any("incubatee.json" in c for c in commands)
     for command in commands:
         words = shlex.split(command)
@@ -430,3 +439,18 @@ def test_main_writes_to_the_given_stream(capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(buf.getvalue())["title"] == "sep decision record"
     assert decision.outcome.value == "unknown"
     assert capsys.readouterr().out == ""
+
+
+def test_portfolio_reads_csv_from_stdin() -> None:
+    """`sep portfolio graduation -` reads a CSV portfolio from standard input (4.3.5)."""
+    pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    csv = "revenue,listed\n100,true\n20000000,false\n"
+    result = _run("portfolio", "graduation", "-", "--format", "json", stdin=csv)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["rows"] == 2
+    assert data["counts"]["4.3.5(b).listing"] == {"met": 1, "not_met": 1, "unknown": 0}
+    bad = _run("portfolio", "graduation", "-", stdin="revenue,listed\n-5,true\n")
+    assert bad.exit_code == EXIT_ERROR
+    assert "revenue" in _one_line(bad)
