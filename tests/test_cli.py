@@ -265,11 +265,19 @@ def test_schema_list_names_every_schema_it_prints() -> None:
 
 
 def test_a_schema_added_to_the_written_registry_appears(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A new `<name>_schema` exported by sep._written is listed and printed with no CLI change."""
-    monkeypatch.setattr(sep._written, "batch_summary_schema", lambda: {"title": "x"}, raising=False)
-    monkeypatch.setattr(sep._written, "__all__", [*sep._written.__all__, "batch_summary_schema"])
-    assert "batch-summary" in _run("schema", "--list").stdout.split()
-    assert json.loads(_run("schema", "batch-summary").stdout) == {"title": "x"}
+    """A schema added to sep._written (its registry, or a new exported `<name>_schema`) is
+    listed and printed with no change to the command line."""
+
+    def probe_schema() -> dict[str, Any]:
+        return {"title": "probe"}
+
+    registry = getattr(sep._written, "WRITTEN_SCHEMAS", None)
+    if isinstance(registry, dict):
+        monkeypatch.setitem(registry, "probe", probe_schema)
+    monkeypatch.setattr(sep._written, "probe_schema", probe_schema, raising=False)
+    monkeypatch.setattr(sep._written, "__all__", [*sep._written.__all__, "probe_schema"])
+    assert "probe" in _run("schema", "--list").stdout.split()
+    assert json.loads(_run("schema", "probe").stdout) == {"title": "probe"}
 
 
 def test_unknown_schema_suggests_the_closest() -> None:

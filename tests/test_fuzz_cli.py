@@ -6,7 +6,9 @@ numbers past the stated bounds, lone surrogates, bad ``--params``/``--pack``/``-
 ``--lang``/``--format`` values, unknown subcommands, missing files and directories, each
 also through standard input where that applies, and a few valid runs for contrast. Each
 runs ``sep._cli.main`` in-process under a time guard; a handful run as real
-``python -m sep`` subprocesses to show no traceback reaches a user.
+``python -m sep`` subprocesses to show no traceback reaches a user. A Hypothesis property
+then sends any command line (command names, options, good and bad values, junk) with any
+standard input through the click group itself.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import json
 import random
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sep._cli import EXIT_ERROR, main
 from sep.domain import to_json
@@ -453,3 +458,64 @@ def test_amounts_past_the_bound_are_refused(
     argv = ["check", "graduation", "-", "--format", fmt]
     status, out, err = _in_process(argv, content, monkeypatch)
     _check("amount", Run(tuple(argv), {}, None, BAD), status, out, err)
+
+
+# -- any argv, through click ---------------------------------------------------------------
+
+
+def _no_nul(text: str) -> bool:
+    return "\x00" not in text
+
+
+#: Words a user might type, in any order: command and choice names, options with good and
+#: bad values, '-' and junk. `serve` (it listens), `demo` and `portfolio` (slow to build
+#: their data) are left out; they are covered above and in tests/test_cli*.py.
+_ARGV_WORDS = [
+    *("check", "graduation", "eligibility", "evaluation", "validate", "incubatee", "platform"),
+    *("enterprise", "audit", "schema", "--list", "decision", "lifecycle", "diagram"),
+    *("example", "packs", "parameters", "cases", "verify", "-", "--format", "json", "text"),
+    *("markdown", "html", "dot", "xml", "--lang", "zh", "en", "xx", "--on", "2020-01-01"),
+    *("2020-13-01", "--params", "--pack", "--dot", "-o", "--output", "--exit-code"),
+    *("--bogus", "--version", "t-cate-0001-2020/graduation", "x.toml", "=", "--format=json"),
+]
+
+
+@given(
+    argv=st.lists(
+        st.one_of(st.sampled_from(_ARGV_WORDS), st.text(min_size=0, max_size=8).filter(_no_nul)),
+        max_size=6,
+    ),
+    stdin=st.one_of(
+        st.binary(max_size=200),
+        st.sampled_from([VALID_INPUTS, INCUBATEE, b'{"listed": true}', b"{}", b"[]"]),
+    ),
+)
+def test_any_argv_exits_with_an_answer_or_one_line(argv: list[str], stdin: bytes) -> None:
+    """Any command line, any standard input: exit 0, 1 or 3 (an answer or a listing), or
+    2 with nothing on stdout and exactly one line on stderr (JSON when --format json is
+    asked); never a traceback, never the internal-error status 70."""
+    from click.testing import CliRunner
+
+    from sep._cli import cli
+    from sep._cli._base import wants_json
+
+    runner = CliRunner()
+    # `-o NAME` may write a file: each run gets its own empty folder
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        contextlib.chdir(folder),
+        time_guard(SECONDS),
+    ):
+        result = runner.invoke(cli, argv, input=stdin, catch_exceptions=False)
+    status = result.exit_code
+    count(BOUNDARY, f"exit {status}")
+    assert "Traceback" not in result.stderr, (argv, result.stderr[-1000:])
+    assert status in (0, 1, 2, 3), (argv, status, result.stderr[-500:])
+    if status == EXIT_ERROR:
+        assert result.stdout == "", (argv, result.stdout[:200])
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].strip(), (argv, result.stderr[:1000])
+        if wants_json(argv):
+            assert {"error", "message"} <= set(json.loads(lines[0])), (argv, lines[0])
+        else:
+            assert lines[0].startswith("sep: error: "), (argv, lines[0])

@@ -82,14 +82,18 @@ _LANG = click.option(
 
 
 def _written_schemas() -> dict[str, Callable[[], dict[str, Any]]]:
-    """The schemas of the documents sep writes, by name, from :mod:`sep._written`.
+    """The schemas of the documents sep writes, by name: :mod:`sep._written`'s registry.
 
-    Every ``<name>_schema`` function it exports is listed, as ``<name>`` with dashes
-    (``audit_report_schema`` is ``sep schema audit-report``), so a schema added there
-    appears here without a second list to keep in step.
+    The registry ``WRITTEN_SCHEMAS`` is read when the module has one (the service reads
+    the same dict); otherwise every ``<name>_schema`` function it exports is listed as
+    ``<name>`` with dashes (``audit_report_schema`` is ``sep schema audit-report``). Either
+    way a schema added there appears here without a second list to keep in step.
     """
     import sep._written as written
 
+    registry = getattr(written, "WRITTEN_SCHEMAS", None)
+    if isinstance(registry, dict):
+        return dict(registry)
     found: dict[str, Callable[[], dict[str, Any]]] = {}
     for attr in written.__all__:
         if attr.endswith("_schema"):
