@@ -462,3 +462,13 @@ def test_portfolio_reads_csv_from_stdin() -> None:
     bad = _run("portfolio", "graduation", "-", stdin="revenue,listed\n-5,true\n")
     assert bad.exit_code == EXIT_ERROR
     assert "revenue" in _one_line(bad)
+
+
+@pytest.mark.parametrize("argv", [("parameters", "-"), ("cases", "-")])
+def test_oversized_rule_file_on_stdin_is_refused(argv: tuple[str, ...]) -> None:
+    """A rule or case file on standard input past the stated bound exits 2, one line."""
+    from sep._limits import MAX_DEFINITION_BYTES
+
+    result = _run(*argv, stdin=b"#" * (MAX_DEFINITION_BYTES + 10))
+    assert result.exit_code == EXIT_ERROR
+    assert "larger than" in _one_line(result)

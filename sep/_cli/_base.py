@@ -24,7 +24,7 @@ from typing import Any, NoReturn, TextIO
 import click
 
 from sep._json import loads
-from sep._limits import MAX_JSON_BYTES
+from sep._limits import MAX_DEFINITION_BYTES, MAX_JSON_BYTES
 from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
 
 #: The answer is MET (a check) or every audited clause is satisfied.
@@ -210,8 +210,12 @@ def as_file(source: str, suffix: str | None) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="sep-") as folder:
         path = str(Path(folder) / "stdin")
         try:
+            source_stream = getattr(stdin, "buffer", stdin)
             with open(path, "wb") as handle:
-                shutil.copyfileobj(getattr(stdin, "buffer", stdin), handle)
+                if suffix is None:  # a portfolio: as large as a file of it may be
+                    shutil.copyfileobj(source_stream, handle)
+                else:  # a rule, case or scenario file: one byte past the loader's bound
+                    handle.write(source_stream.read(MAX_DEFINITION_BYTES + 1))
             if suffix is None:
                 with open(path, "rb") as handle:
                     start = handle.read(4)

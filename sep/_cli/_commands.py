@@ -37,7 +37,7 @@ from sep._cli._base import (
     write_file,
 )
 from sep.domain import Enterprise, Incubatee, Platform, from_dict, json_schema, to_json
-from sep.errors import MISSING, SepError, ValidationError
+from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
 
 _DOMAIN: dict[str, type] = {"enterprise": Enterprise, "incubatee": Incubatee, "platform": Platform}
 _QUESTIONS = ("eligibility", "graduation", "evaluation")
@@ -129,6 +129,8 @@ def _pack(value: str | None) -> Any:
         from sep.evaluation._loader import _parse_definition
 
         raw = read_bytes("-", MAX_DEFINITION_BYTES + 1)
+        if len(raw) > MAX_DEFINITION_BYTES:
+            raise RuleDefinitionError("-", "", f"is larger than {MAX_DEFINITION_BYTES} bytes")
         return pack_from_mapping(_parse_definition("-", ".toml", raw), source="-")
     return load_pack(value)
 
