@@ -338,7 +338,13 @@ def _usage_error(err: click.UsageError) -> ValidationError:
         field = max(param.opts, key=len)
     elif isinstance(param, click.Argument):
         field = param.human_readable_name
-    message = err.format_message() if isinstance(err, click.BadParameter) else err.message
+    if isinstance(err, click.BadParameter) and not isinstance(err, click.MissingParameter):
+        # the field already names the option: "--lang: 'xx' is not one of 'en', 'zh'."
+        message = err.message if field != "arguments" else err.format_message()
+    elif isinstance(err, click.BadParameter):
+        message = err.format_message()
+    else:
+        message = err.message
     path = err.ctx.command_path if err.ctx is not None else "sep"
     return ValidationError(field, MISSING, f"{message} (see '{path} --help')")
 
