@@ -506,17 +506,33 @@ def test_work_past_the_time_limit_is_stopped_and_the_worker_freed(
         assert c.post("/v1/check/graduation", json={"facts": {"listed": True}}).status_code == 200
 
 
-def test_a_long_library_call_is_stopped_too() -> None:
-    """Work inside the library (reading a large platform, no loop of the service's own) is
-    stopped past the limit as well; afterwards the service answers normally."""
-    platform = to_dict(annex_c_platform())  # 4,001 incubatees: reading it takes a while
+def test_a_long_library_call_is_stopped_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work inside the library (reading a platform of 12,000 incubatees: no loop of the
+    service's own) is stopped past the limit too, before it ends; afterwards the one
+    worker answers a small request within the limit."""
+    platform = to_dict(annex_c_platform())
+    portfolio = platform["incubatees"]
+    platform["incubatees"] = [
+        {**incubatee, "id": f"{incubatee['id']}-{copy_}"}
+        for copy_ in range(3)
+        for incubatee in portfolio
+    ]
+    finished: list[Platform] = []
+    read = app_module._platform_of
+
+    def watched(body: Any) -> Platform:
+        found = read(body)
+        finished.append(found)
+        return found
+
+    monkeypatch.setattr(app_module, "_platform_of", watched)
     with _Server(create_app(time_limit=0.2, workers=1)) as c:
         before = _workers_alive()
         for _ in range(3):
             r = c.post("/v1/audit", json={"platform": platform})
             _problem(r, 503, type="urn:sep:problem:time-limit")
         assert _settle(before) == before
-        # The one worker is free again: a small request is answered within the limit.
+        assert finished == [], "a platform was read to the end after its 503"
         r = c.post("/v1/check/graduation", json={"facts": {"listed": True}})
         assert r.status_code == 200 and r.json()["outcome"] == "met"
 

@@ -168,8 +168,12 @@ def _problem_of(err: SepError, instance: str) -> Response:
 # -- reading requests ----------------------------------------------------------------------
 
 
-async def _body(request: Request, limit: int) -> Any:
-    """The request's JSON body, read by ``sep``'s bounded reader; refused past ``limit``."""
+async def _body(request: Request, limit: int) -> bytes:
+    """The request's body, refused past ``limit`` bytes or unless sent as JSON.
+
+    It is parsed by :func:`_parse` in the request's worker, under its time limit, so a
+    large body never holds up the event loop.
+    """
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != _JSON and not (media.startswith("application/") and media.endswith("+json")):
         raise _Problem(
@@ -192,8 +196,13 @@ async def _body(request: Request, limit: int) -> Any:
                 413, "Body too large", f"the body is larger than {limit} bytes", kind="too-large"
             )
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse(raw: bytes) -> Any:
+    """The JSON of a request body, read by ``sep``'s bounded reader; 400 when it cannot."""
     try:
-        return loads(b"".join(chunks), what="body")
+        return loads(raw, what="body")
     except ValidationError as err:
         raise _Problem(
             400,
@@ -1005,7 +1014,7 @@ def create_app(
     def json_response(data: Any, headers: Mapping[str, str] | None = None) -> Response:
         return Response(_dumps(data), media_type=_JSON, headers=headers)
 
-    async def read(request: Request) -> Any:
+    async def read(request: Request) -> bytes:
         return await _body(request, max_body_bytes)
 
     @app.exception_handler(_Problem)
@@ -1085,42 +1094,42 @@ def create_app(
     async def check(request: Request) -> Response:
         question = _question(request.path_params["question"])
         body = await read(request)
-        return json_response(await run(lambda: _check(question, body)))
+        return json_response(await run(lambda: _check(question, _parse(body))))
 
     @route("POST", "/v1/check/{question}/batch")
     async def batch(request: Request) -> Response:
         question = _question(request.path_params["question"])
         body = await read(request)
-        return json_response(await run(lambda: _batch(question, body)))
+        return json_response(await run(lambda: _batch(question, _parse(body))))
 
     @route("POST", "/v1/why-not/{question}")
     async def why_not(request: Request) -> Response:
         question = _question(request.path_params["question"])
         body = await read(request)
-        return json_response(await run(lambda: _why_not(question, body)))
+        return json_response(await run(lambda: _why_not(question, _parse(body))))
 
     @route("POST", "/v1/decisions/replay")
     async def replay(request: Request) -> Response:
         body = await read(request)
-        return json_response(await run(lambda: _replay(body)))
+        return json_response(await run(lambda: _replay(_parse(body))))
 
     @route("POST", "/v1/decisions/verify")
     async def verify(request: Request) -> Response:
         body = await read(request)
-        return json_response(await run(lambda: _verify(body)))
+        return json_response(await run(lambda: _verify(_parse(body))))
 
     @route("POST", "/v1/audit")
     async def audit(request: Request) -> Response:
         fmt = _audit_format(request)
         lang = _lang(request.query_params.get("lang"), "lang") or "en"
         body = await read(request)
-        text, media = await run(lambda: _audit(body, fmt, lang))
+        text, media = await run(lambda: _audit(_parse(body), fmt, lang))
         return Response(text.encode("utf-8"), media_type=media)
 
     @route("POST", "/v1/screen")
     async def screen(request: Request) -> Response:
         body = await read(request)
-        return json_response(await run(lambda: _screen(body)))
+        return json_response(await run(lambda: _screen(_parse(body))))
 
     @route("GET", "/v1/lifecycle")
     async def lifecycle(request: Request) -> Response:
@@ -1129,14 +1138,14 @@ def create_app(
     @route("POST", "/v1/lifecycle/state")
     async def state(request: Request) -> Response:
         body = await read(request)
-        data, version = await run(lambda: _state(body))
+        data, version = await run(lambda: _state(_parse(body)))
         return json_response(data, headers={"ETag": _etag(version)})
 
     @route("POST", "/v1/lifecycle/fire")
     async def fire(request: Request) -> Response:
         if_match = request.headers.get("if-match")
         body = await read(request)
-        data, version = await run(lambda: _fire(body, if_match))
+        data, version = await run(lambda: _fire(_parse(body), if_match))
         return json_response(data, headers={"ETag": _etag(version)})
 
     @route("GET", "/v1/openapi.json")

@@ -72,18 +72,23 @@ class _Job:
         self.done: asyncio.Future[tuple[bool, Any]] = loop.create_future()
         self._lock = threading.Lock()
         self._running = True
-        self._stopping = False
+        self._delivered = False
         self._thread = threading.Thread(target=self._target, name=THREAD_NAME, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
-        """Raise :class:`Overtime` in the thread if it still runs the work (at most once)."""
+    def stop(self) -> bool:
+        """Raise :class:`Overtime` in the thread if it still runs the work.
+
+        Returns whether it did: an exception raised while the thread runs a finaliser (a
+        weak reference's callback, ``__del__``) is printed and dropped by Python, so the
+        caller repeats until the work has ended.
+        """
         with self._lock:
-            if self._running and not self._stopping:
-                self._stopping = True
+            if self._running:
                 _raise_in(self._thread)
+            return self._running
 
     def _work(self) -> tuple[bool, Any]:
         _local.deadline = self._deadline
@@ -97,20 +102,32 @@ class _Job:
                 self._running = False
 
     def _target(self) -> None:
-        outcome: tuple[bool, Any]
+        outcome: tuple[bool, Any] = (False, Overtime())
         try:
             outcome = self._work()
         except Overtime:
-            # Raised after the work returned, before the thread said so: the request has
-            # been answered 503 already; only the slot remains to give back.
-            outcome = (False, Overtime())
-            with self._lock:
-                self._running = False
-        # The event loop may have closed (the server is shutting down): nothing to tell.
-        with contextlib.suppress(RuntimeError):
-            self._loop.call_soon_threadsafe(self._deliver, outcome)
+            # Raised again after the work had stopped, before the thread said so: the
+            # request has been answered 503 already; only the slot remains to give back.
+            pass
+        finally:
+            self._finish(outcome)
+
+    def _finish(self, outcome: tuple[bool, Any]) -> None:
+        while True:
+            try:
+                with self._lock:  # from here on, stop() raises nothing more in this thread
+                    self._running = False
+                # The event loop may have closed (the server is shutting down).
+                with contextlib.suppress(RuntimeError):
+                    self._loop.call_soon_threadsafe(self._deliver, outcome)
+                return
+            except Overtime:  # raised by stop() just before the flag was cleared
+                continue
 
     def _deliver(self, outcome: tuple[bool, Any]) -> None:
+        if self._delivered:  # _finish may have sent it twice
+            return
+        self._delivered = True
         self._release()
         if not self.done.done():
             self.done.set_result(outcome)
@@ -129,6 +146,7 @@ class Workers:
         self.size = size
         self.time_limit = time_limit
         self._slots: dict[int, asyncio.Semaphore] = {}
+        self._stopping: set[asyncio.Task[None]] = set()
 
     def _semaphore(self, loop: asyncio.AbstractEventLoop) -> asyncio.Semaphore:
         # One per event loop: an asyncio.Semaphore belongs to the loop it first waits on.
@@ -136,6 +154,18 @@ class Workers:
         if found is None:
             found = self._slots[id(loop)] = asyncio.Semaphore(self.size)
         return found
+
+    def _stop(self, job: _Job) -> None:
+        if job.stop():
+            task = asyncio.get_running_loop().create_task(self._keep_stopping(job))
+            self._stopping.add(task)
+            task.add_done_callback(self._stopping.discard)
+
+    async def _keep_stopping(self, job: _Job) -> None:
+        # Until the thread has let go of the work (see _Job.stop); a thread inside a long
+        # call into compiled code stops when that call returns.
+        while not job.done.done() and job.stop():
+            await asyncio.sleep(0.02)
 
     async def run(self, fn: Callable[[], Any]) -> Any:
         """``fn()`` in a worker thread; its value, or the exception it raised.
@@ -160,10 +190,10 @@ class Workers:
             left = max(0.0, deadline - time.monotonic())
             ok, value = await asyncio.wait_for(asyncio.shield(job.done), timeout=left)
         except TimeoutError:
-            job.stop()
+            self._stop(job)
             raise Overtime from None
         except asyncio.CancelledError:  # the client went away: stop its work too
-            job.stop()
+            self._stop(job)
             raise
         if not ok:
             raise value
