@@ -467,9 +467,9 @@ def test_workers_stop_an_endless_loop() -> None:
             stopped = False
         return stopped, await workers.run(lambda: 42)
 
-    before = _workers_alive()
+    before = _settle(0)
     assert asyncio.run(scenario()) == (True, 42)
-    assert _settle(before) == before
+    assert _settle(before) <= before
 
 
 def test_a_stopped_workers_error_reaches_the_caller() -> None:
@@ -494,11 +494,11 @@ def test_work_past_the_time_limit_is_stopped_and_the_worker_freed(
     monkeypatch.setattr(app_module, "_packs", _endless)
     with _Server(create_app(time_limit=0.3, workers=2)) as c:
         before_threads = threading.active_count()
-        before = _workers_alive()
+        before = _settle(0)
         for _ in range(5):
             _problem(c.get("/v1/packs"), 503, type="urn:sep:problem:time-limit")
         # Each endless loop was stopped: the two workers are free, not five threads spinning.
-        assert _settle(before) == before
+        assert _settle(before) <= before
         assert threading.active_count() <= before_threads
         monkeypatch.undo()
         r = c.get("/v1/packs")
@@ -527,11 +527,11 @@ def test_a_long_library_call_is_stopped_too(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(app_module, "_platform_of", watched)
     with _Server(create_app(time_limit=0.2, workers=1)) as c:
-        before = _workers_alive()
+        before = _settle(0)
         for _ in range(3):
             r = c.post("/v1/audit", json={"platform": platform})
             _problem(r, 503, type="urn:sep:problem:time-limit")
-        assert _settle(before) == before
+        assert _settle(before) <= before
         assert finished == [], "a platform was read to the end after its 503"
         r = c.post("/v1/check/graduation", json={"facts": {"listed": True}})
         assert r.status_code == 200 and r.json()["outcome"] == "met"
