@@ -448,6 +448,17 @@ def _settle(at_most: int, within: float = 10.0) -> int:
     return _workers_alive()
 
 
+def _answered(c: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """The first 200 of a few tries: a small request under a tight time limit may miss it
+    on a busy machine, but one whose worker never comes free misses it every time."""
+    for _ in range(5):
+        r = c.request(method, path, **kwargs)
+        if r.status_code == 200:
+            break
+        _problem(r, 503)
+    return r
+
+
 def _endless() -> None:
     while True:
         pass
@@ -501,9 +512,10 @@ def test_work_past_the_time_limit_is_stopped_and_the_worker_freed(
         assert _settle(before) <= before
         assert threading.active_count() <= before_threads
         monkeypatch.undo()
-        r = c.get("/v1/packs")
+        r = _answered(c, "GET", "/v1/packs")
         assert r.status_code == 200 and r.json()["packs"]
-        assert c.post("/v1/check/graduation", json={"facts": {"listed": True}}).status_code == 200
+        r = _answered(c, "POST", "/v1/check/graduation", json={"facts": {"listed": True}})
+        assert r.status_code == 200
 
 
 def test_a_long_library_call_is_stopped_too(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -533,7 +545,7 @@ def test_a_long_library_call_is_stopped_too(monkeypatch: pytest.MonkeyPatch) -> 
             _problem(r, 503, type="urn:sep:problem:time-limit")
         assert _settle(before) <= before
         assert finished == [], "a platform was read to the end after its 503"
-        r = c.post("/v1/check/graduation", json={"facts": {"listed": True}})
+        r = _answered(c, "POST", "/v1/check/graduation", json={"facts": {"listed": True}})
         assert r.status_code == 200 and r.json()["outcome"] == "met"
 
 
