@@ -197,6 +197,15 @@ def test_openapi_is_built_from_seps_schemas(client: httpx.Client) -> None:
     assert components["Incubatee"] == json.loads(own)
     inputs = {k: v for k, v in input_schema(GRADUATION).items() if k != "$schema"}
     assert components["Inputs_t-cate-0001-2020_graduation"] == inputs
+    # A batch answers a batch summary; an audit takes the evaluation history (4.3.7-b/c).
+    batch = doc["paths"]["/v1/check/graduation/batch"]["post"]["responses"]["200"]
+    assert batch["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/BatchSummary"
+    }
+    assert components["BatchSummary"]["title"] == batch_summary_schema()["title"]
+    history = components["AuditRequest"]["properties"]["history"]["properties"]
+    assert history["cycles"]["items"] == {"$ref": "#/components/schemas/CycleInputs"}
+    assert history["plans"]["items"] == {"$ref": "#/components/schemas/ImprovementPlan"}
 
 
 def test_interactive_docs_load_the_openapi_document(client: httpx.Client) -> None:
