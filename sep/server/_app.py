@@ -1,9 +1,10 @@
 """The ASGI application of ``sep serve``: routes, the bounded body reader, problem documents.
 
-Every route reads its body through :func:`_body` (size bound, media type, then
-:func:`sep._json.loads`) and hands the parsed JSON to the library's own calls, in a worker
-thread under a time limit. What the library refuses becomes a problem document
-(RFC 9457) through :func:`_problem_of`; nothing a client sends reaches a traceback.
+Every route reads its body through :func:`_body` (size bound, media type) and, in a
+worker thread under the time limit (:mod:`sep.server._work`, stopped past it), parses it
+with :func:`sep._json.loads` and hands it to the library's own calls. What the library
+refuses becomes a problem document (RFC 9457) through :func:`_problem_of`; nothing a
+client sends reaches a traceback.
 """
 
 from __future__ import annotations
@@ -1180,7 +1181,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
     Args:
         host: Address to listen on; the loopback address by default.
         port: TCP port.
-        **options: Passed to :func:`create_app` (``max_body_bytes``, ``time_limit``).
+        **options: Passed to :func:`create_app` (``max_body_bytes``, ``time_limit``,
+            ``workers``).
     """
     import uvicorn
 
