@@ -33,6 +33,7 @@ OPTIONAL = {"sep.server": ("fastapi", "uvicorn")}
 
 SERVER_ALL = [
     "DEFAULT_TIME_LIMIT",
+    "DEFAULT_WORKERS",
     "MAX_BATCH_ROWS",
     "create_app",
     "document_version",

@@ -9,9 +9,11 @@ with a 4xx status naming the field, the value and the clause, never a 500 or a t
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import datetime as dt
 import json
+import re
 import socket
 import threading
 import time
@@ -24,17 +26,35 @@ pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 
+import attrs  # noqa: E402
 import jsonschema  # noqa: E402
 import uvicorn  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import sep  # noqa: E402
-from sep.assessment import audit_report_schema  # noqa: E402
-from sep.domain import Incubatee, Origin, from_dict, json_schema, to_dict  # noqa: E402
+from sep._written import WRITTEN_SCHEMAS  # noqa: E402
+from sep.assessment import EvaluationHistory, Status, audit_report_schema  # noqa: E402
+from sep.domain import (  # noqa: E402
+    CycleInputs,
+    ImprovementPlan,
+    Incubatee,
+    Money,
+    Origin,
+    Period,
+    PeriodFinancials,
+    Platform,
+    ScoringModule,
+    StaffMember,
+    StaffOrigin,
+    from_dict,
+    json_schema,
+    to_dict,
+)
 from sep.evaluation import (  # noqa: E402
     GRADUATION,
     TORCH_2018_GRADUATION,
+    batch_summary_schema,
     builtin_pack,
     builtin_packs,
     check,
@@ -44,7 +64,10 @@ from sep.evaluation import (  # noqa: E402
     input_schema,
 )
 from sep.examples import annex_c_founder, annex_c_platform, demo_incubatees  # noqa: E402
+from sep.lifecycle import incubatee_file_schema  # noqa: E402
 from sep.server import MAX_BATCH_ROWS, create_app, document_version  # noqa: E402
+from sep.server import _app as app_module  # noqa: E402
+from sep.server._work import THREAD_NAME, Overtime, Workers  # noqa: E402
 
 ON = "2026-01-01"
 
@@ -174,6 +197,15 @@ def test_openapi_is_built_from_seps_schemas(client: httpx.Client) -> None:
     assert components["Incubatee"] == json.loads(own)
     inputs = {k: v for k, v in input_schema(GRADUATION).items() if k != "$schema"}
     assert components["Inputs_t-cate-0001-2020_graduation"] == inputs
+    # A batch answers a batch summary; an audit takes the evaluation history (4.3.7-b/c).
+    batch = doc["paths"]["/v1/check/graduation/batch"]["post"]["responses"]["200"]
+    assert batch["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/BatchSummary"
+    }
+    assert components["BatchSummary"]["title"] == batch_summary_schema()["title"]
+    history = components["AuditRequest"]["properties"]["history"]["properties"]
+    assert history["cycles"]["items"] == {"$ref": "#/components/schemas/CycleInputs"}
+    assert history["plans"]["items"] == {"$ref": "#/components/schemas/ImprovementPlan"}
 
 
 def test_interactive_docs_load_the_openapi_document(client: httpx.Client) -> None:
@@ -182,6 +214,32 @@ def test_interactive_docs_load_the_openapi_document(client: httpx.Client) -> Non
     assert r.status_code == 200
     assert "text/html" in r.headers["content-type"]
     assert "/v1/openapi.json" in r.text
+
+
+_ASSET_MEDIA = {".js": "javascript", ".css": "text/css", ".png": "image/png"}
+
+
+def test_interactive_docs_work_offline(client: httpx.Client) -> None:
+    """Every file the /docs page loads (script, style sheet, icon) is served by the service
+    itself, with its media type and content; none comes from another host."""
+    page = client.get("/docs").text
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page)
+    assert len(urls) >= 3, urls
+    kinds = set()
+    for url in urls:
+        assert url.startswith("/") and not url.startswith("//"), f"{url} is not served here"
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        suffix = url[url.rindex(".") :]
+        assert _ASSET_MEDIA[suffix] in r.headers["content-type"], (url, r.headers)
+        kinds.add(suffix)
+        if suffix == ".js":
+            assert "SwaggerUIBundle" in r.text and len(r.content) > 100_000
+    assert kinds == set(_ASSET_MEDIA)
+    # The OpenAPI document it reads is here too; a file the package does not ship is a 404.
+    assert client.get("/v1/openapi.json").json()["openapi"] == "3.1.0"
+    _problem(client.get("/docs/assets/missing.js"), 404)
+    _problem(client.get("/docs/assets/%2e%2e/%2e%2e/pyproject.toml"), 404)
 
 
 def test_packs_lists_the_shipped_packs(client: httpx.Client) -> None:
@@ -230,6 +288,11 @@ def test_schemas_are_seps_json_schemas(client: httpx.Client) -> None:
     assert client.get(f"/v1/schemas/inputs/{GRADUATION}").json() == input_schema(GRADUATION)
     assert client.get("/v1/schemas/decision").json() == decision_schema()
     assert client.get("/v1/schemas/audit-report").json() == audit_report_schema()
+    assert client.get("/v1/schemas/batch-summary").json() == batch_summary_schema()
+    assert client.get("/v1/schemas/incubatee-file").json() == incubatee_file_schema()
+    assert set(WRITTEN_SCHEMAS) <= set(names)
+    for name, build in WRITTEN_SCHEMAS.items():
+        assert client.get(f"/v1/schemas/{name}").json() == build()
     _problem(client.get("/v1/schemas/nothing"), 404)
 
 
@@ -382,6 +445,119 @@ def test_time_limit_answers_503(slow: httpx.Client) -> None:
     assert r.headers["retry-after"] == "1"
 
 
+def _workers_alive() -> int:
+    return sum(1 for t in threading.enumerate() if t.name == THREAD_NAME)
+
+
+def _settle(at_most: int, within: float = 10.0) -> int:
+    """Wait until at most ``at_most`` worker threads are alive; return how many are."""
+    deadline = time.monotonic() + within
+    while _workers_alive() > at_most and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return _workers_alive()
+
+
+def _answered(c: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """The first 200 of a few tries: a small request under a tight time limit may miss it
+    on a busy machine, but one whose worker never comes free misses it every time."""
+    for _ in range(5):
+        r = c.request(method, path, **kwargs)
+        if r.status_code == 200:
+            break
+        _problem(r, 503)
+    return r
+
+
+def _endless() -> None:
+    while True:
+        pass
+
+
+def test_workers_stop_an_endless_loop() -> None:
+    """Work that would never end on its own is stopped at the time limit: the call raises
+    Overtime, the thread ends, and the worker takes the next work."""
+    workers = Workers(1, 0.2)
+
+    async def scenario() -> tuple[Any, ...]:
+        try:
+            await workers.run(_endless)
+        except Overtime:
+            stopped = True
+        else:
+            stopped = False
+        return stopped, await workers.run(lambda: 42)
+
+    before = _settle(0)
+    assert asyncio.run(scenario()) == (True, 42)
+    assert _settle(before) <= before
+
+
+def test_a_stopped_workers_error_reaches_the_caller() -> None:
+    """An exception raised by the work is raised to the caller as it was."""
+
+    def fail() -> None:
+        raise sep.ValidationError("x", 1, "bad")
+
+    async def scenario() -> None:
+        await Workers(2, 5.0).run(fail)
+
+    with pytest.raises(sep.ValidationError, match="bad"):
+        asyncio.run(scenario())
+
+
+def test_work_past_the_time_limit_is_stopped_and_the_worker_freed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a 503 the request's work is stopped, not left running: more over-limit
+    requests than there are workers leave no worker thread behind, the thread count does
+    not grow, and the next request is answered at once."""
+    monkeypatch.setattr(app_module, "_packs", _endless)
+    with _Server(create_app(time_limit=0.3, workers=2)) as c:
+        before_threads = threading.active_count()
+        before = _settle(0)
+        for _ in range(5):
+            _problem(c.get("/v1/packs"), 503, type="urn:sep:problem:time-limit")
+        # Each endless loop was stopped: the two workers are free, not five threads spinning.
+        assert _settle(before) <= before
+        assert threading.active_count() <= before_threads
+        monkeypatch.undo()
+        r = _answered(c, "GET", "/v1/packs")
+        assert r.status_code == 200 and r.json()["packs"]
+        r = _answered(c, "POST", "/v1/check/graduation", json={"facts": {"listed": True}})
+        assert r.status_code == 200
+
+
+def test_a_long_library_call_is_stopped_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work inside the library (reading a platform of 12,000 incubatees: no loop of the
+    service's own) is stopped past the limit too, before it ends; afterwards the one
+    worker answers a small request within the limit."""
+    platform = to_dict(annex_c_platform())
+    portfolio = platform["incubatees"]
+    platform["incubatees"] = [
+        {**incubatee, "id": f"{incubatee['id']}-{copy_}"}
+        for copy_ in range(3)
+        for incubatee in portfolio
+    ]
+    finished: list[Platform] = []
+    read = app_module._platform_of
+
+    def watched(body: Any) -> Platform:
+        found = read(body)
+        finished.append(found)
+        return found
+
+    monkeypatch.setattr(app_module, "_platform_of", watched)
+    with _Server(create_app(time_limit=0.2, workers=1)) as c:
+        before = _settle(0)
+        for _ in range(3):
+            r = c.post("/v1/audit", json={"platform": platform})
+            _problem(r, 503, type="urn:sep:problem:time-limit")
+        assert _settle(before) <= before
+        assert finished == [], "a platform was read to the end after its 503"
+        r = _answered(c, "POST", "/v1/check/graduation", json={"facts": {"listed": True}})
+        assert r.status_code == 200 and r.json()["outcome"] == "met"
+
+
 @settings(max_examples=40)
 @given(
     facts=st.dictionaries(
@@ -412,11 +588,13 @@ def test_no_json_body_gives_a_server_error(client: httpx.Client, facts: dict[str
 
 
 def test_batch_equals_the_column_engine(client: httpx.Client) -> None:
-    """POST /v1/check/graduation/batch gives each row's 4.3.5 outcome and the counts."""
+    """POST /v1/check/graduation/batch gives each row's 4.3.5 outcome and the counts, in
+    a batch summary that validates against ``batch-summary``."""
     rows = [{"listed": True}, {"revenue": "1"}, {}, {"revenue": "12000000", "profit": "3000000"}]
     r = client.post("/v1/check/graduation/batch", json={"facts": rows, "on": ON})
     assert r.status_code == 200, r.text
     body = r.json()
+    jsonschema.validate(body, batch_summary_schema())
     result = check_batch(GRADUATION, columns_from(rows), on=dt.date(2026, 1, 1))
     assert body["outcomes"] == [result.CODES[int(c)].value for c in result.outcome]
     assert body["summary"] == result.summary()
@@ -539,6 +717,152 @@ def test_audit_parameters_are_checked(client: httpx.Client) -> None:
         assert _problem(r, 422)["field"].startswith("parameters")
 
 
+def _evaluated_platform() -> Platform:
+    """The Annex C platform with a portfolio its 4.3.7-d scheme can score (2019 figures)."""
+    portfolio = tuple(
+        Incubatee(
+            id=f"inc-{k}",
+            name=f"Startup {k}",
+            origin=Origin.EXTERNAL,
+            valuation=Money(150_000_000),
+            financials=(PeriodFinancials(Period(2019), revenue=Money(15_000_000)),),
+        )
+        for k in range(60)
+    )
+    return attrs.evolve(
+        annex_c_platform(portfolio=False),
+        incubatees=portfolio,
+        evaluation_scheme="sep-example-2020",
+    )
+
+
+def _cycle(year: int, profit: int) -> CycleInputs:
+    return CycleInputs(
+        Period(year),
+        service_development=80,
+        founder_financial=Money(90_000_000),
+        founder_technical=85,
+        founder_cultural=75,
+        platform_revenue=Money(40_000_000),
+        platform_profit=Money(profit),
+        platform_valuation=Money(900_000_000),
+    )
+
+
+_PLAN = ImprovementPlan(
+    ScoringModule.SUSTAINABILITY,
+    Period(2019),
+    [StaffMember("Prof. Zhao", StaffOrigin.EXTERNAL)],
+    "cut costs",
+)
+
+
+@pytest.mark.parametrize(
+    ("profit", "plans", "b", "c"),
+    [
+        (6_000_000, [], Status.SATISFIED, Status.SATISFIED),
+        (-50_000_000, [], Status.NOT_SATISFIED, Status.NOT_SATISFIED),
+        (-50_000_000, [_PLAN], Status.NOT_SATISFIED, Status.SATISFIED),
+    ],
+)
+def test_audit_with_evaluation_history_decides_4_3_7_b_and_c(
+    client: httpx.Client, profit: int, plans: list[ImprovementPlan], b: Status, c: Status
+) -> None:
+    """With the platform's evaluation cycles and improvement plans, the audit decides
+    4.3.7-b (every module and the total pass) and 4.3.7-c (a plan for each failing module)
+    instead of leaving them unknown, and answers exactly the library's report."""
+    platform = _evaluated_platform()
+    on = dt.date(2020, 9, 30)
+    history = EvaluationHistory().evaluate(platform, _cycle(2019, profit))
+    for plan in plans:
+        history = history.add_plan(plan)
+    report = sep.audit(platform, on=on, history=history)
+    assert (report.status_of("4.3.7-b"), report.status_of("4.3.7-c")) == (b, c)
+    body = {
+        "platform": to_dict(platform),
+        "on": on.isoformat(),
+        "history": {
+            "cycles": [to_dict(_cycle(2019, profit))],
+            "plans": [to_dict(p) for p in plans],
+        },
+    }
+    r = client.post("/v1/audit", json=body)
+    assert r.status_code == 200, r.text
+    assert r.json() == json.loads(report.to_json())
+    jsonschema.validate(r.json(), audit_report_schema())
+    without = client.post("/v1/audit", json={k: v for k, v in body.items() if k != "history"})
+    rows = {row["clause"]: row["status"] for row in without.json()["rows"]}
+    assert rows["4.3.7-b"] == rows["4.3.7-c"] == "unknown"
+
+
+def _history_body(**history: Any) -> dict[str, Any]:
+    return {
+        "platform": to_dict(_evaluated_platform()),
+        "on": "2020-09-30",
+        "history": {"cycles": [to_dict(_cycle(2019, -50_000_000))], **history},
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "clause"),
+    [
+        ({"history": []}, "history", None),
+        ({"history": {"cycle": []}}, "history.cycle", None),
+        ({"history": {"cycles": {}}}, "history.cycles", None),
+        ({"history": {"cycles": [7]}}, "history.cycles[0]", None),
+        ({"history": {"cycles": [{"period": "2019Q1"}]}}, "history.cycles[0].period", None),
+        ({"history": {"cycles": [{"period": "2019", "years": 0}]}},
+         "history.cycles[0].years", None),
+        ({"history": {"cycles": [{"period": "2019", "founder_technical": 101}]}},
+         "history.cycles[0].founder_technical", None),
+        ({"history": {"cycles": [{"period": "2019"}, {"period": "2019"}]}},
+         "history.cycles[1].period", "4.3.7-b"),
+        ({"history": {"cycles": [{"period": "2019"}], "scheme": "scheme.toml"}},
+         "history.scheme", "4.3.7-d"),
+        ({"history": {"cycles": [{"period": "2019"}] * 201}}, "history.cycles", None),
+    ],
+)  # fmt: skip
+def test_audit_refuses_a_bad_history(
+    client: httpx.Client, change: dict[str, Any], field: str, clause: str | None
+) -> None:
+    """A history that sep's readers refuse (not an object, an unknown key, a cycle that is
+    not CycleInputs, cycles out of order, an unknown scheme, too many cycles) is a 422
+    problem naming the field path, and the clause where sep gives one."""
+    body = {**_history_body(), **change}
+    problem = _problem(client.post("/v1/audit", json=body), 422)
+    assert problem["field"] == field, problem
+    if clause is not None:
+        assert problem["clause"] == clause, problem
+
+
+def test_audit_refuses_plans_sep_refuses(client: httpx.Client) -> None:
+    """4.3.7-c: a plan for a module that did not fail, or written by an insider, is refused
+    naming the plan's field."""
+    passing = {**_history_body(), "history": {"cycles": [to_dict(_cycle(2019, 6_000_000))]}}
+    passing["history"]["plans"] = [to_dict(_PLAN)]
+    problem = _problem(client.post("/v1/audit", json=passing), 422, clause="4.3.7-c")
+    assert problem["field"] == "history.plans[0].module"
+    insider = to_dict(_PLAN)
+    insider["authors"][0]["origin"] = "internal"
+    problem = _problem(client.post("/v1/audit", json=_history_body(plans=[insider])), 422)
+    assert problem["field"].startswith("history.plans[0].authors"), problem
+
+
+def test_audit_never_reads_a_scheme_file_named_by_the_client(client: httpx.Client) -> None:
+    """4.3.7-d: a platform naming a scheme file (not a shipped scheme) is refused before
+    anything is read, so a client cannot make the service open its files."""
+    platform = to_dict(_evaluated_platform())
+    for name in ("/etc/passwd.toml", "../pyproject.toml", "scheme.yaml", "sep-example"):
+        platform["evaluation_scheme"] = name
+        problem = _problem(
+            client.post("/v1/audit", json={"platform": platform}),
+            422,
+            field="platform.evaluation_scheme",
+            clause="4.3.7-d",
+        )
+        assert problem["value"] == name
+
+
 # -- lifecycle ----------------------------------------------------------------------------
 
 
@@ -575,6 +899,7 @@ def test_fire_returns_the_new_document_and_refuses_stale_files(client: httpx.Cli
     r = client.post("/v1/lifecycle/fire", json=body, headers={"if-match": etag})
     assert r.status_code == 200, r.text
     fired = r.json()
+    jsonschema.validate(fired["incubatee"], incubatee_file_schema())
     assert fired["state"] == "screening"
     assert fired["incubatee"]["process"]["history"][0]["trigger"] == "start_screening"
     assert fired["previous_version"] == etag.strip('"')
@@ -590,6 +915,7 @@ def test_fire_returns_the_new_document_and_refuses_stale_files(client: httpx.Cli
     _problem(client.post("/v1/lifecycle/fire", json=again, headers={"if-match": etag}), 412)
     ok = client.post("/v1/lifecycle/fire", json=again, headers={"if-match": new_etag})
     assert ok.status_code == 200 and ok.json()["state"] == "withdrawn"
+    jsonschema.validate(ok.json()["incubatee"], incubatee_file_schema())
     assert len(ok.json()["incubatee"]["process"]["history"]) == 2
 
 
@@ -716,6 +1042,10 @@ def _valid_bodies() -> dict[str, dict[str, Any]]:
         "/v1/screen": {"rubric": copy.deepcopy(RUBRIC), "scores": _scores(),
                        "params": {"min_reviewers": 2}, "applicants": ["z"]},
         "/v1/decisions/verify": record,
+        "/v1/audit": {"platform": to_dict(annex_c_platform(portfolio=False)), "on": ON,
+                      "history": {"cycles": [to_dict(_cycle(2019, -50_000_000)),
+                                             to_dict(_cycle(2020, 6_000_000))],
+                                  "plans": [to_dict(_PLAN)], "scheme": "sep-example-2020"}},
         "/v1/lifecycle/fire": {"incubatee": _new_file(), "trigger": "start_screening",
                                "args": {"decision": record, "resource": {}, "on": ON,
                                         "committee": ["a"], "reference": "R-1"}},

@@ -15,7 +15,7 @@ Example:
 
 from __future__ import annotations
 
-from sep._written import decision_schema
+from sep._written import batch_summary_schema, decision_schema
 from sep.evaluation._api import (
     ELIGIBILITY,
     EVALUATION,
@@ -88,6 +88,7 @@ __all__ = [
     "RulePack",
     "RuleStream",
     "SeriesColumn",
+    "batch_summary_schema",
     "builtin_pack",
     "builtin_packs",
     "check",

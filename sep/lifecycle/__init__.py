@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+from sep._written import incubatee_file_schema
 from sep.lifecycle._definition import (
     EFFECTS,
     GUARDS,
@@ -53,6 +54,7 @@ __all__ = [
     "StateSpec",
     "TransitionSpec",
     "definition_from_mapping",
+    "incubatee_file_schema",
     "screen",
     "screening_pack",
     "standard_definition",

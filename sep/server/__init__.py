@@ -11,20 +11,25 @@ Request bodies are read by ``sep`` itself: bounded raw JSON (:func:`sep._json.lo
 then the same ``check_*``/``from_dict`` calls as the library, so the service answers
 exactly what the library answers. Every refusal is an RFC 9457 problem document
 (``application/problem+json``) carrying the field path, the bad value and the clause.
+Each request's work runs in one of a bounded number of worker threads; past the time
+limit the answer is 503 and the work is stopped, so the worker is free again.
 
 Endpoints (all under ``/v1``; the OpenAPI document is at ``/v1/openapi.json``, built from
-``sep``'s JSON Schemas, with interactive documentation at ``/docs``):
+``sep``'s JSON Schemas, with interactive documentation at ``/docs`` whose Swagger UI
+files are served by the service itself, so it works offline):
 
 * ``GET /v1/health``: liveness, version, shipped packs;
 * ``GET /v1/packs``: the shipped rule packs;
 * ``GET /v1/parameters?pack=…&on=…``: parameters with every dated value and source;
 * ``GET /v1/schemas`` and ``/v1/schemas/{name}``: JSON Schemas of documents, pack inputs,
-  decision records and audit reports;
+  and of what ``sep`` writes (decision records, batch summaries, audit reports, incubatee
+  files with their history);
 * ``POST /v1/check/{question}``: one decision (``facts`` or ``document``);
 * ``POST /v1/check/{question}/batch``: many rows at once, outcomes and counts;
 * ``POST /v1/why-not/{question}``: the smallest changes that would make it met;
 * ``POST /v1/decisions/replay`` and ``/verify``: re-evaluate a decision record, check it;
-* ``POST /v1/audit``: JSON, Markdown or HTML (``format`` or Accept);
+* ``POST /v1/audit``: JSON, Markdown or HTML (``format`` or Accept); with the platform's
+  evaluation ``history`` (cycles and improvement plans), 4.3.7-b and 4.3.7-c are decided;
 * ``POST /v1/screen``: screen a cohort (4.3.3), a decision record per applicant;
 * ``GET /v1/lifecycle``: states and triggers of the process;
 * ``POST /v1/lifecycle/state`` and ``/fire``: read or advance an incubatee document.
@@ -38,6 +43,20 @@ Example:
 
 from __future__ import annotations
 
-from sep.server._app import DEFAULT_TIME_LIMIT, MAX_BATCH_ROWS, create_app, document_version, serve
+from sep.server._app import (
+    DEFAULT_TIME_LIMIT,
+    DEFAULT_WORKERS,
+    MAX_BATCH_ROWS,
+    create_app,
+    document_version,
+    serve,
+)
 
-__all__ = ["DEFAULT_TIME_LIMIT", "MAX_BATCH_ROWS", "create_app", "document_version", "serve"]
+__all__ = [
+    "DEFAULT_TIME_LIMIT",
+    "DEFAULT_WORKERS",
+    "MAX_BATCH_ROWS",
+    "create_app",
+    "document_version",
+    "serve",
+]

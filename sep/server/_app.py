@@ -1,9 +1,10 @@
 """The ASGI application of ``sep serve``: routes, the bounded body reader, problem documents.
 
-Every route reads its body through :func:`_body` (size bound, media type, then
-:func:`sep._json.loads`) and hands the parsed JSON to the library's own calls, in a worker
-thread under a time limit. What the library refuses becomes a problem document
-(RFC 9457) through :func:`_problem_of`; nothing a client sends reaches a traceback.
+Every route reads its body through :func:`_body` (size bound, media type) and, in a
+worker thread under the time limit (:mod:`sep.server._work`, stopped past it), parses it
+with :func:`sep._json.loads` and hands it to the library's own calls. What the library
+refuses becomes a problem document (RFC 9457) through :func:`_problem_of`; nothing a
+client sends reaches a traceback.
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import anyio
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
 
 import sep
 from sep._json import loads
 from sep._limits import MAX_JSON_BYTES
-from sep._written import audit_report_schema, decision_schema
+from sep._written import WRITTEN_SCHEMAS, batch_summary
 from sep.domain import Enterprise, Incubatee, Platform, PlatformResource, from_dict, to_dict
 from sep.errors import (
     MISSING,
@@ -39,13 +40,31 @@ from sep.errors import (
 )
 from sep.evaluation import Decision
 from sep.evaluation._digest import digest_matches
+from sep.server._work import Overtime, Workers, checkpoint
 
-__all__ = ["DEFAULT_TIME_LIMIT", "MAX_BATCH_ROWS", "create_app", "document_version", "serve"]
+__all__ = [
+    "DEFAULT_TIME_LIMIT",
+    "DEFAULT_WORKERS",
+    "MAX_BATCH_ROWS",
+    "create_app",
+    "document_version",
+    "serve",
+]
 
 _log = logging.getLogger("sep.server")
 
-#: Seconds a request may take before the service answers 503 (the work is abandoned).
+#: Seconds a request may take before the service answers 503 (and stops its work).
 DEFAULT_TIME_LIMIT = 10.0
+
+#: Requests worked on at once by default (CPU-bound work shares one interpreter lock, so
+#: more threads add no speed; a few keep a slow request from holding up quick ones).
+DEFAULT_WORKERS = 8
+
+#: Most worker threads a service may be given.
+MAX_WORKERS = 256
+
+#: Most evaluation cycles one audit request may carry (4.3.7-b: a cycle is a year or more).
+MAX_HISTORY_CYCLES = 200
 
 #: Most rows one batch request may carry.
 MAX_BATCH_ROWS = 10_000
@@ -58,11 +77,9 @@ _DOMAIN_SCHEMAS: dict[str, type] = {
     "incubatee": Incubatee,
     "platform": Platform,
 }
-_WRITTEN_SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
-    "decision": decision_schema,
-    "audit-report": audit_report_schema,
-}
 _PROBLEM = "application/problem+json"
+#: Where the Swagger UI files of ``/docs`` are served.
+_ASSETS = "/docs/assets"
 _JSON = "application/json"
 _AUDIT_MEDIA = {"json": _JSON, "markdown": "text/markdown", "html": "text/html"}
 
@@ -152,8 +169,12 @@ def _problem_of(err: SepError, instance: str) -> Response:
 # -- reading requests ----------------------------------------------------------------------
 
 
-async def _body(request: Request, limit: int) -> Any:
-    """The request's JSON body, read by ``sep``'s bounded reader; refused past ``limit``."""
+async def _body(request: Request, limit: int) -> bytes:
+    """The request's body, refused past ``limit`` bytes or unless sent as JSON.
+
+    It is parsed by :func:`_parse` in the request's worker, under its time limit, so a
+    large body never holds up the event loop.
+    """
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != _JSON and not (media.startswith("application/") and media.endswith("+json")):
         raise _Problem(
@@ -176,8 +197,13 @@ async def _body(request: Request, limit: int) -> Any:
                 413, "Body too large", f"the body is larger than {limit} bytes", kind="too-large"
             )
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse(raw: bytes) -> Any:
+    """The JSON of a request body, read by ``sep``'s bounded reader; 400 when it cannot."""
     try:
-        return loads(b"".join(chunks), what="body")
+        return loads(raw, what="body")
     except ValidationError as err:
         raise _Problem(
             400,
@@ -541,6 +567,7 @@ def _screen(body: Any) -> dict[str, Any]:
         raise ValidationError("scores", _jsonable(rows), "must be a JSON array", clause="4.3.3")
     scores = []
     for i, row in enumerate(rows):
+        checkpoint()
         at = f"scores[{i}]"
         row = _object(row, at)
         _only(row, ("applicant", "reviewer", "marks", "reason"), at)
@@ -644,6 +671,7 @@ def _batch(question: str, body: Any) -> dict[str, Any]:
         raise ValidationError(key, len(rows), f"has more than {MAX_BATCH_ROWS} rows")
     items: list[Any] = []
     for i, row in enumerate(rows):
+        checkpoint()
         item = _object(row, f"{key}[{i}]")
         if key == "documents":
             cls = _DOCUMENTS.get(question)
@@ -661,17 +689,7 @@ def _batch(question: str, body: Any) -> dict[str, Any]:
     result = check_batch(
         pack, columns, params=_params(body.get("params")), on=_date(body.get("on"), "on")
     )
-    codes = result.CODES
-    return {
-        "pack": result.pack,
-        "edition": result.edition,
-        "question": result.question,
-        "as_of": result.as_of.isoformat(),
-        "rows": len(result),
-        "parameters": [p.to_dict() for p in result.parameters],
-        "summary": result.summary(),
-        "outcomes": [codes[int(c)].value for c in result.outcome],
-    }
+    return batch_summary(result)
 
 
 def _record_of(body: Any) -> tuple[dict[str, Any], Any]:
@@ -719,17 +737,86 @@ def _verify(body: Any) -> dict[str, Any]:
     }
 
 
-def _audit(body: Any, fmt: str, lang: str) -> tuple[str, str]:
-    from sep.assessment import AuditParameters, audit
+def _platform_of(body: Mapping[str, Any]) -> Platform:
+    from sep.server._openapi import shipped_schemes
 
-    body = _object(body, "")
-    _only(body, ("platform", "on", "parameters"))
     if "platform" not in body:
         raise ValidationError("platform", MISSING, "the platform document is required")
     try:
         platform = from_dict(Platform, _object(body["platform"], "platform"))
     except ValidationError as err:
         raise (err if err.field.startswith("platform") else err.at("platform")) from None
+    scheme = platform.evaluation_scheme
+    if scheme is not None and scheme not in shipped_schemes():
+        # A scheme may name a file; a client must not make the service read its files.
+        raise ValidationError(
+            "platform.evaluation_scheme",
+            scheme,
+            f"the service reads only shipped scoring schemes: one of {list(shipped_schemes())}",
+            clause="4.3.7-d",
+        )
+    return platform
+
+
+def _rows(data: Mapping[str, Any], name: str, at: str, bound: int) -> list[Any]:
+    rows = data.get(name, [])
+    if not isinstance(rows, list):
+        raise ValidationError(f"{at}.{name}", _jsonable(rows), "must be a JSON array")
+    if len(rows) > bound:
+        raise ValidationError(f"{at}.{name}", len(rows), f"has more than {bound} items")
+    return rows
+
+
+def _history(raw: Any, platform: Platform, on: dt.date | None) -> Any:
+    """The evaluation history (4.3.7-b, 4.3.7-c) sent with an audit, evaluated cycle by cycle.
+
+    Each cycle is read as :class:`~sep.domain.CycleInputs` and scored as
+    :meth:`~sep.assessment.EvaluationHistory.evaluate` does (modules failing in one cycle
+    are monitored in the next); each plan is read as :class:`~sep.domain.ImprovementPlan`
+    and kept by :meth:`~sep.assessment.EvaluationHistory.add_plan`, which refuses a plan
+    for a module that did not fail.
+    """
+    from sep.assessment import EvaluationHistory
+    from sep.domain import CycleInputs, ImprovementPlan
+    from sep.server._openapi import shipped_schemes
+
+    if raw is None:
+        return None
+    data = _object(raw, "history")
+    _only(data, ("cycles", "plans", "scheme"), "history")
+    scheme = data.get("scheme")
+    if scheme is not None and scheme not in shipped_schemes():
+        raise ValidationError(
+            "history.scheme",
+            _jsonable(scheme),
+            f"unknown scoring scheme; one of {list(shipped_schemes())}",
+            clause="4.3.7-d",
+        )
+    history = EvaluationHistory()
+    for i, row in enumerate(_rows(data, "cycles", "history", MAX_HISTORY_CYCLES)):
+        checkpoint()
+        at = f"history.cycles[{i}]"
+        try:
+            inputs = from_dict(CycleInputs, _object(row, at))
+            history = history.evaluate(platform, inputs, scheme=scheme, on=on)
+        except ValidationError as err:
+            raise (err if err.field.startswith(at) else err.at(at)) from None
+    for i, row in enumerate(_rows(data, "plans", "history", MAX_HISTORY_CYCLES * 4)):
+        checkpoint()
+        at = f"history.plans[{i}]"
+        try:
+            history = history.add_plan(from_dict(ImprovementPlan, _object(row, at)))
+        except ValidationError as err:
+            raise (err if err.field.startswith(at) else err.at(at)) from None
+    return history
+
+
+def _audit(body: Any, fmt: str, lang: str) -> tuple[str, str]:
+    from sep.assessment import AuditParameters, audit
+
+    body = _object(body, "")
+    _only(body, ("platform", "history", "on", "parameters"))
+    platform = _platform_of(body)
     raw = _object(body.get("parameters", {}), "parameters")
     values: dict[str, int] = {}
     for name, value in raw.items():
@@ -744,7 +831,9 @@ def _audit(body: Any, fmt: str, lang: str) -> tuple[str, str]:
         parameters = AuditParameters(**values)
     except ValueError as err:
         raise ValidationError("parameters", MISSING, str(err)) from None
-    report = audit(platform, on=_date(body.get("on"), "on"), parameters=parameters)
+    on = _date(body.get("on"), "on")
+    history = _history(body.get("history"), platform, on)
+    report = audit(platform, on=on, history=history, parameters=parameters)
     if fmt == "markdown":
         return report.to_markdown(lang), _AUDIT_MEDIA[fmt]
     if fmt == "html":
@@ -830,7 +919,7 @@ def _schema_names() -> list[str]:
 
     return [
         *sorted(_DOMAIN_SCHEMAS),
-        *sorted(_WRITTEN_SCHEMAS),
+        *sorted(WRITTEN_SCHEMAS),
         *(f"inputs/{p}" for p in builtin_packs()),
     ]
 
@@ -841,8 +930,8 @@ def _schema(name: str) -> dict[str, Any]:
 
     if name in _DOMAIN_SCHEMAS:
         return json_schema(_DOMAIN_SCHEMAS[name])
-    if name in _WRITTEN_SCHEMAS:
-        return _WRITTEN_SCHEMAS[name]()
+    if name in WRITTEN_SCHEMAS:
+        return WRITTEN_SCHEMAS[name]()
     pack_id = name.removeprefix("inputs/")
     if name.startswith("inputs/") and pack_id in builtin_packs():
         return input_schema(pack_id)
@@ -854,18 +943,30 @@ def _schema(name: str) -> dict[str, Any]:
 # -- the application -----------------------------------------------------------------------
 
 
+def _warm() -> None:
+    """Import what the routes import lazily, before any worker can be stopped mid-import."""
+    import sep.assessment
+    import sep.evaluation
+    import sep.lifecycle  # noqa: F401
+
+    _screening_pack()
+
+
 def create_app(
     *,
     max_body_bytes: int = MAX_JSON_BYTES,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    workers: int = DEFAULT_WORKERS,
 ) -> FastAPI:
     """The ASGI application of the ``sep`` service.
 
     Args:
         max_body_bytes: Largest request body read (413 past it); at most
             :data:`sep._limits.MAX_JSON_BYTES`.
-        time_limit: Seconds a request may take; past it the service answers 503 (the
-            worker finishes in the background, its result is dropped).
+        time_limit: Seconds a request may take; past it the service answers 503 and
+            stops the request's work (see :mod:`sep.server`).
+        workers: Most requests worked on at once (each in a thread of its own); the others
+            wait for a free worker, within their time limit.
 
     Raises:
         ValidationError: a bound out of range.
@@ -881,6 +982,9 @@ def create_app(
         )
     if not isinstance(time_limit, int | float) or not 0 < time_limit <= 3600:
         raise ValidationError("time_limit", time_limit, "must be between 0 and 3600 seconds")
+    if type(workers) is not int or not 1 <= workers <= MAX_WORKERS:
+        raise ValidationError("workers", workers, f"must be between 1 and {MAX_WORKERS}")
+    _warm()
     app = FastAPI(
         title="sep: T/CATE 0001—2020 as a service",
         version=sep.__version__,
@@ -894,15 +998,16 @@ def create_app(
     # The document is sep's, not one FastAPI derives from the (untyped) routes.
     setattr(app, "openapi", lambda: document)  # noqa: B010
 
+    pool = Workers(workers, float(time_limit))
+
     async def run(fn: Callable[[], Any]) -> Any:
         try:
-            with anyio.fail_after(time_limit):
-                return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
-        except TimeoutError:
+            return await pool.run(fn)
+        except Overtime:
             raise _Problem(
                 503,
                 "Time limit",
-                f"the request took longer than {time_limit} s",
+                f"the request took longer than {time_limit} s; its work was stopped",
                 kind="time-limit",
                 headers={"Retry-After": "1"},
             ) from None
@@ -910,7 +1015,7 @@ def create_app(
     def json_response(data: Any, headers: Mapping[str, str] | None = None) -> Response:
         return Response(_dumps(data), media_type=_JSON, headers=headers)
 
-    async def read(request: Request) -> Any:
+    async def read(request: Request) -> bytes:
         return await _body(request, max_body_bytes)
 
     @app.exception_handler(_Problem)
@@ -990,42 +1095,42 @@ def create_app(
     async def check(request: Request) -> Response:
         question = _question(request.path_params["question"])
         body = await read(request)
-        return json_response(await run(lambda: _check(question, body)))
+        return json_response(await run(lambda: _check(question, _parse(body))))
 
     @route("POST", "/v1/check/{question}/batch")
     async def batch(request: Request) -> Response:
         question = _question(request.path_params["question"])
         body = await read(request)
-        return json_response(await run(lambda: _batch(question, body)))
+        return json_response(await run(lambda: _batch(question, _parse(body))))
 
     @route("POST", "/v1/why-not/{question}")
     async def why_not(request: Request) -> Response:
         question = _question(request.path_params["question"])
         body = await read(request)
-        return json_response(await run(lambda: _why_not(question, body)))
+        return json_response(await run(lambda: _why_not(question, _parse(body))))
 
     @route("POST", "/v1/decisions/replay")
     async def replay(request: Request) -> Response:
         body = await read(request)
-        return json_response(await run(lambda: _replay(body)))
+        return json_response(await run(lambda: _replay(_parse(body))))
 
     @route("POST", "/v1/decisions/verify")
     async def verify(request: Request) -> Response:
         body = await read(request)
-        return json_response(await run(lambda: _verify(body)))
+        return json_response(await run(lambda: _verify(_parse(body))))
 
     @route("POST", "/v1/audit")
     async def audit(request: Request) -> Response:
         fmt = _audit_format(request)
         lang = _lang(request.query_params.get("lang"), "lang") or "en"
         body = await read(request)
-        text, media = await run(lambda: _audit(body, fmt, lang))
+        text, media = await run(lambda: _audit(_parse(body), fmt, lang))
         return Response(text.encode("utf-8"), media_type=media)
 
     @route("POST", "/v1/screen")
     async def screen(request: Request) -> Response:
         body = await read(request)
-        return json_response(await run(lambda: _screen(body)))
+        return json_response(await run(lambda: _screen(_parse(body))))
 
     @route("GET", "/v1/lifecycle")
     async def lifecycle(request: Request) -> Response:
@@ -1034,23 +1139,38 @@ def create_app(
     @route("POST", "/v1/lifecycle/state")
     async def state(request: Request) -> Response:
         body = await read(request)
-        data, version = await run(lambda: _state(body))
+        data, version = await run(lambda: _state(_parse(body)))
         return json_response(data, headers={"ETag": _etag(version)})
 
     @route("POST", "/v1/lifecycle/fire")
     async def fire(request: Request) -> Response:
         if_match = request.headers.get("if-match")
         body = await read(request)
-        data, version = await run(lambda: _fire(body, if_match))
+        data, version = await run(lambda: _fire(_parse(body), if_match))
         return json_response(data, headers={"ETag": _etag(version)})
 
     @route("GET", "/v1/openapi.json")
     async def openapi(request: Request) -> Response:
         return json_response(document)
 
+    # Swagger UI's files come from the fastapi-offline package, not from a CDN, so the
+    # interactive documentation works where the service has no way out to the internet.
+    app.mount(
+        _ASSETS,
+        StaticFiles(packages=[("fastapi_offline", "static")]),
+        name="docs-assets",
+    )
+
     @route("GET", "/docs")
     async def docs(request: Request) -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/v1/openapi.json", title=app.title)
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}/v1/openapi.json",
+            title=app.title,
+            swagger_js_url=f"{root}{_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{_ASSETS}/favicon.png",
+        )
 
     return app
 
@@ -1061,7 +1181,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
     Args:
         host: Address to listen on; the loopback address by default.
         port: TCP port.
-        **options: Passed to :func:`create_app` (``max_body_bytes``, ``time_limit``).
+        **options: Passed to :func:`create_app` (``max_body_bytes``, ``time_limit``,
+            ``workers``).
     """
     import uvicorn
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["openapi_document"]
+__all__ = ["openapi_document", "shipped_schemes"]
 
 _DEFS = "#/$defs/"
 _COMPONENTS = "#/components/schemas/"
@@ -40,15 +40,27 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _components() -> dict[str, Any]:
-    from sep._written import audit_report_schema, decision_schema
-    from sep.domain import Enterprise, Incubatee, Platform, json_schema
+    from sep._written import audit_report_schema, batch_summary_schema, decision_schema
+    from sep.domain import (
+        CycleInputs,
+        Enterprise,
+        ImprovementPlan,
+        Incubatee,
+        Platform,
+        json_schema,
+    )
     from sep.evaluation import builtin_packs, input_schema
 
     schemas: dict[str, Any] = {}
-    for cls in (Enterprise, Incubatee, Platform):
+    for cls in (Enterprise, Incubatee, Platform, CycleInputs, ImprovementPlan):
         for name, schema in json_schema(cls).get("$defs", {}).items():
             schemas.setdefault(name, _rewrite(schema))
-    for title, written in (("Decision", decision_schema()), ("AuditReport", audit_report_schema())):
+    written_documents = (
+        ("Decision", decision_schema()),
+        ("AuditReport", audit_report_schema()),
+        ("BatchSummary", batch_summary_schema()),
+    )
+    for title, written in written_documents:
         for name, schema in written["$defs"].items():
             schemas.setdefault(name, _rewrite(schema))
         schemas[title] = _rewrite(written)
@@ -105,6 +117,18 @@ def _components() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "platform": _ref("Platform"),
+            "history": {
+                "type": "object",
+                "description": "the platform's evaluation cycles in order and the improvement "
+                "plans given for failing modules (4.3.7-b, 4.3.7-c); each cycle is scored "
+                "with the scheme named (the platform's, else the shipped example)",
+                "properties": {
+                    "cycles": {"type": "array", "items": _ref("CycleInputs")},
+                    "plans": {"type": "array", "items": _ref("ImprovementPlan")},
+                    "scheme": {"enum": list(shipped_schemes())},
+                },
+                "additionalProperties": False,
+            },
             "on": common["on"],
             "parameters": {
                 "type": "object",
@@ -230,6 +254,13 @@ def _components() -> dict[str, Any]:
     return schemas
 
 
+def shipped_schemes() -> tuple[str, ...]:
+    """Ids of the scoring schemes sep ships (4.3.7-d): the only ones a client may name."""
+    from sep.assessment._scheme import _FILES
+
+    return tuple(sorted(_FILES))
+
+
 def _packs_for(question: str) -> tuple[str, ...]:
     from sep.evaluation import builtin_pack, builtin_packs
 
@@ -289,8 +320,8 @@ def openapi_document(version: str) -> dict[str, Any]:
         ),
         "/v1/schemas": _get("names of the JSON Schemas served"),
         "/v1/schemas/{name}": _get(
-            "a JSON Schema: enterprise, incubatee, platform, decision, audit-report or "
-            "inputs/<pack id>",
+            "a JSON Schema: enterprise, incubatee, platform, decision, batch-summary, "
+            "audit-report, incubatee-file or inputs/<pack id>",
             {"in": "path", "name": "name", "required": True, "schema": {"type": "string"}},
         ),
         "/v1/decisions/replay": _post(
@@ -353,6 +384,7 @@ def openapi_document(version: str) -> dict[str, Any]:
         paths[f"/v1/check/{question}/batch"] = _post(
             f"decide {question} ({clause}) for many rows: outcomes and counts",
             f"{name}BatchRequest",
+            "BatchSummary",
         )
         paths[f"/v1/why-not/{question}"] = _post(
             f"the smallest changes that would make {question} met ({clause})",
