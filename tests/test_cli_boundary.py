@@ -21,6 +21,8 @@ from sep._cli import EXIT_ERROR, main
 from sep.domain import to_json
 from sep.examples import annex_c_platform
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

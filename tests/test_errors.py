@@ -16,6 +16,8 @@ import pytest
 
 from sep.errors import ValidationError
 
+pytestmark = pytest.mark.clause("4.3.5(c)")
+
 
 class _BadRepr:
     def __repr__(self) -> str:

@@ -44,6 +44,8 @@ from tests.strategies import (
 )
 from tests.test_fuzz_inputs import PACKS, all_unknown, junk_inputs
 
+pytestmark = pytest.mark.clause("3.1", "4.2.1", "4.3.5", "4.3.7-b")
+
 ON = dt.date(2026, 1, 1)
 BOUNDARY = "streams"
 #: Per pack: the facts the base key starts from, and a valid update that changes them.
