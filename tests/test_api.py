@@ -15,8 +15,6 @@ import pytest
 
 import sep
 
-pytestmark = pytest.mark.clause("3.1", "4.2.1", "4.3.5", "4.3.7-b")
-
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_MODULES = [
     "sep",

@@ -16,8 +16,6 @@ import pytest
 
 from sep.errors import ValidationError
 
-pytestmark = pytest.mark.clause("4.3.5(c)")
-
 
 class _BadRepr:
     def __repr__(self) -> str:
