@@ -146,6 +146,7 @@ def test_stdin_terminal_or_closed_is_refused_not_waited_on(
     assert "closed" in _one_error_line(err)
 
 
+@pytest.mark.clause("3.3")
 def test_lone_surrogate_platform_name_is_refused_by_validate_and_audit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
