@@ -24,6 +24,10 @@ UNDECLARED = {
     "tests/test_traceability.py": "checks the clause index as a whole (see its docstring)",
     "tests/test_api.py": "pins the public API's names, docstrings and types, no clause's rule",
     "tests/test_errors.py": "checks that an error message is built for any value, no clause's rule",
+    "tests/test_packaging.py": "checks the published package (version, license, extras)",
+    "tests/test_transitions_internals.py": (
+        "checks the behaviour of the transitions library that the process relies on"
+    ),
     "tests/rules/torch_2018_graduation.toml": (
         "cases of the 2018 incubator measures (国科发区〔2018〕300号), another document"
     ),

@@ -667,7 +667,7 @@ def _inputs(
             clause=clause,
             en=ctx.text(body, key, "en"),
             zh=ctx.text(body, key, "zh"),
-            unit=str(body.get("unit", unit_default)),
+            unit=_optional_text(ctx, body, key, "unit", unit_default),
             values=cast(tuple[str, ...], values),
             unknown=cast(tuple[str, ...], unknown),
             minimum=None if lo is None else _decimal(ctx, f"{key}.minimum", lo),
