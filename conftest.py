@@ -6,6 +6,9 @@ doctests are not collected, as ``tests/test_server.py`` skips itself.
 The streaming engine needs the optional ``stream`` extra (durable-rules): where it cannot be
 imported (not installed, or Python 3.13 without the build flag) the doctests of its two
 modules are skipped, as the tests that need it skip themselves.
+
+``tests._trace`` provides the ``clause`` marker (tests declare the clauses of T/CATE
+0001—2020 they check); ``pytester`` lets its tests run pytest on a fabricated suite.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import importlib.util
 from typing import Any
 
 import pytest
+
+pytest_plugins = ["pytester", "tests._trace"]
 
 collect_ignore_glob = (
     []

@@ -17,6 +17,8 @@ from sep.errors import ValidationError
 from sep.evaluation import check_graduation
 from sep.examples import annex_c_platform
 
+pytestmark = pytest.mark.clause("4.3.5", "4.3.7-b")
+
 REPORT = audit(annex_c_platform(portfolio=False), on=dt.date(2020, 9, 30))
 DECISION = check_graduation({"listed": False}, on=dt.date(2026, 1, 1))
 BAD_LANGS: list[Any] = ["xx", "", "EN", "zh-CN", None, 3, [], {}]

@@ -51,6 +51,8 @@ from sep.evaluation import _durable as durable_adapter
 from sep.evaluation._inputs import jsonable_input
 from tests.strategies import accepted_amount_s, accepted_amount_text_s
 
+pytestmark = pytest.mark.clause("4.3.5(b)", "4.3.5(c)")
+
 ON = dt.date(2026, 1, 1)
 DURABLE = durable_adapter.durable_available()
 NO_DURABLE = "durable-rules cannot be imported here"

@@ -45,6 +45,8 @@ from sep.evaluation import Outcome
 from sep.examples import annex_c_platform
 from tests.strategies import ASSESSMENT_STRATEGIES, evaluation_body_s
 
+pytestmark = pytest.mark.clause("4.3.7-a", "4.3.7-b", "4.3.7-c", "4.3.7-d")
+
 SUS = ScoringModule.SUSTAINABILITY
 FOUNDER = ScoringModule.FOUNDER_CONTRIBUTION
 INTERNAL = StaffMember("Wang", StaffOrigin.INTERNAL)

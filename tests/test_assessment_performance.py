@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sep.assessment import aggregate_performance
 from sep.domain import PerformanceDimension, PerformanceRecord, Period
 from tests.strategies import performance_s
+
+pytestmark = pytest.mark.clause("4.3.4")
 
 D = PerformanceDimension
 

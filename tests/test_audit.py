@@ -50,6 +50,33 @@ from sep.errors import ValidationError
 from sep.examples import annex_c_platform
 from tests.strategies import platform_with_evaluation_s
 
+pytestmark = pytest.mark.clause(
+    "4.1-a",
+    "4.1-b",
+    "4.2.1",
+    "4.2.1(1)",
+    "4.2.1(2)",
+    "4.2.1(3)",
+    "4.2.1(4)",
+    "4.2.1-b",
+    "4.2.1-c",
+    "4.2.2",
+    "4.2.3",
+    "4.2.4",
+    "4.2.5",
+    "4.2.6",
+    "4.3.1",
+    "4.3.2",
+    "4.3.3",
+    "4.3.4",
+    "4.3.5",
+    "4.3.6",
+    "4.3.7-a",
+    "4.3.7-b",
+    "4.3.7-c",
+    "4.3.7-d",
+)
+
 ON = dt.date(2020, 9, 30)
 INSIDE = StaffMember("Wang", StaffOrigin.INTERNAL)
 OUTSIDE = StaffMember("Prof. Zhao", StaffOrigin.EXTERNAL)

@@ -45,6 +45,8 @@ from sep.evaluation import (
 )
 from sep.evaluation._spec import InputSpec, RulePack
 
+pytestmark = pytest.mark.clause("4.3.5", "4.3.5(b)", "4.3.5(c)", "4.3.7-b")
+
 ON = dt.date(2026, 6, 30)
 PACKS = builtin_packs()
 QUARTERS = tuple(f"{y}Q{q}" for y in (2024, 2025) for q in (1, 2, 3, 4))

@@ -16,6 +16,8 @@ from sep.evaluation import GRADUATION, TORCH_2018_GRADUATION, SeriesColumn, colu
 from sep.examples import synthetic_incubatees
 from tests.strategies import incubatee_s
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 
 def _outcome(objects: list[Any], pack: str = GRADUATION) -> Any:
     try:

@@ -11,6 +11,8 @@ import pytest
 from sep.evaluation import columns_from
 from sep.examples import synthetic_incubatees
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 tqdm_auto = pytest.importorskip("tqdm.auto")
 
 

@@ -53,6 +53,8 @@ from sep.evaluation import _durable as durable_adapter
 from sep.evaluation._stream import RuleStream, check_stream
 from tests.strategies import incubatee_s
 
+pytestmark = pytest.mark.clause("3.1", "4.2.1", "4.2.2", "4.3.5")
+
 ON = dt.date(2026, 1, 1)
 MET, NOT_MET, UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
 needs_durable = pytest.mark.skipif(

@@ -25,6 +25,8 @@ from sep.domain import to_json
 from sep.evaluation import builtin_packs, check_graduation
 from sep.examples import annex_c_platform
 
+pytestmark = pytest.mark.clause("4.2.1", "4.3.5")
+
 ROOT = Path(__file__).resolve().parents[1]
 MET = '{"listed": true}'  # 4.3.5(b): a listing alone graduates
 NOT_MET = json.dumps(

@@ -20,6 +20,8 @@ from sep._cli import EXIT_ERROR, main
 from sep.domain import to_json
 from sep.examples import annex_c_platform
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -143,6 +145,7 @@ def test_stdin_terminal_or_closed_is_refused_not_waited_on(
     assert "closed" in _one_error_line(err)
 
 
+@pytest.mark.clause("3.3")
 def test_lone_surrogate_platform_name_is_refused_by_validate_and_audit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,6 +17,8 @@ import pytest
 
 from sep._cli import EXIT_ERROR, EXIT_NOT_MET, EXIT_OK, EXIT_PIPE, EXIT_UNKNOWN
 
+pytestmark = pytest.mark.clause("4.2.1", "4.3.5")
+
 ROOT = Path(__file__).resolve().parents[1]
 SEP = [sys.executable, "-m", "sep"]
 ESC = b"\x1b["

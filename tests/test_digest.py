@@ -27,6 +27,8 @@ from sep.evaluation import (
     verify,
 )
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 ON = dt.date(2026, 6, 30)
 FACTS: dict[str, Any] = {
     "revenue": "12,000,000.50",

@@ -39,6 +39,8 @@ from tests.strategies import (
     invalid_numbers,
 )
 
+pytestmark = pytest.mark.clause("3.1", "4.2.2", "4.2.3", "4.3.3", "4.3.5(b)", "4.3.5(c)")
+
 
 def _raises_validation(fn: Any, *args: Any, **kwargs: Any) -> ValidationError:
     with pytest.raises(ValidationError) as info:

@@ -27,6 +27,8 @@ from sep.domain import (
 from sep.examples import annex_c_platform
 from tests.strategies import DOMAIN_STRATEGIES
 
+pytestmark = pytest.mark.clause("4.3.5", "C")
+
 ATTRS_CLASSES = [cls for cls in DOMAIN_STRATEGIES if attrs.has(cls)]
 
 

@@ -26,7 +26,10 @@ from sep.errors import EngineError, RuleDefinitionError, ValidationError
 from sep.evaluation import _durable
 from sep.evaluation._durable import DurableRuleset, Leaf, durable_available
 
-pytestmark = pytest.mark.skipif(not durable_available(), reason="durable-rules not importable")
+pytestmark = [
+    pytest.mark.skipif(not durable_available(), reason="durable-rules not importable"),
+    pytest.mark.clause("4.2.1(2)", "4.3.5(c)"),
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 

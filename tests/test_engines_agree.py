@@ -41,6 +41,8 @@ from sep.evaluation import _durable as durable_adapter
 from sep.evaluation._spec import All, AnyOf, Condition, InputSpec, Leaf, Not
 from sep.evaluation._stream import RuleStream
 
+pytestmark = pytest.mark.clause("3.1", "4.2.1", "4.3.5", "4.3.7-b")
+
 ON = dt.date(2026, 1, 1)
 FEN = Decimal("0.01")
 BATCH = 50  # fact sets per Hypothesis example

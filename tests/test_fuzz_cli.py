@@ -33,6 +33,8 @@ from sep.domain import to_json
 from sep.examples import annex_c_platform, demo_incubatees
 from tests._fuzz import count, time_guard
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARY = "cli"
 SECONDS = 10.0

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,6 +38,8 @@ from tests.strategies import (
     pick,
     platform_s,
 )
+
+pytestmark = pytest.mark.clause("4.2.1", "4.3.5", "4.3.7")
 
 ON = dt.date(2026, 1, 1)
 BOUNDARY = "documents"

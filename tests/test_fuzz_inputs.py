@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,6 +43,8 @@ from tests.strategies import (
     non_str_key_s,
     unknown_name_s,
 )
+
+pytestmark = pytest.mark.clause("3.1", "4.2.1", "4.3.5", "4.3.7-b")
 
 ON = dt.date(2026, 1, 1)
 BOUNDARY = "named inputs"

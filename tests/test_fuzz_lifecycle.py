@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -43,6 +44,8 @@ from tests.strategies import (
     misspell,
     pick,
 )
+
+pytestmark = pytest.mark.clause("4.3.2", "4.3.3", "4.3.6")
 
 ON = dt.date(2026, 1, 1)
 AT = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)

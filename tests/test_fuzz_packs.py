@@ -48,6 +48,8 @@ from tests.strategies import (
 )
 from tests.test_fuzz_inputs import all_unknown
 
+pytestmark = pytest.mark.clause("3.1", "4.2.1", "4.3.5", "4.3.7-b")
+
 ON = dt.date(2026, 1, 1)
 BOUNDARY = "packs"
 PACK_FILES = ("graduation", "eligibility", "evaluation", "torch_2018_graduation")

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,6 +38,8 @@ from tests.strategies import (
     misspell,
     pick,
 )
+
+pytestmark = pytest.mark.clause("4.2.1(4)", "4.3.5", "4.3.7-b")
 
 ON = dt.date(2026, 1, 1)
 BOUNDARY = "params/on"

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -41,6 +42,8 @@ from tests.strategies import (
     misspell,
     pick,
 )
+
+pytestmark = pytest.mark.clause("4.3.5", "4.3.6")
 
 ON = dt.date(2026, 1, 1)
 BOUNDARY = "replay/verify"

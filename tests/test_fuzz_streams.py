@@ -45,10 +45,13 @@ from tests.strategies import (
 )
 from tests.test_fuzz_inputs import PACKS, all_unknown, junk_inputs
 
-pytestmark = pytest.mark.skipif(
-    not durable_adapter.durable_available(),
-    reason="durable-rules (sep[stream]) cannot be imported here",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not durable_adapter.durable_available(),
+        reason="durable-rules (sep[stream]) cannot be imported here",
+    ),
+    pytest.mark.clause("3.1", "4.2.1", "4.3.5", "4.3.7-b"),
+]
 
 ON = dt.date(2026, 1, 1)
 BOUNDARY = "streams"

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from sep.domain._industry import GBT_4754_2017_SECTIONS, IndustryCode, section_of
 from sep.errors import ValidationError
 
+pytestmark = pytest.mark.clause("3.1")
+
 
 @pytest.mark.parametrize(
     ("text", "canonical", "section", "division", "level"),

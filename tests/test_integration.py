@@ -18,6 +18,8 @@ from sep.evaluation import check_graduation_batch, input_schema
 from sep.examples import annex_c_platform, demo_incubatees
 from sep.lifecycle import IncubationProcess
 
+pytestmark = pytest.mark.clause("4.2.1", "4.3.2", "4.3.5")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

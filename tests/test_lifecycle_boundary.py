@@ -43,6 +43,8 @@ from sep.lifecycle import (
     standard_definition,
 )
 
+pytestmark = pytest.mark.clause("4.3.2", "4.3.6")
+
 ON = dt.date(2026, 1, 1)
 AT = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 ACQUIRED = check_graduation({"acquired_by_founder": True}, on=ON)

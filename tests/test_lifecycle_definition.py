@@ -20,6 +20,8 @@ from sep.lifecycle import (
     standard_definition,
 )
 
+pytestmark = pytest.mark.clause("4.3.2", "4.3.3", "4.3.6")
+
 
 def _tiny(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {

@@ -32,6 +32,8 @@ from sep.lifecycle import (
     screen,
 )
 
+pytestmark = pytest.mark.clause("4.3.2", "4.3.3", "4.3.5(a)", "4.3.5(b)", "4.3.6")
+
 ON = dt.date(2026, 1, 1)
 AT = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -13,6 +13,8 @@ from sep.errors import RuleDefinitionError, ValidationError
 from sep.evaluation import Outcome
 from sep.lifecycle import Rubric, RubricItem, Score, screen, screening_pack
 
+pytestmark = pytest.mark.clause("4.3.3")
+
 ON = dt.date(2026, 1, 1)
 RUBRIC = Rubric(
     (

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -19,6 +20,8 @@ from sep.errors import EngineError, TransitionError, ValidationError
 from sep.evaluation import Decision, Outcome, check_graduation
 from sep.lifecycle import IncubationFile, IncubationProcess, Rubric, RubricItem, Score, screen
 from tests.strategies import incubatee_s
+
+pytestmark = pytest.mark.clause("4.3.2", "4.3.6")
 
 ON = dt.date(2026, 1, 1)
 

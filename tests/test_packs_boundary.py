@@ -32,6 +32,8 @@ from sep.evaluation import (
     run_cases,
 )
 
+pytestmark = pytest.mark.clause("3.1", "4.3.5", "4.3.7-b")
+
 ON = dt.date(2026, 1, 1)
 
 HEAD = """

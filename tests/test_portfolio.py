@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,8 @@ from sep.assessment import portfolio_figures
 from sep.domain import Archive, Incubatee, Money, Origin, PlatformResource, ProcessRecord
 from sep.examples import ANNEX_C_FIGURES, annex_c_platform, synthetic_incubatees
 from tests.strategies import incubatee_s
+
+pytestmark = pytest.mark.clause("4.2.2", "4.3.6", "C")
 
 
 def test_annex_c_published_figures_are_rebuilt() -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 pd = pytest.importorskip("pandas")
 pytest.importorskip("pyarrow")
 

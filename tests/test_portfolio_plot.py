@@ -7,6 +7,8 @@ import io
 
 import pytest
 
+pytestmark = pytest.mark.clause("4.3.5", "C")
+
 pd = pytest.importorskip("pandas")
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")

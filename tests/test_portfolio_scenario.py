@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 pd = pytest.importorskip("pandas")
 
 from sep.errors import ValidationError  # noqa: E402

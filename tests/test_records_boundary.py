@@ -18,6 +18,8 @@ import pytest
 from sep.errors import SepError, ValidationError
 from sep.evaluation import ELIGIBILITY, check_graduation, replay, verify
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 JUNK: list[Any] = [None, 5, -1, 1.5, True, "x", "", [], {}, [1, 2], {"a": 1}, "\ud800"]
 
 

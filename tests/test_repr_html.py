@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from sep.evaluation import check_graduation, check_graduation_batch
+
+pytestmark = pytest.mark.clause("4.3.5(b)", "4.3.5(c)")
 
 ON = dt.date(2025, 6, 30)
 

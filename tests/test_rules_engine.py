@@ -30,6 +30,17 @@ from sep.evaluation import (
     verify,
 )
 
+pytestmark = pytest.mark.clause(
+    "4.2.1",
+    "4.2.1(4)",
+    "4.3.5",
+    "4.3.5(a)",
+    "4.3.5(b)",
+    "4.3.5(c)",
+    "4.3.5(d)",
+    "4.3.7-b",
+)
+
 ON = dt.date(2026, 6, 30)
 GRAD_INPUTS = (
     "acquired_by_founder",

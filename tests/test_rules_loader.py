@@ -25,6 +25,8 @@ from sep.evaluation import (
     pack_from_mapping,
 )
 
+pytestmark = pytest.mark.clause("4.2.1", "4.3.5", "4.3.5(b)", "4.3.5(c)", "4.3.7-b")
+
 VALID = """
 [pack]
 id = "demo/graduation"

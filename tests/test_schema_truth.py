@@ -63,6 +63,8 @@ from tests.strategies import (
     unknown_input_names,
 )
 
+pytestmark = pytest.mark.clause("4.3.5(c)")
+
 ATTRS_CLASSES = [cls for cls in DOMAIN_STRATEGIES if attrs.has(cls)]
 # The costly documents (a platform takes ~0.1 s to build) run a share of the profile's
 # examples: the classes they nest are each tested on their own with every example.

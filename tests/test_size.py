@@ -30,6 +30,8 @@ from sep.domain._size import (
 from sep.errors import RuleDefinitionError, ValidationError
 from sep.evaluation._outcome import Outcome
 
+pytestmark = pytest.mark.clause("3.1")
+
 LARGE, MEDIUM, SMALL, MICRO, UNKNOWN = (
     SizeClass.LARGE,
     SizeClass.MEDIUM,

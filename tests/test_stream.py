@@ -37,9 +37,14 @@ from sep.evaluation import _durable as durable_adapter
 
 ON = dt.date(2026, 1, 1)
 
-pytestmark = pytest.mark.skipif(
-    not durable_adapter.durable_available(), reason="durable-rules cannot be imported here"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not durable_adapter.durable_available(), reason="durable-rules cannot be imported here"
+    ),
+    pytest.mark.clause(
+        "3.1", "4.2.1", "4.3.5", "4.3.5(a)", "4.3.5(b)", "4.3.5(c)", "4.3.5(d)", "4.3.7-b"
+    ),
+]
 
 
 def _ids(decision: Decision) -> list[str]:

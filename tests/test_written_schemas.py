@@ -31,6 +31,8 @@ from sep.evaluation import (
 from sep.examples import annex_c_founder, annex_c_platform, demo_incubatees
 from tests.strategies import platform_s
 
+pytestmark = pytest.mark.clause("3.1", "4.2.1", "4.3.5")
+
 DECISION = jsonschema.Draft202012Validator(decision_schema())
 REPORT = jsonschema.Draft202012Validator(audit_report_schema())
 ON = dt.date(2026, 1, 1)

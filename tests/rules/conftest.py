@@ -2,7 +2,9 @@
 
 Each case states, for a rule pack (4.2.1 eligibility, 4.3.5 graduation, 4.3.7-b
 evaluation, the 2018 incubator measures), the inputs and the expected outcome overall and
-per criterion. A failing case prints every mismatch and the decision's explanation.
+per criterion. A failing case prints every mismatch and the decision's explanation. A case
+of a T/CATE pack carries a ``clause`` marker: the pack's clause and the clause of each
+criterion whose outcome it states.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 import pytest
 
 from sep.evaluation._cases import RuleCase, load_cases
+from sep.evaluation._clauses import TCATE_DOCUMENT
+from sep.evaluation._spec import Criterion
 
 _HERE = Path(__file__).parent
 
@@ -36,6 +40,9 @@ class RuleCaseItem(pytest.Item):
     def __init__(self, *, case: RuleCase, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
+        clauses = _clauses_of(case)
+        if clauses:
+            self.add_marker(pytest.mark.clause(*clauses))
 
     def runtest(self) -> None:
         problems = self.case.run()
@@ -49,6 +56,22 @@ class RuleCaseItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"{self.case.source}: {self.case.name}"
+
+
+def _clauses_of(case: RuleCase) -> list[str]:
+    """The T/CATE clauses a case checks: its pack's, and each stated criterion's."""
+    if case.pack.document != TCATE_DOCUMENT:  # another document's ids are not T/CATE's
+        return []
+    by_id: dict[str, str] = {}
+
+    def walk(criteria: tuple[Criterion, ...]) -> None:
+        for criterion in criteria:
+            by_id[criterion.id] = criterion.clause
+            walk(criterion.children)
+
+    walk(case.pack.criteria)
+    found = [case.pack.clause, *(by_id[c] for c in case.criteria if c in by_id)]
+    return list(dict.fromkeys(found))
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
