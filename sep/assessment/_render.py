@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from sep._i18n import translation
 from sep.assessment._messages import LABELS
 
 if TYPE_CHECKING:
@@ -19,8 +20,7 @@ __all__ = ["html_page", "markdown"]
 
 
 def _l(key: str, lang: str) -> str:
-    en, zh = LABELS[key]
-    return zh if lang == "zh" else en
+    return translation(lang).gettext(LABELS[key])
 
 
 def _md_cell(text: str) -> str:
