@@ -12,6 +12,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
+from sep._i18n import translation
 from sep.assessment import (
     AuditParameters,
     EvaluationHistory,
@@ -20,7 +21,6 @@ from sep.assessment import (
     audit,
     builtin_scheme,
 )
-from sep._i18n import translation
 from sep.assessment._messages import MESSAGES, TITLES
 from sep.domain import (
     BusinessModule,
