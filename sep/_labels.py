@@ -106,6 +106,8 @@ VALUES: dict[str, tuple[str, ...]] = {
         N_("withdrawn"),
         N_("terminated"),
     ),
+    # The default name of a scenario comparison's baseline (sep.portfolio.Scenario).
+    "scenario": (N_("baseline"),),
     # Annex C's example platform (sep.examples): its resources and its error-free wording.
     "example": (
         N_("industrial internet"),

@@ -46,9 +46,10 @@ from sep.evaluation import (
     RulePack,
     builtin_pack,
     check,
+    pack_from_mapping,
 )
 from sep.evaluation._spec import InputSpec
-from sep.examples import annex_c_platform
+from sep.examples import annex_c_founder, annex_c_platform
 from sep.lifecycle import standard_definition
 from tests.strategies import platform_s
 
@@ -66,7 +67,16 @@ def _read(path: Path) -> Catalog:
 
 
 def _messages(catalog: Catalog) -> dict[str, Any]:
-    return {m.id: m for m in catalog if m.id}
+    """The catalogue's messages by msgid (a plural message by its singular)."""
+    return {_singular(m.id): m for m in catalog if m.id}
+
+
+def _singular(msgid: str | tuple[str, ...]) -> str:
+    return msgid if isinstance(msgid, str) else msgid[0]
+
+
+def _texts(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _fields(text: str) -> set[str]:
@@ -84,12 +94,16 @@ def test_every_msgid_has_a_chinese_translation_with_the_same_placeholders() -> N
     chinese = _messages(_read(PO))
     assert template, "the template is empty"
     problems = []
-    for msgid in template:
+    for msgid, english in template.items():
         message = chinese.get(msgid)
-        if message is None or not message.string or message.fuzzy:
+        if message is None or not all(_texts(message.string)) or message.fuzzy:
             problems.append(f"untranslated: {msgid!r}")
-        elif _fields(msgid) != _fields(message.string):
-            problems.append(f"placeholders differ: {msgid!r} vs {message.string!r}")
+            continue
+        # Chinese has one plural form: it must say every placeholder any English form says.
+        wanted = set().union(*(_fields(e) for e in _texts(english.id)))
+        for text in _texts(message.string):
+            if _fields(text) != wanted:
+                problems.append(f"placeholders differ: {msgid!r} vs {text!r}")
     stale = sorted(set(chinese) - set(template))
     assert not problems, "\n".join(problems)
     assert not stale, f"translations of msgids no longer in the code: {stale}"
@@ -101,7 +115,7 @@ def test_the_template_is_what_the_code_and_packs_say() -> None:
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f)
     found = {
-        message if isinstance(message, str) else message[0]
+        _singular(message)
         for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map)
     }
     found.discard("")
@@ -113,8 +127,8 @@ def test_the_template_is_what_the_code_and_packs_say() -> None:
 def test_the_compiled_catalogue_says_what_the_po_says() -> None:
     """The shipped sep.mo is compiled from the current sep.po (run pybabel compile)."""
     with MO.open("rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
-    source = {m.id: m.string for m in _read(PO) if m.id and not m.fuzzy}
+        compiled = {_singular(m.id): _texts(m.string) for m in read_mo(f) if m.id}
+    source = {_singular(m.id): _texts(m.string) for m in _read(PO) if m.id and not m.fuzzy}
     assert compiled == source
 
 
@@ -200,11 +214,13 @@ def _catalogue_english() -> tuple[set[str], set[str]]:
     and the English phrases (two or more words between placeholders) of the catalogue."""
     labels: set[str] = set()
     phrases: set[str] = set()
-    for msgid in _messages(_read(POT)):
-        if re.fullmatch(r"[A-Za-z][A-Za-z_ ]*", msgid.strip()):
-            labels.add(msgid.strip().lower())
-        for literal, *_ in string.Formatter().parse(msgid):
-            phrases.update(m.lower() for m in re.findall(r"[A-Za-z]+(?: [A-Za-z]+)+", literal))
+    for message in _messages(_read(POT)).values():
+        for msgid in _texts(message.id):
+            if re.fullmatch(r"[A-Za-z][A-Za-z_ ]*", msgid.strip()):
+                labels.add(msgid.strip().lower())
+            for literal, *_ in string.Formatter().parse(msgid):
+                words = re.findall(r"[A-Za-z]+(?: [A-Za-z]+)+", literal)
+                phrases.update(w.lower() for w in words)
     return labels, phrases
 
 
@@ -371,7 +387,11 @@ def test_the_chinese_scenario_comparison_has_no_catalogued_english() -> None:
     )
     text = c.text("zh")
     assert "3 行中 1 行结论改变" in text
-    assert _english_left(text, ALLOWED | {"baseline"}) == []
+    assert "对比基线「基线」" in text
+    assert _english_left(text, ALLOWED) == []
+    english = c.text("en")
+    assert "1 of 3 rows change outcome." in english
+    assert "  met → unknown: 1 row\n" in english
 
 
 def test_the_chinese_demo_has_no_catalogued_english() -> None:
@@ -384,3 +404,46 @@ def test_the_chinese_demo_has_no_catalogued_english() -> None:
     assert _english_left(text, ALLOWED) == []
     assert "大型" in text
     assert "sep 默认值" in text
+
+
+def _one_criterion_pack(combine: str) -> RulePack:
+    return pack_from_mapping(
+        {
+            "pack": {
+                "id": "demo/one",
+                "version": "1",
+                "question": "graduation",
+                "document": "T/CATE 0001—2020",
+                "clause": "4.3.5",
+                "combine": combine,
+                "en": "one",
+                "zh": "一项",
+            },
+            "inputs": {"a": {"type": "bool", "clause": "4.3.5(a)", "en": "a", "zh": "甲"}},
+            "criteria": [
+                {
+                    "id": "a",
+                    "clause": "4.3.5(a)",
+                    "en": "a holds",
+                    "zh": "甲成立",
+                    "condition": {"input": "a", "op": "==", "value": True},
+                }
+            ],
+        }
+    )
+
+
+def test_counts_of_criteria_agree_in_english() -> None:
+    """The summary says "criterion" for one and "criteria" for more (ngettext), while
+    Chinese, which has one form, says the count."""
+    one = _one_criterion_pack("all")
+    first = check(one, {"a": True}, on=ON).explain().splitlines()[0]
+    assert first.endswith("MET — the 1 criterion is met")
+    failed = check(one, {"a": False}, on=ON)
+    assert failed.explain().splitlines()[0].endswith("1 of 1 criterion not met: a")
+    assert failed.explain("zh").splitlines()[0].endswith("1项中1项不满足：a")
+    either = check(_one_criterion_pack("any"), {"a": False}, on=ON)
+    assert either.explain().splitlines()[0].endswith("the 1 criterion is not met")
+    every = check(ELIGIBILITY, annex_c_founder(), on=ON)
+    assert every.explain().splitlines()[0].endswith("all 5 criteria are met")
+    assert every.explain("zh").splitlines()[0].endswith("全部5项均满足")

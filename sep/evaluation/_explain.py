@@ -225,16 +225,22 @@ class _Renderer:
             if d.outcome is Outcome.MET:
                 return _("met by {ids}").format(ids=met)
             if d.outcome is Outcome.NOT_MET:
-                return _("none of the {n} criteria is met (any one would do)").format(n=n)
+                return self.t.ngettext(
+                    "the {n} criterion is not met",
+                    "none of the {n} criteria is met (any one would do)",
+                    n,
+                ).format(n=n)
             return _("no criterion is met; {k} cannot be settled: {ids}").format(
                 k=len(open_), ids=self.join(open_)
             )
         if d.outcome is Outcome.MET:
-            return _("all {n} criteria are met").format(n=n)
+            return self.t.ngettext(
+                "the {n} criterion is met", "all {n} criteria are met", n
+            ).format(n=n)
         if d.outcome is Outcome.NOT_MET:
-            return _("{k} of {n} criteria not met: {ids}").format(
-                k=len(failed), n=n, ids=self.join(failed)
-            )
+            return self.t.ngettext(
+                "{k} of {n} criterion not met: {ids}", "{k} of {n} criteria not met: {ids}", n
+            ).format(k=len(failed), n=n, ids=self.join(failed))
         return _("nothing fails, {k} cannot be settled: {ids}").format(
             k=len(open_), ids=self.join(open_)
         )

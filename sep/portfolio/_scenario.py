@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from sep._i18n import N_, translation
+from sep._i18n import N_, label, translation
 from sep._suggest import LANGS
 from sep.errors import ValidationError
 from sep.evaluation import GRADUATION, RulePack
@@ -230,7 +230,8 @@ class Comparison:
         """
         if lang not in LANGS:
             raise ValidationError("lang", lang, "must be 'en' or 'zh'")
-        _ = translation(lang).gettext
+        t = translation(lang)
+        _ = t.gettext
         counts = self.counts()["outcome"]
         flips = self.flips()
         n, moved = len(self.baseline), len(flips)
@@ -238,12 +239,15 @@ class Comparison:
         base, scen = self.names
         b_batch, s_batch = self.baseline.batch, self.scenario.batch
         lines = [
-            _(
+            t.ngettext(
                 "Scenario '{scenario}' vs '{baseline}' ({pack} on {as_of}; baseline "
-                "{baseline_pack} on {baseline_as_of}): {moved} of {n} rows change outcome."
+                "{baseline_pack} on {baseline_as_of}): {moved} of {n} row changes outcome.",
+                "Scenario '{scenario}' vs '{baseline}' ({pack} on {as_of}; baseline "
+                "{baseline_pack} on {baseline_as_of}): {moved} of {n} rows change outcome.",
+                n,
             ).format(
-                scenario=scen,
-                baseline=base,
+                scenario=label(scen, lang),  # the default name, baseline, is sep's: said
+                baseline=label(base, lang),
                 pack=s_batch.pack,
                 as_of=s_batch.as_of,
                 baseline_pack=b_batch.pack,
@@ -255,14 +259,18 @@ class Comparison:
         for change, count in counts.items():
             a, b = change.split("→")
             lines.append(
-                _("  {before} → {after}: {count} rows").format(
-                    before=_(_WORDS[a]), after=_(_WORDS[b]), count=count
-                )
+                t.ngettext(
+                    "  {before} → {after}: {count} row", "  {before} → {after}: {count} rows", count
+                ).format(before=_(_WORDS[a]), after=_(_WORDS[b]), count=count)
             )
         for key, count in top.items():
             if key:
                 lines.append(
-                    _("  because of {criterion}: {count} rows").format(criterion=key, count=count)
+                    t.ngettext(
+                        "  because of {criterion}: {count} row",
+                        "  because of {criterion}: {count} rows",
+                        count,
+                    ).format(criterion=key, count=count)
                 )
         return "\n".join(lines)
 
