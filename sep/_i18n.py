@@ -34,6 +34,7 @@ __all__ = [
     "N_",
     "format_cny_zh",
     "gettext",
+    "html_lang",
     "join",
     "label",
     "translation",
@@ -57,7 +58,6 @@ def N_(message: str) -> str:  # the name gettext's extractors look for
     return message
 
 
-@functools.cache
 def translation(lang: str = "en") -> _gettext.NullTranslations:
     """The translations of ``lang`` (``en``: the English of the code, unchanged).
 
@@ -68,7 +68,11 @@ def translation(lang: str = "en") -> _gettext.NullTranslations:
         >>> translation("zh").gettext("met"), translation("en").gettext("met")
         ('满足', 'met')
     """
-    check_lang(lang)
+    return _load(check_lang(lang))  # checked first: a hostile lang never reaches the cache
+
+
+@functools.cache
+def _load(lang: str) -> _gettext.NullTranslations:
     if lang not in _CATALOGUES:
         return _gettext.NullTranslations()
     # fallback=False: a package without its catalogue is broken, not silently English.
@@ -105,8 +109,26 @@ def label(value: Any, lang: str = "en") -> str:
 
 
 def join(items: Any, lang: str = "en") -> str:
-    """``items`` as a list a reader of ``lang`` expects: ``a, b`` or ``a、b``."""
-    return ("、" if lang == "zh" else ", ").join(str(i) for i in items)
+    """``items`` as a list a reader of ``lang`` expects: ``a, b`` or ``a、b``.
+
+    Example:
+        >>> join(["4.3.5(a)", "4.3.5(b)"], "zh")
+        '4.3.5(a)、4.3.5(b)'
+    """
+    return translation(lang).gettext(", ").join(str(i) for i in items)
+
+
+def html_lang(lang: str) -> str:
+    """The ``lang`` attribute of an HTML page in ``lang`` (``en``, ``zh-CN``).
+
+    Example:
+        >>> html_lang("zh")
+        'zh-CN'
+    """
+    return _HTML_LANG[check_lang(lang)]
+
+
+_HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
 
 _WAN = Decimal(10_000)

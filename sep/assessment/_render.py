@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from sep._i18n import translation
+from sep._i18n import html_lang, translation
 from sep.assessment._messages import LABELS
 
 if TYPE_CHECKING:
@@ -79,9 +79,8 @@ def html_page(report: AuditReport, lang: str = "en") -> str:
     """The report as a standalone HTML page."""
     e = html.escape
     title = f"{_l('title', lang)}: {report.platform}"
-    html_lang = "zh-CN" if lang == "zh" else "en"
     return (
-        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{html_lang(lang)}"><head><meta charset="utf-8">'
         f"<title>{e(title)}</title><style>{_STYLE}</style></head><body>\n"
         + html_fragment(report, lang)
         + "\n</body></html>\n"
