@@ -326,10 +326,13 @@ def _data_strings(value: Any, seen: set[int] | None = None) -> Iterator[str]:
             yield from _data_strings(item, seen)
 
 
-def _without_data(text: str, platform: Platform) -> str:
+def _without_data(text: str, platform: Platform, *, ours: bool = False) -> str:
+    """``text`` without the platform's data; with ``ours``, the data is sep's own example,
+    and those of its texts that the catalogue translates stay to be checked."""
     for data in sorted(set(_data_strings(platform)), key=len, reverse=True):
-        if data.strip() and label(data, "zh") == data:  # sep's own example texts stay
-            text = text.replace(data, " ")
+        if data.strip() and not (ours and label(data, "zh") != data):
+            # Only where it stands alone: a name "_" is no part of "development_plan".
+            text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(data)}(?![A-Za-z0-9_])", " ", text)
     return text
 
 
@@ -349,7 +352,7 @@ def test_the_chinese_audit_of_annex_c_has_no_catalogued_english() -> None:
     report = audit(platform, on=dt.date(2020, 9, 30))
     page = re.sub(r"<style>.*?</style>|<[^>]*>", " ", report.to_html("zh"))  # words, not markup
     for text in (report.to_markdown("zh"), page):
-        assert _english_left(_without_data(text, platform), AUDIT_ALLOWED) == []
+        assert _english_left(_without_data(text, platform, ours=True), AUDIT_ALLOWED) == []
     assert "提供工业互联网" in report.to_markdown("zh")
     assert "industrial internet" in report.to_markdown("en")
 
@@ -400,7 +403,7 @@ def test_the_chinese_demo_has_no_catalogued_english() -> None:
     out = io.StringIO()
     run_demo(out, lang="zh")
     platform = annex_c_platform(portfolio=False)
-    text = _without_data(out.getvalue(), platform)
+    text = _without_data(out.getvalue(), platform, ours=True)
     assert _english_left(text, ALLOWED) == []
     assert "大型" in text
     assert "sep 默认值" in text
