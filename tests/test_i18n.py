@@ -355,6 +355,9 @@ def test_the_chinese_audit_of_annex_c_has_no_catalogued_english() -> None:
         assert _english_left(_without_data(text, platform, ours=True), AUDIT_ALLOWED) == []
     assert "提供工业互联网" in report.to_markdown("zh")
     assert "industrial internet" in report.to_markdown("en")
+    # A status inside a note is one of the report's own words, in either language.
+    assert "**依据**：4.2.1：符合；4.2.4：符合" in report.to_markdown("zh")
+    assert "**Evidence:** 4.2.1: SATISFIED; 4.2.4: SATISFIED" in report.to_markdown("en")
 
 
 @settings(max_examples=20, deadline=None)

@@ -117,10 +117,10 @@ _VALUE_ARGS = frozenset(
 
 
 def _say(key: str, value: str, lang: str) -> str:
+    if key == "status" and value in LABELS:  # one of the report's own words, in any language
+        return _label(value, lang)
     if lang == "en":
         return value
-    if key == "status" and value in LABELS:
-        return _label(value, lang)
     if key == "dims":  # "incubation_outcomes 80 (1/1); …": each part starts with a dimension
         parts = (p.split(" ", 1) for p in value.split("; "))
         return "；".join(" ".join([label(p[0], lang), *p[1:]]) for p in parts)
@@ -234,7 +234,7 @@ class AuditReport:
         >>> report.counts
         {'satisfied': 16, 'not_satisfied': 0, 'unknown': 8}
         >>> report.to_markdown("zh").splitlines()[0]
-        '# 符合性审核: H+'
+        '# 符合性审核：H+'
         >>> report.to_html().startswith("<!DOCTYPE html>")
         True
     """
