@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from sep._i18n import label, translation
 from sep.evaluation import check_eligibility, check_graduation
 from sep.examples import ANNEX_C_FIGURES, annex_c_platform
 
@@ -17,27 +18,42 @@ __all__ = ["run_demo"]
 
 def run_demo(out: TextIO, *, lang: str = "en") -> None:
     """Print the demo to ``out`` in ``lang`` (``"en"`` or ``"zh"``)."""
+    _ = translation(lang).gettext
     platform = annex_c_platform()
     accelerated = sum(1 for inc in platform.incubatees if inc.accelerated)
-    zh = lang == "zh"
     out.write(
-        (
-            f"平台 {platform.name}（附录C）：{len(platform.incubatees)} 个项目，"
-            f"加速 {accelerated} 个，{len(platform.modules)} 个业务模块，"
-            f"{len(platform.norms)} 项管理规范\n"
+        _(
+            "Platform {name} (Annex C): {projects} projects, {accelerated} accelerated, "
+            "{modules} business modules, {norms} management norms"
+        ).format(
+            name=platform.name,
+            projects=len(platform.incubatees),
+            accelerated=accelerated,
+            modules=len(platform.modules),
+            norms=len(platform.norms),
         )
-        if zh
-        else (
-            f"Platform {platform.name} (Annex C): {len(platform.incubatees)} projects, "
-            f"{accelerated} accelerated, {len(platform.modules)} business modules, "
-            f"{len(platform.norms)} management norms\n"
-            f"Figures reproduced from {ANNEX_C_FIGURES['source']}\n"
+        + "\n"
+        + _("Figures reproduced from {source}").format(
+            source=label(ANNEX_C_FIGURES["source"], lang)
         )
+        + "\n"
     )
     founder = platform.leading_founder
     size = founder.size
-    out.write(f"\n{founder.name}: NBS 2017 size {size.size.value} — {size.reason}\n\n")
-    out.write(check_eligibility(founder).explain(lang=lang) + "\n")
+    # The size's reason quotes the NBS 2017 table in English; in Chinese the class and
+    # the table row say it (the eligibility explanation below gives the figures).
+    row = size.row.label if size.row is not None else ""
+    line = (
+        _("{name}: NBS 2017 size {size} — {reason}")
+        if lang == "en"
+        else _("{name}: NBS 2017 size {size} ({row})")
+    )
+    out.write(
+        "\n"
+        + line.format(name=founder.name, size=label(size.size, lang), reason=size.reason, row=row)
+    )
+    out.write("\n\n" + check_eligibility(founder).explain(lang=lang) + "\n")
     for incubatee in platform.incubatees[:5]:
-        out.write(f"\n— {incubatee.id} {incubatee.name} ({incubatee.origin.value})\n")
+        origin = label(incubatee.origin, lang)
+        out.write(f"\n— {incubatee.id} {incubatee.name} ({origin})\n")
         out.write(check_graduation(incubatee).explain(lang=lang) + "\n")

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import join, label, translation
 from sep._suggest import check_indent, check_lang, unknown
 from sep.assessment._cycles import EvaluationHistory
 from sep.assessment._messages import LABELS, MESSAGES, TITLES
@@ -89,8 +90,45 @@ class Status(enum.StrEnum):
 
 
 def _label(key: str, lang: str) -> str:
-    en, zh = LABELS[key]
-    return zh if check_lang(lang) == "zh" else en
+    return translation(lang).gettext(LABELS[key])
+
+
+#: Arguments of notes that hold values of the standard's lists (one, or a list joined by
+#: ", "): said in the report's language. Other arguments (names, dates, ids) are shown as
+#: recorded.
+_VALUE_ARGS = frozenset(
+    {
+        "aligned",
+        "area",
+        "aspect",
+        "dimension",
+        "kind",
+        "module",
+        "origin",
+        "outcome",
+        "plan",
+        "point",
+        "provides",
+        "target",
+        "targets",
+        "tier",
+    }
+)
+
+
+def _say(key: str, value: str, lang: str) -> str:
+    if key == "status" and value in LABELS:  # one of the report's own words, in any language
+        return _label(value, lang)
+    if lang == "en":
+        return value
+    if key == "dims":  # "incubation_outcomes 80 (1/1); …": each part starts with a dimension
+        parts = (p.split(" ", 1) for p in value.split("; "))
+        return "；".join(" ".join([label(p[0], lang), *p[1:]]) for p in parts)
+    if key == "reason":  # sep's own reason (an error's text), said whole
+        return label(value, lang)
+    if key in _VALUE_ARGS:
+        return join((label(v, lang) for v in value.split(", ")), lang)
+    return value
 
 
 @attrs.frozen
@@ -100,7 +138,7 @@ class Note:
     Example:
         >>> n = Note("module_missing", {"module": "general_management"})
         >>> n.text("en"), n.text("zh")
-        ('module missing: general_management', '缺少业务模块：general_management')
+        ('module missing: general_management', '缺少业务模块：综合管理')
     """
 
     key: str
@@ -108,13 +146,9 @@ class Note:
 
     def text(self, lang: str = "en") -> str:
         """The note in English (``en``) or Chinese (``zh``)."""
-        check_lang(lang)
-        en, zh = MESSAGES[self.key]
-        args = dict(self.args)
-        # A status argument is one of the report's own words: say it in the report's language.
-        if args.get("status") in LABELS:
-            args["status"] = _label(args["status"], lang)
-        return (zh if lang == "zh" else en).format(**args)
+        template = translation(lang).gettext(MESSAGES[self.key])
+        # Values of the standard's lists and the report's own words are said in its language.
+        return template.format(**{k: _say(k, v, lang) for k, v in self.args.items()})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form with both languages."""
@@ -149,8 +183,7 @@ class AuditRow:
 
     def title(self, lang: str = "en") -> str:
         """The clause's requirement in English or Chinese."""
-        en, zh = TITLES[self.clause]
-        return zh if check_lang(lang) == "zh" else en
+        return translation(lang).gettext(TITLES[self.clause])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form."""
@@ -201,7 +234,7 @@ class AuditReport:
         >>> report.counts
         {'satisfied': 16, 'not_satisfied': 0, 'unknown': 8}
         >>> report.to_markdown("zh").splitlines()[0]
-        '# 符合性审核: H+'
+        '# 符合性审核：H+'
         >>> report.to_html().startswith("<!DOCTYPE html>")
         True
     """
@@ -672,7 +705,7 @@ def _scheme(platform: Platform) -> AuditRow:
 def _cycles(history: EvaluationHistory | None, on: dt.date, params: AuditParameters) -> AuditRow:
     f = _Finding("4.3.7-b")
     if history is None or not history.cycles:
-        f.missing.append(_n("missing_field", field="evaluation history"))
+        f.missing.append(_n("history_missing"))
         return f.row()
     for before, after in zip(history.cycles, history.cycles[1:], strict=False):
         if after.period.year != before.inputs.last_year + 1:
@@ -701,7 +734,7 @@ def _cycles(history: EvaluationHistory | None, on: dt.date, params: AuditParamet
 def _remediation(history: EvaluationHistory | None) -> AuditRow:
     f = _Finding("4.3.7-c")
     if history is None or not history.cycles:
-        f.missing.append(_n("missing_field", field="evaluation history"))
+        f.missing.append(_n("history_missing"))
         return f.row()
     for result in history.cycles:
         for module in sorted(result.recovered):

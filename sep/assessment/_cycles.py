@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import N_, join, label, translation
 from sep._suggest import check_lang, unknown
 from sep.assessment._scheme import ScoringScheme, resolve_scheme
 from sep.domain._assessment import CycleInputs, ImprovementPlan, ScoringModule
@@ -294,11 +295,12 @@ def evaluate_cycle(
     return CycleResult(inputs, chosen, tuple(results), modules, total, decision, monitored)
 
 
-_MODULE_ZH = {
-    ScoringModule.SERVICE_SYSTEM: "平台服务体系",
-    ScoringModule.INCUBATION_PERFORMANCE: "创孵绩效",
-    ScoringModule.FOUNDER_CONTRIBUTION: "平台创建主体贡献",
-    ScoringModule.SUSTAINABILITY: "平台可持续发展",
+#: The modules as a table heading names them.
+_MODULE_NAMES = {
+    ScoringModule.SERVICE_SYSTEM: N_("service system"),
+    ScoringModule.INCUBATION_PERFORMANCE: N_("incubation performance"),
+    ScoringModule.FOUNDER_CONTRIBUTION: N_("founder contribution"),
+    ScoringModule.SUSTAINABILITY: N_("sustainability"),
 }
 
 
@@ -428,11 +430,10 @@ class EvaluationHistory:
 
     def to_markdown(self, lang: str = "en") -> str:
         """The history as a Markdown table, in English (``en``) or Chinese (``zh``)."""
-        zh = check_lang(lang) == "zh"
-        names = [_MODULE_ZH[m] if zh else m.value.replace("_", " ") for m in ScoringModule]
-        head = ["周期" if zh else "cycle", *names, "总分" if zh else "total"]
-        head += ["结论" if zh else "outcome", "重点监测" if zh else "monitored"]
-        head += ["已恢复" if zh else "recovered"]
+        check_lang(lang)
+        _ = translation(lang).gettext
+        names = [_(_MODULE_NAMES[m]) for m in ScoringModule]
+        head = [_("cycle"), *names, _("total"), _("outcome"), _("monitored"), _("recovered")]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         marks = {"met": "✓", "not_met": "✗", "unknown": "?"}
         for row in self.rows():
@@ -442,9 +443,9 @@ class EvaluationHistory:
                 mark = marks[row[f"{module.value}_outcome"]]
                 cells.append(f"{'–' if score is None else score} {mark}")
             cells.append("–" if row["total"] is None else str(row["total"]))
-            cells.append(row["outcome"])
-            cells.append(", ".join(row["monitored"]) or "–")
-            cells.append(", ".join(row["recovered"]) or "–")
+            cells.append(label(row["outcome"], lang))
+            cells.append(join((label(m, lang) for m in row["monitored"]), lang) or "–")
+            cells.append(join((label(m, lang) for m in row["recovered"]), lang) or "–")
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import label, translation
+from sep._suggest import check_lang
 from sep.domain._enums import EventKind, FinancingStage, GrowthClass, Origin
 from sep.domain._incubatee import Incubatee
 from sep.domain._money import CNY, Money
@@ -79,30 +81,32 @@ class PortfolioFigures:
 
     def to_markdown(self, lang: str = "en") -> str:
         """The figures as a two-column Markdown table, in English or Chinese (``zh``)."""
-        zh = lang == "zh"
+        check_lang(lang)
+        _ = translation(lang).gettext
+        money = (self.total_valuation, self.internal_valuation)
         rows = [
-            ("项目总数" if zh else "projects", str(self.total)),
+            (_("projects"), str(self.total)),
             *(
-                (("来源：" if zh else "origin: ") + k, str(v))
+                (_("origin: {origin}").format(origin=label(k, lang)), str(v))
                 for k, v in sorted(self.by_origin.items())
             ),
-            ("加速项目" if zh else "accelerated", str(self.accelerated)),
+            (_("accelerated"), str(self.accelerated)),
             *(
-                (("加速项目阶段：" if zh else "accelerated, stage: ") + k, str(v))
+                (_("accelerated, stage: {stage}").format(stage=label(k, lang)), str(v))
                 for k, v in sorted(self.accelerated_by_stage.items())
             ),
             *(
-                (("状态：" if zh else "state: ") + k, str(v))
+                (_("state: {state}").format(state=label(k, lang)), str(v))
                 for k, v in sorted(self.by_state.items())
             ),
-            ("毕业企业" if zh else "graduates", str(self.graduates)),
-            ("上市" if zh else "listed", str(self.listed)),
-            ("独角兽" if zh else "unicorns", str(self.unicorns)),
-            ("瞪羚" if zh else "gazelles", str(self.gazelles)),
-            ("估值合计" if zh else "total valuation", self.total_valuation.format(lang)),
-            ("内部项目估值" if zh else "internal valuation", self.internal_valuation.format(lang)),
+            (_("graduates"), str(self.graduates)),
+            (_("listed"), str(self.listed)),
+            (_("unicorns"), str(self.unicorns)),
+            (_("gazelles"), str(self.gazelles)),
+            (_("total valuation"), money[0].format(lang)),
+            (_("internal valuation"), money[1].format(lang)),
         ]
-        head = "| 指标 | 数值 |" if zh else "| figure | value |"
+        head = _("| figure | value |")
         return "\n".join([head, "|---|---|", *(f"| {a} | {b} |" for a, b in rows)]) + "\n"
 
 

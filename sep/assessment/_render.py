@@ -10,7 +10,9 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from sep._i18n import html_lang, join, translation
 from sep.assessment._messages import LABELS
+from sep.errors import STANDARD
 
 if TYPE_CHECKING:
     from sep.assessment._audit import AuditReport, AuditRow
@@ -19,8 +21,16 @@ __all__ = ["html_page", "markdown"]
 
 
 def _l(key: str, lang: str) -> str:
-    en, zh = LABELS[key]
-    return zh if lang == "zh" else en
+    return translation(lang).gettext(LABELS[key])
+
+
+def _kv(key: str, value: str, lang: str) -> str:
+    """``Label: value`` with the colon of ``lang`` (``审核日期：2020-09-30``)."""
+    return translation(lang).gettext("{label}: {value}").format(label=_l(key, lang), value=value)
+
+
+def _list(items: list[str], lang: str) -> str:
+    return join(items, lang)
 
 
 def _md_cell(text: str) -> str:
@@ -32,21 +42,23 @@ def _notes(row: AuditRow, lang: str) -> str:
     sections = (("evidence", row.evidence), ("problems", row.problems), ("missing", row.missing))
     for key, notes in sections:
         if notes:
-            parts.append(f"**{_l(key, lang)}:** " + "; ".join(n.text(lang) for n in notes))
+            said = translation(lang).gettext("; ").join(n.text(lang) for n in notes)
+            bold = translation(lang).gettext("**{label}:** {value}")
+            parts.append(bold.format(label=_l(key, lang), value=said))
     return "<br>".join(_md_cell(p) for p in parts)
 
 
 def markdown(report: AuditReport, lang: str = "en") -> str:
     """The report as Markdown: a header, the parameters, a summary and the clause table."""
+    params = _list([f"{k} = {v}" for k, v in report.parameters.to_dict().items()], lang)
+    counts = _list([f"{_l(k, lang)} {v}" for k, v in report.counts.items()], lang)
     lines = [
-        f"# {_l('title', lang)}: {report.platform}",
+        f"# {_kv('title', report.platform, lang)}",
         "",
-        f"- {_l('standard', lang)}: T/CATE 0001—2020",
-        f"- {_l('as_of', lang)}: {report.on.isoformat()}",
-        f"- {_l('parameters', lang)}: "
-        + ", ".join(f"{k} = {v}" for k, v in report.parameters.to_dict().items()),
-        f"- {_l('summary', lang)}: "
-        + ", ".join(f"{_l(k, lang)} {v}" for k, v in report.counts.items()),
+        f"- {_kv('standard', STANDARD, lang)}",
+        f"- {_kv('as_of', report.on.isoformat(), lang)}",
+        f"- {_kv('parameters', params, lang)}",
+        f"- {_kv('summary', counts, lang)}",
         "",
         f"| {_l('clause', lang)} | {_l('requirement', lang)} | {_l('status', lang)} | "
         f"{_l('evidence', lang)} |",
@@ -78,10 +90,9 @@ def _html_list(label: str, items: list[str]) -> str:
 def html_page(report: AuditReport, lang: str = "en") -> str:
     """The report as a standalone HTML page."""
     e = html.escape
-    title = f"{_l('title', lang)}: {report.platform}"
-    html_lang = "zh-CN" if lang == "zh" else "en"
+    title = _kv("title", report.platform, lang)
     return (
-        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{html_lang(lang)}"><head><meta charset="utf-8">'
         f"<title>{e(title)}</title><style>{_STYLE}</style></head><body>\n"
         + html_fragment(report, lang)
         + "\n</body></html>\n"
@@ -92,16 +103,16 @@ def html_fragment(report: AuditReport, lang: str = "en") -> str:
     """The report's heading, summary and table, without a page around them (a notebook
     cell, or the body of :func:`html_page`)."""
     e = html.escape
-    title = f"{_l('title', lang)}: {report.platform}"
-    params = ", ".join(f"{k} = {v}" for k, v in report.parameters.to_dict().items())
-    counts = ", ".join(f"{_l(k, lang)} {v}" for k, v in report.counts.items())
+    title = _kv("title", report.platform, lang)
+    params = _list([f"{k} = {v}" for k, v in report.parameters.to_dict().items()], lang)
+    counts = _list([f"{_l(k, lang)} {v}" for k, v in report.counts.items()], lang)
     body = [
         f"<h1>{e(title)}</h1>",
         "<ul>",
-        f"<li>{e(_l('standard', lang))}: T/CATE 0001—2020</li>",
-        f"<li>{e(_l('as_of', lang))}: {e(report.on.isoformat())}</li>",
-        f"<li>{e(_l('parameters', lang))}: {e(params)}</li>",
-        f"<li>{e(_l('summary', lang))}: {e(counts)}</li>",
+        f"<li>{e(_kv('standard', STANDARD, lang))}</li>",
+        f"<li>{e(_kv('as_of', report.on.isoformat(), lang))}</li>",
+        f"<li>{e(_kv('parameters', params, lang))}</li>",
+        f"<li>{e(_kv('summary', counts, lang))}</li>",
         "</ul>",
         "<table><thead><tr>"
         + "".join(

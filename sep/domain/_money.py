@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import format_cny_zh
 from sep._limits import MONEY_CONTEXT
 from sep.domain._fields import fail, to_decimal
 from sep.errors import CurrencyMismatchError, ValidationError
@@ -125,10 +126,10 @@ def format_amount(amount: Decimal, currency: str = CNY, lang: str = "en") -> str
 
     Example:
         >>> format_amount(Decimal("4000000000000000"), lang="zh")
-        '400,000,000,000万元'
+        '40,000,000亿元'
     """
     if lang == "zh" and currency == CNY:
-        return f"{_group(MONEY_CONTEXT.divide(amount, _WAN))}万元"
+        return format_cny_zh(amount)
     return f"{_group(amount)} {currency}"
 
 

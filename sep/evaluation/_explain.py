@@ -9,10 +9,13 @@ digest).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from sep._i18n import N_, join, label, translation
 from sep._limits import MONEY_CONTEXT
+from sep._suggest import LANGS
 from sep.domain._money import format_amount
 from sep.errors import ValidationError
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
@@ -25,81 +28,23 @@ if TYPE_CHECKING:
 __all__ = ["render"]
 
 _WIDTH = 58
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "met": "MET",
-        "not_met": "NOT MET",
-        "unknown": "UNKNOWN",
-        "yes": "yes",
-        "no": "no",
-        "missing": "missing",
-        "short": "short by",
-        "over": "margin",
-        "param": "parameter",
-        "since": "since",
-        "settle": "What would settle it (any one of these sets):",
-        "flip": "What would change it (any one of these sets):",
-        "record": "record",
-        "must_be": "must be",
-        "params": "Parameters used:",
-        "rules": "Rules",
-        "as_of": "parameters as of",
-        "decision": "decision",
-        "missing_all": "Missing inputs",
-        "none_missing": "none",
-        "in_each": "in each of the last",
-        "periods": "periods",
-        "of": "of",
-        "stability": "stability (lowest ÷ mean)",
-        "best_sum": "best sum of",
-        "consecutive": "consecutive periods",
-        "needs": "needs",
-    },
-    "zh": {
-        "met": "满足",
-        "not_met": "不满足",
-        "unknown": "无法判定",
-        "yes": "是",
-        "no": "否",
-        "missing": "缺少",
-        "short": "差",
-        "over": "超出",
-        "param": "参数",
-        "since": "自",
-        "settle": "如何判定（以下任一组即可）：",
-        "flip": "如何改变结论（以下任一组即可）：",
-        "record": "补充",
-        "must_be": "须为",
-        "params": "所用参数：",
-        "rules": "规则",
-        "as_of": "参数日期",
-        "decision": "判定编号",
-        "missing_all": "缺少的输入",
-        "none_missing": "无",
-        "in_each": "最近",
-        "periods": "期每期",
-        "of": "/",
-        "stability": "稳定性（最低÷平均）",
-        "best_sum": "连续",
-        "consecutive": "期合计最高",
-        "needs": "要求",
-    },
-}
+#: The outcome words of an explanation.
+_OUTCOME = {"met": N_("MET"), "not_met": N_("NOT MET"), "unknown": N_("UNKNOWN")}
 _SYMBOL = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _NEGATED = {"==": "≠", "!=": "=", "<": "≥", "<=": ">", ">": "≤", ">=": "<"}
 
 
 class _Renderer:
     def __init__(self, decision: Decision, lang: str) -> None:
-        if lang not in _WORDS:
+        if lang not in LANGS:
             raise ValidationError("lang", lang, "must be 'en' or 'zh'")
         self.d = decision
         self.lang = lang
-        self.w = _WORDS[lang]
+        self.t = translation(lang)
+        self._ = self.t.gettext
         pack = decision._evaluator.pack
         self.pack = pack
         self.params = {p.name: p for p in decision.parameters}
-        self.colon = "：" if lang == "zh" else ": "
 
     # -- values ------------------------------------------------------------------------
 
@@ -109,17 +54,21 @@ class _Renderer:
             return name
         return spec.zh if self.lang == "zh" else spec.en
 
+    def join(self, items: Iterable[str]) -> str:
+        return join(items, self.lang)
+
     def amount(self, value: Any, unit: str) -> str:
+        _ = self._
         if isinstance(value, bool):
-            return self.w["yes"] if value else self.w["no"]
+            return _("yes") if value else _("no")
         if isinstance(value, Decimal):
             if unit == "CNY":
                 return format_amount(value, lang=self.lang)
             text = _plain(value)
-            return (
-                f"{text} {unit}".strip() if unit != "points" or self.lang == "en" else f"{text}分"
-            )
-        return str(value)
+            if unit == "points":
+                return _("{value} points").format(value=text)
+            return f"{text} {label(unit, self.lang)}".strip()
+        return label(value, self.lang)
 
     def unit_of(self, check: Check) -> str:
         spec = self.pack.inputs.get(check.input)
@@ -127,16 +76,20 @@ class _Renderer:
             return ""
         return spec.unit if spec is not None else ""
 
+    def source(self, use: ParameterUse) -> str:
+        # The shipped packs' sources are in the catalogue; a user's pack says its own.
+        return label(use.source, self.lang)
+
     def param_note(self, name: str | None) -> str:
         if name is None:
             return ""
         use: ParameterUse | None = self.params.get(name)
         if use is None:
             return ""
-        short = use.source.split(" (", 1)[0].split("（", 1)[0]
-        if self.lang == "zh":
-            return f"（{self.w['param']} {name}，自{use.since.isoformat()}起，{short}）"
-        return f" ({self.w['param']} {name}, {self.w['since']} {use.since.isoformat()}, {short})"
+        short = self.source(use).split(" (", 1)[0].split("（", 1)[0]
+        return self._(" (parameter {name}, since {since}, {source})").format(
+            name=name, since=use.since.isoformat(), source=short
+        )
 
     def margin(self, check: Check) -> str:
         if check.margin is None or check.outcome is Outcome.UNKNOWN:
@@ -144,30 +97,33 @@ class _Renderer:
         unit = self.unit_of(check)
         if check.margin == 0 and check.outcome is Outcome.NOT_MET:
             # A strict comparison ("over 5,000,000") at exactly the threshold.
-            return "，须超过该值" if self.lang == "zh" else " — equal to it; it must be exceeded"
+            return self._(" — equal to it; it must be exceeded")
         if check.margin < 0:
-            return f" — {self.w['short']} {self.amount(-check.margin, unit)}"
-        if self.lang == "zh":
-            return f"，{self.w['over']} {self.amount(check.margin, unit)}"
-        return f" — {self.w['over']} +{self.amount(check.margin, unit)}"
+            return self._(" — short by {amount}").format(amount=self.amount(-check.margin, unit))
+        return self._(" — margin +{amount}").format(amount=self.amount(check.margin, unit))
 
     # -- lines -------------------------------------------------------------------------
 
     def check_line(self, check: Check) -> str:
+        _ = self._
         unit = self.unit_of(check)
         label = self.label(check.input)
-        w = self.w
         threshold = self.amount(check.threshold, unit)
         note = self.param_note(check.parameter)
+        missing = _("{label}: missing ({input}){note}").format(
+            label=label, input=check.input, note=note
+        )
         if check.measure == "value":
             if check.actual is None:
-                return f"{label}{self.colon}{w['missing']} ({check.input}){note}"
+                return missing
             if isinstance(check.threshold, bool | str):
                 actual = self.amount(check.actual, unit)
                 if check.outcome is Outcome.MET:
-                    return f"{label}{self.colon}{actual}"
+                    return _("{label}: {actual}").format(label=label, actual=actual)
                 needs = f"{_SYMBOL[check.op]} " if check.op != "==" else ""
-                return f"{label}{self.colon}{actual} ({w['needs']} {needs}{threshold})"
+                return _("{label}: {actual} (needs {needs}{threshold})").format(
+                    label=label, actual=actual, needs=needs, threshold=threshold
+                )
             symbol = _SYMBOL[check.op] if check.outcome is Outcome.MET else _NEGATED[check.op]
             actual = self.amount(check.actual, unit)
             return f"{label} {actual} {symbol} {threshold}{note}{self.margin(check)}"
@@ -175,10 +131,12 @@ class _Renderer:
         span = f"{window[0][0]}–{window[-1][0]}" if window else ""
         gaps = [p for p, a in window if a is None]
         gap_text = (
-            f"; {w['missing']}: " + ", ".join(f"{check.input}[{p}]" for p in gaps) if gaps else ""
+            _("; missing: {periods}").format(periods=self.join(f"{check.input}[{p}]" for p in gaps))
+            if gaps
+            else ""
         )
         if check.actual is None and not window:
-            return f"{label}{self.colon}{w['missing']} ({check.input}){note}"
+            return missing
         if check.measure == "each_of_last":
             good = [p for p, a in window if a is not None and _holds(check.op, a, check.threshold)]
             bad = [
@@ -186,32 +144,46 @@ class _Renderer:
                 for p, a in window
                 if a is not None and not _holds(check.op, a, check.threshold)
             ]
-            bad_text = f" ({', '.join(bad)})" if bad else ""
-            if self.lang == "zh":
-                return (
-                    f"{label}{w['in_each']}{check.periods}{w['periods']}{_SYMBOL[check.op]} "
-                    f"{threshold}：{len(good)}/{len(window)}期符合（{span}）{bad_text}{gap_text}"
-                )
-            return (
-                f"{label} {_SYMBOL[check.op]} {threshold} {w['in_each']} {check.periods} "
-                f"{w['periods']}: {len(good)} {w['of']} {len(window)} ({span}){bad_text}{gap_text}"
+            bad_text = _(" ({items})").format(items=self.join(bad)) if bad else ""
+            return _(
+                "{label} {symbol} {threshold} in each of the last {periods} periods: "
+                "{good} of {total} ({span}){bad}{gaps}"
+            ).format(
+                label=label,
+                symbol=_SYMBOL[check.op],
+                threshold=threshold,
+                periods=check.periods,
+                good=len(good),
+                total=len(window),
+                span=span,
+                bad=bad_text,
+                gaps=gap_text,
             )
         if check.measure == "min_to_mean_of_last":
             if check.actual is None:
-                value = w["missing"] if gaps else "—"
-                return f"{label} {w['stability']}: {value} ({span}){gap_text}"
+                value = _("missing") if gaps else "—"
+                return _("{label} stability (lowest ÷ mean): {value} ({span}){gaps}").format(
+                    label=label, value=value, span=span, gaps=gap_text
+                )
             symbol = _SYMBOL[check.op] if check.outcome is Outcome.MET else _NEGATED[check.op]
-            return (
-                f"{label} {w['stability']} {_plain(check.actual)} {symbol} {threshold}{note}"
-                f" ({span}){self.margin(check)}"
+            return _(
+                "{label} stability (lowest ÷ mean) {actual} {symbol} {threshold}{note}"
+                " ({span}){margin}"
+            ).format(
+                label=label,
+                actual=_plain(check.actual),
+                symbol=symbol,
+                threshold=threshold,
+                note=note,
+                span=span,
+                margin=self.margin(check),
             )
         # max_window_sum
-        if self.lang == "zh":
-            head = f"{label}{w['best_sum']}{check.periods}{w['consecutive']}"
-        else:
-            head = f"{label}, {w['best_sum']} {check.periods} {w['consecutive']}"
+        head = _("{label}, best sum of {periods} consecutive periods").format(
+            label=label, periods=check.periods
+        )
         if check.actual is None:
-            return f"{head}: {w['missing']}{gap_text}"
+            return _("{head}: missing{gaps}").format(head=head, gaps=gap_text)
         symbol = _SYMBOL[check.op] if check.outcome is Outcome.MET else _NEGATED[check.op]
         return (
             f"{head} ({span}) {self.amount(check.actual, unit)} {symbol} {threshold}{note}"
@@ -221,11 +193,11 @@ class _Renderer:
     def criterion(self, result: CriterionResult, depth: int, out: list[str]) -> None:
         text = result.text_zh if self.lang == "zh" else result.text_en
         head = f"{'  ' * depth}{result.id} {text} "
-        word = self.w[result.outcome.value]
+        word = self._(_OUTCOME[result.outcome.value])
         dots = "." * max(2, _WIDTH - _width(head))
         line = f"{head}{dots} {word}"
         if result.outcome is Outcome.UNKNOWN and result.missing and not result.children:
-            line += f"  {self.w['missing']}{self.colon}{', '.join(result.missing)}"
+            line += self._("  missing: {inputs}").format(inputs=self.join(result.missing))
         elif result.children and result.outcome is not Outcome.MET:
             # Say which parts decide it, so the reader knows where to look below.
             culprits = [
@@ -233,8 +205,7 @@ class _Renderer:
                 for c in result.children
                 if c.outcome is result.outcome
             ]
-            sep = "、" if self.lang == "zh" else ", "
-            line += f"  ({sep.join(culprits)})"
+            line += f"  ({self.join(culprits)})"
         out.append(line)
         pad = "  " * (depth + 2)
         lines = [self.check_line(check) for check in result.checks]
@@ -244,106 +215,116 @@ class _Renderer:
             self.criterion(child, depth + 1, out)
 
     def summary(self) -> str:
-        d = self.d
+        d, _ = self.d, self._
         tops = d.criteria
-        met = [c.id for c in tops if c.outcome is Outcome.MET]
+        met = self.join(c.id for c in tops if c.outcome is Outcome.MET)
         failed = [c.id for c in tops if c.outcome is Outcome.NOT_MET]
         open_ = [c.id for c in tops if c.outcome is Outcome.UNKNOWN]
         n = len(tops)
-        zh = self.lang == "zh"
         if self.pack.combine == "any":
             if d.outcome is Outcome.MET:
-                return f"满足{'、'.join(met)}" if zh else f"met by {', '.join(met)}"
+                return _("met by {ids}").format(ids=met)
             if d.outcome is Outcome.NOT_MET:
-                return (
-                    f"{n}项均不满足（任一项满足即可）"
-                    if zh
-                    else f"none of the {n} criteria is met (any one would do)"
-                )
-            return (
-                f"无一项满足，{len(open_)}项缺少数据：{'、'.join(open_)}"
-                if zh
-                else f"no criterion is met; {len(open_)} cannot be settled: {', '.join(open_)}"
+                return self.t.ngettext(
+                    "the {n} criterion is not met",
+                    "none of the {n} criteria is met (any one would do)",
+                    n,
+                ).format(n=n)
+            return _("no criterion is met; {k} cannot be settled: {ids}").format(
+                k=len(open_), ids=self.join(open_)
             )
         if d.outcome is Outcome.MET:
-            return f"全部{n}项均满足" if zh else f"all {n} criteria are met"
+            return self.t.ngettext(
+                "the {n} criterion is met", "all {n} criteria are met", n
+            ).format(n=n)
         if d.outcome is Outcome.NOT_MET:
-            return (
-                f"{n}项中{len(failed)}项不满足：{'、'.join(failed)}"
-                if zh
-                else f"{len(failed)} of {n} criteria not met: {', '.join(failed)}"
-            )
-        return (
-            f"无不满足项，{len(open_)}项缺少数据：{'、'.join(open_)}"
-            if zh
-            else f"nothing fails, {len(open_)} cannot be settled: {', '.join(open_)}"
+            return self.t.ngettext(
+                "{k} of {n} criterion not met: {ids}", "{k} of {n} criteria not met: {ids}", n
+            ).format(k=len(failed), n=n, ids=self.join(failed))
+        return _("nothing fails, {k} cannot be settled: {ids}").format(
+            k=len(open_), ids=self.join(open_)
         )
 
     def change(self, change: Change) -> str:
+        _ = self._
         unit = self.pack.inputs[change.input].unit if change.input in self.pack.inputs else ""
         if change.measure == "min_to_mean_of_last":
             unit = ""
-        threshold = self.amount(change.threshold, unit)
-        symbol = _SYMBOL[change.op]
+        args = {
+            "input": change.input,
+            "symbol": _SYMBOL[change.op],
+            "threshold": self.amount(change.threshold, unit),
+        }
         where = f" [{change.criterion}]"
-        w = self.w
         if change.periods and change.measure != "min_to_mean_of_last":
-            periods = ", ".join(change.periods)
+            periods = self.join(change.periods)
             if change.missing:
-                return f"{w['record']} {change.input} {periods} ({symbol} {threshold}){where}"
-            return f"{change.input} {periods} {symbol} {threshold}{where}"
+                text = _("record {input} {periods} ({symbol} {threshold})")
+                return text.format(periods=periods, **args) + where
+            return "{input} {periods} {symbol} {threshold}".format(periods=periods, **args) + where
         if change.measure == "min_to_mean_of_last":
             if change.missing:
                 return ""  # recording the periods (listed with the same input) settles it
-            return f"{change.input} {w['stability']} {symbol} {threshold}{where}"
-        if change.missing:
-            return f"{w['record']} {change.input} ({symbol} {threshold}){where}"
-        if change.shortfall is not None and change.shortfall > 0:
             return (
-                f"{change.input} +{self.amount(change.shortfall, unit)} "
-                f"({symbol} {threshold}){where}"
+                _("{input} stability (lowest ÷ mean) {symbol} {threshold}").format(**args) + where
             )
+        if change.missing:
+            return _("record {input} ({symbol} {threshold})").format(**args) + where
+        if change.shortfall is not None and change.shortfall > 0:
+            by = self.amount(change.shortfall, unit)
+            return "{input} +{by} ({symbol} {threshold})".format(by=by, **args) + where
         if change.op == "==":
-            return f"{change.input} {w['must_be']} {threshold}{where}"
-        return f"{change.input} {w['must_be']} {symbol} {threshold}{where}"
+            return _("{input} must be {threshold}").format(**args) + where
+        return _("{input} must be {symbol} {threshold}").format(**args) + where
 
     def render(self) -> str:
-        d, w = self.d, self.w
+        d, _ = self.d, self._
         pack = self.pack
         title = pack.zh if self.lang == "zh" else pack.en
-        if self.lang == "zh":
-            first = (
-                f"{title}（{pack.document} {pack.clause}）：{w[d.outcome.value]} —— "
-                f"{self.summary()}"
-            )
-        else:
-            first = (
-                f"{title} ({pack.document}, {pack.clause}): {w[d.outcome.value]} — {self.summary()}"
-            )
+        first = _("{title} ({document}, {clause}): {outcome} — {summary}").format(
+            title=title,
+            document=pack.document,
+            clause=pack.clause,
+            outcome=_(_OUTCOME[d.outcome.value]),
+            summary=self.summary(),
+        )
         out = [first]
         for top in d.criteria:
             self.criterion(top, 1, out)
         flips = d.why_not()
         if flips:
-            out.append(w["settle"] if d.outcome is Outcome.UNKNOWN else w["flip"])
+            out.append(
+                _("What would settle it (any one of these sets):")
+                if d.outcome is Outcome.UNKNOWN
+                else _("What would change it (any one of these sets):")
+            )
             for i, flip in enumerate(flips[:6], 1):
                 parts = [p for p in (self.change(c) for c in flip) if p]
-                out.append(f"  {i}. " + "; ".join(dict.fromkeys(parts)))
+                out.append(f"  {i}. " + _("; ").join(dict.fromkeys(parts)))
             if len(flips) > 6:
                 out.append(f"  … (+{len(flips) - 6})")
-        missing = ", ".join(d.missing) if d.missing else w["none_missing"]
-        colon = "：" if self.lang == "zh" else ": "
-        out.append(f"{w['missing_all']}{colon}{missing}")
-        out.append(w["params"])
+        missing = self.join(d.missing) if d.missing else _("none")
+        out.append(_("Missing inputs: {inputs}").format(inputs=missing))
+        out.append(_("Parameters used:"))
         for use in d.parameters:
             unit = use.unit if use.unit in ("CNY", "points") else ""
             value = self.amount(Decimal(use.value), unit)
             out.append(
-                f"  {use.name} = {value} ({w['since']} {use.since.isoformat()}; {use.source})"
+                _("  {name} = {value} (since {since}; {source})").format(
+                    name=use.name, value=value, since=use.since.isoformat(), source=self.source(use)
+                )
             )
         out.append(
-            f"{w['rules']}: {pack.id} {pack.version} ({d.edition}) · {w['as_of']} "
-            f"{d.as_of.isoformat()} · {w['decision']} {short(d.digest)}…"
+            _(
+                "Rules: {pack} {version} ({edition}) · parameters as of {as_of} · "
+                "decision {digest}…"
+            ).format(
+                pack=pack.id,
+                version=pack.version,
+                edition=d.edition,
+                as_of=d.as_of.isoformat(),
+                digest=short(d.digest),
+            )
         )
         return "\n".join(out)
 

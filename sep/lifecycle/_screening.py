@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import N_
 from sep.errors import RuleDefinitionError, ValidationError
 from sep.evaluation import Decision, RulePack, check, pack_from_mapping
 
@@ -263,8 +264,10 @@ _PACK: dict[str, Any] = {
                 {
                     "since": dt.date(2020, 9, 5),
                     "value": "60",
-                    "source": "sep default (example figure; T/CATE 0001—2020 4.3.3 leaves it "
-                    "to the platform)",
+                    "source": N_(
+                        "sep default (example figure; T/CATE 0001—2020 4.3.3 leaves it "
+                        "to the platform)"
+                    ),
                 }
             ],
         },
@@ -277,8 +280,10 @@ _PACK: dict[str, Any] = {
                 {
                     "since": dt.date(2020, 9, 5),
                     "value": 3,
-                    "source": "sep default (panels of three or more; T/CATE 0001—2020 4.3.3 "
-                    "leaves it to the platform)",
+                    "source": N_(
+                        "sep default (panels of three or more; T/CATE 0001—2020 4.3.3 "
+                        "leaves it to the platform)"
+                    ),
                 }
             ],
         },

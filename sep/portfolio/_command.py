@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
+from sep._i18n import translation
 from sep.errors import ValidationError
 from sep.evaluation import ELIGIBILITY, EVALUATION, GRADUATION, RulePack, load_parameters
 from sep.portfolio._frame import evaluate
@@ -78,12 +79,23 @@ def run(
         single = evaluate(file, chosen, params=overrides, on=on, extra=extra, index=index)
         payload = {"rows": len(single), "counts": single.counts()}
         table = single.summary()
-        title = "zh" if lang == "zh" else "en"
-        lines = [f"{single.batch.pack} on {single.batch.as_of}: {len(single)} rows"]
+        _ = translation(lang).gettext
+        lines = [
+            _("{pack} on {as_of}: {n} rows").format(
+                pack=single.batch.pack, as_of=single.batch.as_of, n=len(single)
+            )
+        ]
         for key, row in table.iterrows():
             lines.append(
-                f"  {key:28s} met {row['met']:>9,}  not met {row['not_met']:>9,}  "
-                f"unknown {row['unknown']:>9,}  {row[title]}"
+                _(
+                    "  {id:28s} met {met:>9,}  not met {not_met:>9,}  unknown {unknown:>9,}  {text}"
+                ).format(
+                    id=key,
+                    met=row["met"],
+                    not_met=row["not_met"],
+                    unknown=row["unknown"],
+                    text=row["zh" if lang == "zh" else "en"],
+                )
             )
         text = "\n".join(lines)
         saved = single.frame(margins=True)

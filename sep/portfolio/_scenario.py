@@ -13,6 +13,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from sep._i18n import N_, label, translation
+from sep._suggest import LANGS
 from sep.errors import ValidationError
 from sep.evaluation import GRADUATION, RulePack
 from sep.portfolio._frame import (
@@ -28,10 +30,8 @@ from sep.portfolio._frame import (
 
 __all__ = ["Comparison", "Scenario", "compare", "load_scenario", "sweep"]
 
-_WORDS = {
-    "en": {"met": "met", "not_met": "not met", "unknown": "unknown"},
-    "zh": {"met": "满足", "not_met": "不满足", "unknown": "未知"},
-}
+#: The outcome words of a comparison's text (catalogue msgids).
+_WORDS = {"met": N_("met"), "not_met": N_("not met"), "unknown": N_("unknown")}
 
 
 @attrs.frozen
@@ -228,37 +228,50 @@ class Comparison:
         Raises:
             ValidationError: ``lang`` is not ``en`` or ``zh``.
         """
-        if lang not in _WORDS:
+        if lang not in LANGS:
             raise ValidationError("lang", lang, "must be 'en' or 'zh'")
-        words = _WORDS[lang]
+        t = translation(lang)
+        _ = t.gettext
         counts = self.counts()["outcome"]
         flips = self.flips()
         n, moved = len(self.baseline), len(flips)
         top = flips["criterion"].value_counts().head(3)
         base, scen = self.names
         b_batch, s_batch = self.baseline.batch, self.scenario.batch
-        if lang == "zh":
-            lines = [
-                f"情景「{scen}」对比基线「{base}」（{s_batch.pack}，{s_batch.as_of}；"
-                f"基线 {b_batch.pack}，{b_batch.as_of}）：{n} 行中 {moved} 行结论改变。"
-            ]
-            for change, count in counts.items():
-                a, b = change.split("→")
-                lines.append(f"  {words[a]} → {words[b]}：{count} 行")
-            for key, count in top.items():
-                if key:
-                    lines.append(f"  主要原因：{key}（{count} 行）")
-        else:
-            lines = [
-                f"Scenario {scen!r} vs {base!r} ({s_batch.pack} on {s_batch.as_of}; baseline "
-                f"{b_batch.pack} on {b_batch.as_of}): {moved} of {n} rows change outcome."
-            ]
-            for change, count in counts.items():
-                a, b = change.split("→")
-                lines.append(f"  {words[a]} → {words[b]}: {count} rows")
-            for key, count in top.items():
-                if key:
-                    lines.append(f"  because of {key}: {count} rows")
+        lines = [
+            t.ngettext(
+                "Scenario '{scenario}' vs '{baseline}' ({pack} on {as_of}; baseline "
+                "{baseline_pack} on {baseline_as_of}): {moved} of {n} row changes outcome.",
+                "Scenario '{scenario}' vs '{baseline}' ({pack} on {as_of}; baseline "
+                "{baseline_pack} on {baseline_as_of}): {moved} of {n} rows change outcome.",
+                n,
+            ).format(
+                scenario=label(scen, lang),  # the default name, baseline, is sep's: said
+                baseline=label(base, lang),
+                pack=s_batch.pack,
+                as_of=s_batch.as_of,
+                baseline_pack=b_batch.pack,
+                baseline_as_of=b_batch.as_of,
+                moved=moved,
+                n=n,
+            )
+        ]
+        for change, count in counts.items():
+            a, b = change.split("→")
+            lines.append(
+                t.ngettext(
+                    "  {before} → {after}: {count} row", "  {before} → {after}: {count} rows", count
+                ).format(before=_(_WORDS[a]), after=_(_WORDS[b]), count=count)
+            )
+        for key, count in top.items():
+            if key:
+                lines.append(
+                    t.ngettext(
+                        "  because of {criterion}: {count} row",
+                        "  because of {criterion}: {count} rows",
+                        count,
+                    ).format(criterion=key, count=count)
+                )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

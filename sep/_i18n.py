@@ -1,0 +1,186 @@
+"""The one message catalogue of ``sep``: every text a person reads, in English and Chinese.
+
+Code says its texts in English and marks them (``tr.gettext("...")``, ``N_("...")`` where
+the text is only named and said later); ``pybabel extract -F babel.cfg`` collects them, with
+the parameter sources of the shipped rule packs, into ``sep/locale/sep.pot``; the Chinese
+is ``sep/locale/zh_Hans/LC_MESSAGES/sep.po``, compiled to the ``sep.mo`` next to it that the
+package ships. At run time only the standard library's :mod:`gettext` reads it.
+
+It serves every rendering of T/CATE 0001—2020's clauses: explanations of decisions
+(3.1, 4.2.1, 4.3.5, 4.3.7), the conformance audit (4.1–4.3.7), scenario comparisons, the
+demo, and the command line, which takes :func:`gettext` for its own messages.
+
+Amounts are written as people write them: ``8,200,000 CNY`` in English, ``820万元`` or
+``1.2亿元`` in Chinese (:func:`format_cny_zh`).
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import gettext as _gettext
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sep._limits import MONEY_CONTEXT
+from sep._suggest import check_lang
+
+__all__ = [
+    "DOMAIN",
+    "LOCALE_DIR",
+    "N_",
+    "format_cny_zh",
+    "gettext",
+    "html_lang",
+    "join",
+    "label",
+    "translation",
+]
+
+#: The gettext domain: the catalogue's file name.
+DOMAIN = "sep"
+#: Where the compiled catalogues live, inside the package.
+LOCALE_DIR = Path(__file__).parent / "locale"
+#: The catalogue of each language ``sep`` speaks; English is the code's own text.
+_CATALOGUES = {"zh": "zh_Hans"}
+
+
+def N_(message: str) -> str:  # the name gettext's extractors look for
+    """Mark ``message`` for the catalogue without translating it (said later by key).
+
+    Example:
+        >>> N_("met")
+        'met'
+    """
+    return message
+
+
+def translation(lang: str = "en") -> _gettext.NullTranslations:
+    """The translations of ``lang`` (``en``: the English of the code, unchanged).
+
+    Raises:
+        ValidationError: ``lang`` is not one of the languages ``sep`` speaks.
+
+    Example:
+        >>> translation("zh").gettext("met"), translation("en").gettext("met")
+        ('满足', 'met')
+    """
+    return _load(check_lang(lang))  # checked first: a hostile lang never reaches the cache
+
+
+@functools.cache
+def _load(lang: str) -> _gettext.NullTranslations:
+    if lang not in _CATALOGUES:
+        return _gettext.NullTranslations()
+    # fallback=False: a package without its catalogue is broken, not silently English.
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[_CATALOGUES[lang]])
+
+
+def gettext(lang: str = "en") -> Callable[[str], str]:
+    """The ``_`` of ``lang``: English text in, the text in ``lang`` out (for the CLI).
+
+    Example:
+        >>> _ = gettext("zh")
+        >>> _("none")
+        '无'
+    """
+    return translation(lang).gettext
+
+
+def label(value: Any, lang: str = "en") -> str:
+    """A value a reader sees in ``lang``: an enum member or a value of the catalogue
+    (``large`` → ``大型``); anything else as :class:`str` gives it.
+
+    In English a value reads as its stable JSON string, so texts and data agree.
+
+    Example:
+        >>> from sep.domain import SizeClass
+        >>> label(SizeClass.LARGE, "zh"), label(SizeClass.LARGE), label("H Group", "zh")
+        ('大型', 'large', 'H Group')
+    """
+    text = value.value if isinstance(value, enum.Enum) else value
+    text = str(text)
+    if lang == "en":
+        return text
+    return translation(lang).gettext(text) if text else text
+
+
+def join(items: Any, lang: str = "en") -> str:
+    """``items`` as a list a reader of ``lang`` expects: ``a, b`` or ``a、b``.
+
+    Example:
+        >>> join(["4.3.5(a)", "4.3.5(b)"], "zh")
+        '4.3.5(a)、4.3.5(b)'
+    """
+    return translation(lang).gettext(", ").join(str(i) for i in items)
+
+
+def html_lang(lang: str) -> str:
+    """The ``lang`` attribute of an HTML page in ``lang`` (``en``, ``zh-CN``).
+
+    Example:
+        >>> html_lang("zh")
+        'zh-CN'
+    """
+    return _HTML_LANG[check_lang(lang)]
+
+
+_HTML_LANG = {"en": "en", "zh": "zh-CN"}
+
+
+_WAN = Decimal(10_000)
+_YI = Decimal(100_000_000)
+
+
+def format_cny_zh(amount: Decimal) -> str:
+    """A yuan amount as Chinese text writes it: 亿元 from 1亿, 万元 from 1万, else 元.
+
+    The larger unit is used only while it stays exact with at most four decimals, so a
+    threshold or a margin is never rounded into a different figure.
+
+    Example:
+        >>> [format_cny_zh(Decimal(v)) for v in ("10000000", "120000000", "5000", "-120000")]
+        ['1,000万元', '1.2亿元', '5,000元', '-12万元']
+        >>> format_cny_zh(Decimal("123456789")), format_cny_zh(Decimal("0.5"))
+        ('12,345.6789万元', '0.5元')
+    """
+    size = abs(amount)
+    for unit, word in ((_YI, "亿元"), (_WAN, "万元")):
+        if size >= unit:
+            scaled = MONEY_CONTEXT.divide(amount, unit).normalize(MONEY_CONTEXT)
+            exponent = scaled.as_tuple().exponent
+            if isinstance(exponent, int) and exponent >= -4:
+                return f"{_group(scaled)}{word}"
+    return f"{_group(amount)}元"
+
+
+def _group(amount: Decimal) -> str:
+    normal = amount.normalize(MONEY_CONTEXT)
+    if normal == normal.to_integral():
+        return f"{int(normal):,}"
+    return f"{normal:,f}"
+
+
+def extract_pack_texts(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extraction method for the shipped rule packs: their parameter sources.
+
+    A pack's own texts come in both languages (``en``, ``zh``); a source is written once,
+    in English, and read in Chinese through the catalogue.
+    """
+    import tomllib
+
+    raw = fileobj.read()
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    lines = text.splitlines()
+    for param in tomllib.loads(text).get("parameters", {}).values():
+        for value in param.get("values", ()):
+            source = value.get("source")
+            # A source written in Chinese (国科发区〔2018〕300号 …) is already the reader's.
+            if isinstance(source, str) and re.search("[A-Za-z]{3}", source):
+                line = next((i for i, t in enumerate(lines, 1) if source in t), 0)
+                yield line, "", source, []
