@@ -1,8 +1,8 @@
 """Sphinx configuration for the sep documentation.
 
-Built in CI with ``sphinx-build -W -n --keep-going`` (every warning, including every
-reference that resolves nowhere, fails the build) and ``sphinx-build -b doctest`` (every
-example on these pages runs). Nothing here reaches the network: the intersphinx inventories
+Built in CI with ``sphinx-build -W -n --keep-going``: every warning, including every
+reference that resolves nowhere, fails the build. The examples on these pages run as
+doctests in the test suite (``tests/test_docs_examples.py``). Nothing here reaches the network: the intersphinx inventories
 are files in ``_intersphinx/`` (see its README) and the lifecycle diagram is drawn by
 Graphviz's ``dot`` on the build machine.
 """
@@ -29,7 +29,6 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
     "sphinx.ext.intersphinx",
-    "sphinx.ext.doctest",
     "sphinx.ext.graphviz",
     "myst_parser",
     "sphinx_copybutton",
@@ -65,11 +64,6 @@ nitpick_ignore = [
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-
-# The Python examples on these pages run under ``sphinx-build -b doctest``; each page's
-# examples share one namespace, set up by this line.
-doctest_global_setup = "import sep"
-doctest_test_doctest_blocks = "default"
 
 graphviz_output_format = "svg"
 graphviz_dot_args = ["-Gfontname=sans-serif", "-Nfontname=sans-serif", "-Efontname=sans-serif"]
