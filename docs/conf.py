@@ -2,9 +2,9 @@
 
 Built in CI with ``sphinx-build -W -n --keep-going``: every warning, including every
 reference that resolves nowhere, fails the build. The examples on these pages run as
-doctests in the test suite (``tests/test_docs_examples.py``). Nothing here reaches the network: the intersphinx inventories
-are files in ``_intersphinx/`` (see its README) and the lifecycle diagram is drawn by
-Graphviz's ``dot`` on the build machine.
+doctests in the test suite (``tests/test_docs_examples.py``). Nothing here reaches the
+network: the intersphinx inventories are files in ``_intersphinx/`` (see its README) and
+the lifecycle diagram is drawn by Graphviz's ``dot`` on the build machine.
 """
 
 from __future__ import annotations
