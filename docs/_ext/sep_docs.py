@@ -104,8 +104,10 @@ class ParametersDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        _generated(self.env)
         out: list[nodes.Node] = []
-        for pack_id in builtin_packs():
+        # The standard's own packs first, then packs of other documents.
+        for pack_id in sorted(builtin_packs(), key=lambda i: (not i.startswith("t-cate-"), i)):
             pack = builtin_pack(pack_id)
             section = nodes.section(ids=[nodes.make_id(f"pack-{pack_id}")])
             section += nodes.title(text=f"{pack.en} ({pack_id})")
@@ -125,7 +127,9 @@ class ParametersDirective(SphinxDirective):
                 )
                 if spec.doc:
                     sub += _para(spec.doc)
-                rows = [[v.since.isoformat(), str(v.value), v.source] for v in spec.values]
+                rows = [
+                    [v.since.isoformat(), f"{v.value:,} {spec.unit}", v.source] for v in spec.values
+                ]
                 sub += _table(["in force from", "value", "source"], rows, [14, 14, 72])
                 section += sub
             out.append(section)
@@ -140,8 +144,10 @@ class LifecycleDiagramDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from sep.lifecycle import standard_definition
 
+        _generated(self.env)
         node = graphviz()
-        node["code"] = standard_definition().to_dot()
+        # Top to bottom: the process is long, and a page is taller than it is wide.
+        node["code"] = standard_definition().to_dot().replace("rankdir=LR;", "rankdir=TB;", 1)
         node["options"] = {"docname": self.env.docname}
         node["alt"] = "The incubation process of T/CATE 0001—2020 4.3.2 and 4.3.6"
         node["classes"] = ["sep-lifecycle"]
@@ -359,6 +365,20 @@ class UnspecificBuiltins(SphinxPostTransform):
 _BUILTINS = frozenset(name for name in dir(builtins) if isinstance(getattr(builtins, name), type))
 
 
+def _generated(env: BuildEnvironment) -> None:
+    """Note that the current page is generated from sep, so it is read again every build."""
+    pages: set[str] = env.__dict__.setdefault("sep_generated_pages", set())
+    pages.add(env.docname)
+
+
+def read_generated_pages_again(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """The pages drawn from sep's code change when the code does, not only when they do."""
+    pages: set[str] = env.__dict__.get("sep_generated_pages", set())
+    return sorted(pages - removed)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("sep-parameters", ParametersDirective)
     app.add_directive("sep-lifecycle-diagram", LifecycleDiagramDirective)
@@ -368,4 +388,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", fill_data_docstring, priority=400)
     app.add_directive("sep-reexported-data", ReexportedDataDirective)
     app.add_post_transform(UnspecificBuiltins)
+    app.connect("env-get-outdated", read_generated_pages_again)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
