@@ -180,17 +180,16 @@ def _public_home(name: str) -> str | None:
 
 
 def _candidates(target: str) -> Iterator[str]:
+    """Other names ``target`` may be documented under, most likely first."""
     for alias, full in ALIASES.items():
-        if target == alias or (alias.endswith(".") and target.startswith(alias)):
-            yield full + target[len(alias) :] if alias.endswith(".") else full
-    if target.startswith("sep.") and target.count(".") >= 1:
-        head = target.removeprefix("sep.")
-        if "." not in head or head.split(".")[0] not in {m.split(".")[1] for m in PUBLIC}:
-            home = _public_home(head)
-            if home:
-                yield home
-    elif not target.startswith("sep."):
-        home = _public_home(target.lstrip("~."))
+        if alias.endswith(".") and target.startswith(alias):
+            yield full + target[len(alias) :]
+        elif target == alias:
+            yield full
+    name = target.removeprefix("sep.")
+    # "sep.audit" or "audit", not "sep.domain.Money" (already the documented name).
+    if name.partition(".")[0] not in {m.split(".")[1] for m in PUBLIC}:
+        home = _public_home(name)
         if home:
             yield home
 
