@@ -32,6 +32,7 @@ from sep.evaluation import (
     load_parameters,
 )
 
+# The one place the version is written: the build (hatchling) reads it from here.
 __version__ = "0.1.0.dev0"
 
 __all__ = [

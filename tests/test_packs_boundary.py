@@ -760,3 +760,23 @@ def test_a_parameter_holds_at_most_the_stated_number_of_dated_values(tmp_path: P
     with pytest.raises(RuleDefinitionError) as err:
         load_parameters(path)
     assert err.value.key == "parameters.revenue_min.values"
+
+
+@pytest.mark.parametrize("unit", [5, 10**5000, ["CNY"], True], ids=["int", "huge", "list", "bool"])
+def test_an_input_unit_that_is_not_text_is_refused(unit: Any) -> None:
+    """An input's ``unit`` that is not a string (a number, a 5,000-digit integer, a list) is
+    refused naming ``inputs.<name>.unit``, not turned into text with ``str()``."""
+    doc = {
+        "pack": {"id": "x", "version": "1", "question": "graduation", "en": "x", "zh": "x"}
+        | {"document": "T/CATE 0001—2020", "clause": "4.3.5", "combine": "all"},
+        "inputs": {
+            "revenue": {"type": "money", "clause": "4.3.5(c)", "en": "r", "zh": "r", "unit": unit}
+        },
+        "criteria": [
+            {"id": "a", "clause": "4.3.5(c)", "en": "a", "zh": "a"}
+            | {"condition": {"input": "revenue", "op": ">=", "value": 1}}
+        ],
+    }
+    with pytest.raises(RuleDefinitionError) as info:
+        pack_from_mapping(doc)
+    assert info.value.key == "inputs.revenue.unit"

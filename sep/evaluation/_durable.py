@@ -56,9 +56,10 @@ How durable-rules is used, and why (each point was measured on durable-rules 2.0
   evaluation is several C calls; one module lock serialises every use of durable-rules, so
   threads never cross-talk (there is no parallelism to lose under the GIL).
 
-durable-rules is imported lazily: ``import sep`` works where it cannot be imported (Python
-3.13 without the build fix); using this module there raises
-:class:`~sep.errors.EngineUnavailableError` with the fix.
+durable-rules is an optional dependency (the ``sep[stream]`` extra) and is imported lazily:
+``import sep`` and every engine but the stream work where it is not installed or cannot be
+imported (Python 3.13 without the build fix); using this module there raises
+:class:`~sep.errors.EngineUnavailableError` naming the fix (:data:`DURABLE_FIX`).
 
 Example:
     >>> rules = DurableRuleset([
@@ -98,9 +99,13 @@ __all__ = [
 ]
 
 ENGINE: Final = "durable-rules"
+#: What a user does when durable-rules cannot be imported: install the ``stream`` extra, and
+#: on Python 3.13 (where durable-rules 2.0.28, shipped only as source, does not build as it
+#: is) rebuild it with the flag that maps the C API function removed in 3.13.
 DURABLE_FIX: Final = (
-    'reinstall with CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" pip install '
-    "--no-binary durable-rules --force-reinstall durable-rules==2.0.28"
+    "pip install 'sep[stream]' (the streaming engine's extra); on Python 3.13 build "
+    'durable-rules with CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" pip install '
+    "--no-cache-dir --force-reinstall 'durable-rules>=2.0.28,<2.1'"
 )
 #: durable-rules 2.0.28 fails when one fact fires more than 64 rules (error 303, and the
 #: process may crash afterwards); every leaf fires exactly one rule per evaluation.
@@ -245,6 +250,8 @@ class _Durable:
         )
 
 
+#: The modules of durable-rules: missing one of them means it is not installed at all.
+_MODULES: Final = ("durable", "durable_rules_engine")
 _loaded: _Durable | None = None
 _load_error: str | None = None
 
@@ -260,7 +267,10 @@ def _durable() -> _Durable:
         import durable_rules_engine as core
         from durable import engine
     except Exception as exc:  # an ImportError, or whatever the broken extension raises
-        _load_error = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, ModuleNotFoundError) and exc.name in _MODULES:
+            _load_error = f"it is not installed (no module named {exc.name!r})"
+        else:
+            _load_error = f"{type(exc).__name__}: {exc}"
         raise _unavailable(_load_error) from exc
     _loaded = _Durable(engine, core)
     return _loaded

@@ -110,6 +110,10 @@ class _Refused(Exception):
     """A problem found while parsing, reported as a RuleDefinitionError by the caller."""
 
 
+class _TooDeep(Exception):
+    """A YAML document nested past MAX_DEPTH, found while composing it."""
+
+
 def _toml_float(text: str) -> float:
     if len(text) > MAX_NUMBER_CHARS:
         raise _Refused(f"a number is longer than {MAX_NUMBER_CHARS} characters")
@@ -178,7 +182,7 @@ def _parse_definition(source: str, suffix: str, raw: bytes) -> dict[str, Any]:
         data = _parse_toml(text) if kind == "TOML" else _parse_yaml(text)
     except _Refused as err:
         raise RuleDefinitionError(source, "", f"not valid {kind}: {err}") from None
-    except RecursionError:
+    except (RecursionError, _TooDeep):
         raise RuleDefinitionError(
             source, "", f"is nested more than {MAX_DEPTH} levels deep"
         ) from None
@@ -257,6 +261,8 @@ def _yaml_loader(yaml: Any) -> Any:
         bool_tag = "tag:yaml.org,2002:bool"
 
         class Loader(yaml.SafeLoader):  # type: ignore[misc]
+            depth = 0
+
             def compose_node(self, parent: Any, index: Any) -> Any:
                 if self.check_event(yaml.AliasEvent):
                     event = self.peek_event()
@@ -264,7 +270,15 @@ def _yaml_loader(yaml: Any) -> Any:
                         f"aliases (*{event.anchor}) are not allowed in rule files, "
                         f"write the value out{event.start_mark}"
                     )
-                return super().compose_node(parent, index)
+                # Stop at the bound rather than recurse until Python's limit: a document
+                # 50,000 brackets deep took seconds of recursion before it was refused.
+                self.depth += 1
+                if self.depth > MAX_DEPTH:
+                    raise _TooDeep
+                try:
+                    return super().compose_node(parent, index)
+                finally:
+                    self.depth -= 1
 
             def construct_mapping(self, node: Any, deep: bool = False) -> Any:
                 seen: set[Any] = set()
@@ -667,7 +681,7 @@ def _inputs(
             clause=clause,
             en=ctx.text(body, key, "en"),
             zh=ctx.text(body, key, "zh"),
-            unit=str(body.get("unit", unit_default)),
+            unit=_optional_text(ctx, body, key, "unit", unit_default),
             values=cast(tuple[str, ...], values),
             unknown=cast(tuple[str, ...], unknown),
             minimum=None if lo is None else _decimal(ctx, f"{key}.minimum", lo),

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import argparse
+import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
 from sep.errors import ValidationError
-from sep.evaluation import ELIGIBILITY, EVALUATION, GRADUATION, load_parameters
+from sep.evaluation import ELIGIBILITY, EVALUATION, GRADUATION, RulePack, load_parameters
 from sep.portfolio._frame import evaluate
 from sep.portfolio._scenario import Scenario, compare, load_scenario
 
@@ -33,23 +33,37 @@ def _params(path: str) -> dict[str, Any]:
     return data
 
 
-def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Run ``sep portfolio``: counts per criterion, flips for a scenario, results saved."""
-    pack = args.pack or PACKS[args.question]
-    params = _params(args.params) if args.params else None
-    extra: Literal["error", "ignore"] = "ignore" if args.ignore_extra else "error"
-    baseline = Scenario("baseline", pack=pack, params=params, on=args.on)
+def run(
+    question: str,
+    file: str,
+    *,
+    params: str | None = None,
+    scenario: str | None = None,
+    pack: RulePack | None = None,
+    on: dt.date | None = None,
+    out: str | None = None,
+    index: str | None = None,
+    ignore_extra: bool = False,
+    lang: str = "en",
+    fmt: str = "text",
+) -> str:
+    """Decide ``file`` for ``question``; return the counts per criterion (or, with a
+    scenario, the flips) as text or JSON (``fmt``), after saving the frame to ``out``."""
+    chosen: RulePack | str = pack if pack is not None else PACKS[question]
+    overrides = _params(params) if params else None
+    extra: Literal["error", "ignore"] = "ignore" if ignore_extra else "error"
+    baseline = Scenario("baseline", pack=chosen, params=overrides, on=on)
     payload: dict[str, Any]
-    if args.scenario:
-        loaded = load_scenario(args.scenario)
-        merged = {**(params or {}), **(loaded.params or {})}
-        scenario = Scenario(
+    if scenario:
+        loaded = load_scenario(scenario)
+        merged = {**(overrides or {}), **(loaded.params or {})}
+        other = Scenario(
             loaded.name,
-            pack=loaded.pack if loaded.pack != GRADUATION else pack,
+            pack=loaded.pack if loaded.pack != GRADUATION else chosen,
             params=merged or None,
-            on=loaded.on or args.on,
+            on=loaded.on or on,
         )
-        result = compare(args.file, scenario, baseline=baseline, extra=extra, index=args.index)
+        result = compare(file, other, baseline=baseline, extra=extra, index=index)
         frame = result.flips()
         payload = {
             "rows": len(result.baseline),
@@ -58,13 +72,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "changes": result.counts(),
             "flips": len(frame),
         }
-        text = result.text(args.lang)
+        text = result.text("zh" if lang == "zh" else "en")
         saved = result.scenario.frame(margins=True)
     else:
-        single = evaluate(args.file, pack, params=params, on=args.on, extra=extra, index=args.index)
+        single = evaluate(file, chosen, params=overrides, on=on, extra=extra, index=index)
         payload = {"rows": len(single), "counts": single.counts()}
         table = single.summary()
-        title = "zh" if args.lang == "zh" else "en"
+        title = "zh" if lang == "zh" else "en"
         lines = [f"{single.batch.pack} on {single.batch.as_of}: {len(single)} rows"]
         for key, row in table.iterrows():
             lines.append(
@@ -73,13 +87,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             )
         text = "\n".join(lines)
         saved = single.frame(margins=True)
-    if args.out:
-        _save(saved, args.out)
-    if args.format == "json":
-        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    else:
-        out.write(text + "\n")
-    return 0
+    if out:
+        _save(saved, out)
+    if fmt == "json":
+        return json.dumps(payload, ensure_ascii=False, indent=2)
+    return text
 
 
 def _save(frame: Any, path: str) -> None:

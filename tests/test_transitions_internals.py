@@ -1,0 +1,278 @@
+"""The behaviour of ``transitions`` that the incubation process (4.3.2, 4.3.3, 4.3.6) relies on.
+
+``pyproject.toml`` accepts a range of ``transitions`` releases rather than one pin, so
+this module checks, against the installed release, exactly what
+:class:`sep.lifecycle.IncubationProcess` uses of it: the ``Machine`` keyword arguments it
+passes, ``machine.events[name].trigger(model, ctx)`` on a model that was never added to
+the machine, the model attribute the state lives in, ``send_event`` callbacks
+(``event.model``, ``event.args``), conditions that refuse or raise, ``after`` callbacks,
+internal transitions (``dest=None``), guarded alternatives for one trigger, and
+``MachineError`` for a trigger not allowed from the current state.
+
+When a new release changes one of these, the failing test says what changed, so the range
+in ``pyproject.toml`` is not widened before ``sep.lifecycle`` is adapted.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from typing import Any
+
+import pytest
+from transitions import Machine, MachineError
+
+from sep.lifecycle import _process
+
+VERSION = importlib.metadata.version("transitions")
+
+
+def relied_on(what: str) -> str:
+    """The message of a failed check: the release, what changed, and who relies on it."""
+    return (
+        f"transitions {VERSION} changed: {what}. sep.lifecycle.IncubationProcess relies on "
+        "this; adapt sep/lifecycle/_process.py before widening the transitions range in "
+        "pyproject.toml"
+    )
+
+
+class File:
+    """A model like sep's IncubationFile: a plain object the machine is never given."""
+
+    def __init__(self, state: str) -> None:
+        setattr(self, _process.MODEL_ATTRIBUTE, state)
+
+    @property
+    def state(self) -> str:
+        return str(getattr(self, _process.MODEL_ATTRIBUTE))
+
+
+def build(transitions: list[dict[str, Any]]) -> Machine:
+    """A machine built with the keyword arguments IncubationProcess passes."""
+    return Machine(
+        model=None,
+        states=["applied", "screening", "admitted", "rejected"],
+        initial="applied",
+        transitions=transitions,
+        send_event=True,
+        auto_transitions=False,
+        ignore_invalid_triggers=False,
+        model_attribute=_process.MODEL_ATTRIBUTE,
+    )
+
+
+def test_process_uses_the_model_attribute_checked_here() -> None:
+    """The attribute these checks use is the one sep's process stores the state in."""
+    assert _process.MODEL_ATTRIBUTE == "_state"
+    assert _process.Machine is Machine and _process.MachineError is MachineError
+
+
+def test_machine_error_is_an_exception() -> None:
+    """MachineError is an Exception subclass, so the process's handler turns it into
+    TransitionError (4.3.2) and never lets it reach a user."""
+    assert issubclass(MachineError, Exception), relied_on("MachineError is no Exception")
+
+
+def test_machine_without_models_has_only_the_declared_events() -> None:
+    """model=None adds no model; auto_transitions=False adds no to_<state> events, so the
+    process's trigger table holds the definition's triggers only."""
+    machine = build([{"trigger": "start", "source": ["applied"], "dest": "screening"}])
+    assert list(machine.models) == [], relied_on("model=None no longer means no model")
+    assert set(machine.events) == {"start"}, relied_on(
+        f"auto_transitions=False still adds events: {sorted(machine.events)}"
+    )
+    assert callable(machine.events["start"].trigger), relied_on("Event.trigger is gone")
+
+
+def test_trigger_moves_a_model_never_added() -> None:
+    """machine.events[e].trigger(file, ctx) moves a model that was never added: it reads and
+    writes the model attribute, returns True, and neither adds the model nor puts methods
+    on it (4.3.2: one machine serves every incubatee's file)."""
+    machine = build([{"trigger": "start", "source": ["applied"], "dest": "screening"}])
+    file = File("applied")
+    assert machine.events["start"].trigger(file, object()) is True, relied_on(
+        "Event.trigger no longer returns True for a transition taken"
+    )
+    assert file.state == "screening", relied_on("the state is not written to model_attribute")
+    assert list(machine.models) == [], relied_on("triggering a model adds it to the machine")
+    assert not hasattr(file, "start") and not hasattr(file, "is_screening"), relied_on(
+        "triggering a model decorates it with methods"
+    )
+
+
+def test_callbacks_get_one_event_with_model_and_args() -> None:
+    """send_event=True: conditions and after callbacks get one event whose .model is the
+    file and .args the positional arguments given to trigger (the process's context)."""
+    seen: list[tuple[str, Any, tuple[Any, ...]]] = []
+
+    def condition(event: Any) -> bool:
+        seen.append(("condition", event.model, event.args))
+        return True
+
+    def after(event: Any) -> None:
+        seen.append(("after", event.model, event.args))
+
+    machine = build(
+        [
+            {
+                "trigger": "start",
+                "source": ["applied"],
+                "dest": "screening",
+                "conditions": [condition],
+                "after": [after],
+            }
+        ]
+    )
+    file, ctx = File("applied"), object()
+    machine.events["start"].trigger(file, ctx)
+    assert seen == [("condition", file, (ctx,)), ("after", file, (ctx,))], relied_on(
+        f"send_event callbacks saw {seen!r}"
+    )
+
+
+def test_after_runs_once_the_state_has_changed() -> None:
+    """An after callback (the process's effects, e.g. creating the archive of 4.3.6) sees
+    the file already in the destination state."""
+    states: list[str] = []
+    machine = build(
+        [
+            {
+                "trigger": "start",
+                "source": ["applied"],
+                "dest": "screening",
+                "after": [lambda event: states.append(event.model.state)],
+            }
+        ]
+    )
+    machine.events["start"].trigger(File("applied"), None)
+    assert states == ["screening"], relied_on(f"after callbacks ran in state {states!r}")
+
+
+def test_refusing_condition_keeps_the_state_and_stops_there() -> None:
+    """A condition returning False (a guard's refusal) makes trigger return False, keeps
+    the state, runs neither later conditions nor after callbacks: the first refusal is
+    the one reported."""
+    calls: list[str] = []
+
+    def refuse(event: Any) -> bool:
+        calls.append("refuse")
+        return False
+
+    def later(event: Any) -> bool:
+        calls.append("later")
+        return True
+
+    machine = build(
+        [
+            {
+                "trigger": "admit",
+                "source": ["screening"],
+                "dest": "admitted",
+                "conditions": [refuse, later],
+                "after": [lambda event: calls.append("after")],
+            }
+        ]
+    )
+    file = File("screening")
+    assert machine.events["admit"].trigger(file, None) is False, relied_on(
+        "a refused transition no longer returns False"
+    )
+    assert file.state == "screening", relied_on("a refused transition changes the state")
+    assert calls == ["refuse"], relied_on(f"after a refusing condition, ran {calls!r}")
+
+
+def test_raising_condition_propagates_and_keeps_the_state() -> None:
+    """An exception in a condition reaches the caller unchanged (the process turns it into
+    its own error), with the state as it was."""
+
+    class Boom(Exception):
+        pass
+
+    def boom(event: Any) -> bool:
+        raise Boom("guard failed")
+
+    machine = build(
+        [{"trigger": "admit", "source": ["screening"], "dest": "admitted", "conditions": [boom]}]
+    )
+    file = File("screening")
+    with pytest.raises(Boom):
+        machine.events["admit"].trigger(file, None)
+    assert file.state == "screening", relied_on("a raising condition changes the state")
+
+
+def test_trigger_not_allowed_from_the_state_raises_machine_error() -> None:
+    """ignore_invalid_triggers=False: a trigger with no transition from the file's state
+    raises MachineError and leaves the state (the process reports TransitionError)."""
+    machine = build([{"trigger": "admit", "source": ["screening"], "dest": "admitted"}])
+    file = File("applied")
+    with pytest.raises(MachineError):
+        machine.events["admit"].trigger(file, None)
+    assert file.state == "applied"
+
+
+def test_internal_transition_keeps_the_state_and_runs_effects() -> None:
+    """dest=None is an internal transition (e.g. granting a resource during incubation,
+    4.3.3): the state stays, the after callbacks run, trigger returns True."""
+    effects: list[str] = []
+    machine = build(
+        [
+            {
+                "trigger": "grant",
+                "source": ["admitted"],
+                "dest": None,
+                "after": [lambda event: effects.append(event.model.state)],
+            }
+        ]
+    )
+    file = File("admitted")
+    assert machine.events["grant"].trigger(file, None) is True, relied_on(
+        "an internal transition no longer returns True"
+    )
+    assert file.state == "admitted" and effects == ["admitted"], relied_on(
+        f"internal transition: state {file.state!r}, effects {effects!r}"
+    )
+
+
+def test_guarded_alternatives_take_the_first_that_passes() -> None:
+    """One trigger defined twice from one source with guards (the definition allows this
+    only when guarded): the first transition whose conditions pass is taken, in order."""
+
+    def flag(event: Any) -> bool:
+        return bool(event.args[0])
+
+    machine = build(
+        [
+            {
+                "trigger": "decide",
+                "source": ["screening"],
+                "dest": "admitted",
+                "conditions": [flag],
+            },
+            {"trigger": "decide", "source": ["screening"], "dest": "rejected"},
+        ]
+    )
+    admitted, rejected = File("screening"), File("screening")
+    machine.events["decide"].trigger(admitted, True)
+    machine.events["decide"].trigger(rejected, False)
+    assert (admitted.state, rejected.state) == ("admitted", "rejected"), relied_on(
+        f"guarded alternatives gave {(admitted.state, rejected.state)!r}"
+    )
+
+
+def test_sources_are_a_list_of_states() -> None:
+    """A transition's source may be a list of states (the process passes list(sources))."""
+    machine = build([{"trigger": "reject", "source": ["applied", "screening"], "dest": "rejected"}])
+    for start in ("applied", "screening"):
+        file = File(start)
+        machine.events["reject"].trigger(file, None)
+        assert file.state == "rejected", relied_on(f"a list source missed {start!r}")
+
+
+def test_the_standard_process_builds_on_this_release() -> None:
+    """The whole shipped process (4.3.2) builds its machine on the installed release, and
+    its machine's events are exactly the definition's triggers."""
+    from sep.lifecycle import IncubationProcess
+
+    process = IncubationProcess()
+    assert set(process.machine.events) == set(process.definition.triggers), relied_on(
+        "the shipped process's machine has other events than its triggers"
+    )
