@@ -535,7 +535,7 @@ def _hints(field: attrs.Attribute[Any]) -> dict[str, Any]:
 def json_schema(cls: type) -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) for the JSON form of ``cls``.
 
-    It accepts exactly what :func:`from_dict` accepts, but for :data:`SCHEMA_LIMITS` (which
+    It accepts exactly what :func:`from_dict` accepts, but for ``SCHEMA_LIMITS`` (which
     its description lists): every object lists its fields with their description and
     clause; amounts are decimal strings by the amount grammar of :mod:`sep._limits` or
     numbers, both bounded; enums list their values; unknown fields are refused.

@@ -507,7 +507,7 @@ def _plan_for(evaluator: Evaluator) -> _Plan:
 class BatchResult:
     """The outcomes of a rule pack for every row and every criterion.
 
-    Outcomes are ``int8`` codes: ``1`` MET, ``0`` NOT_MET, ``-1`` UNKNOWN (see :attr:`CODES`).
+    Outcomes are ``int8`` codes: ``1`` MET, ``0`` NOT_MET, ``-1`` UNKNOWN (``CODES``).
 
     Attributes:
         pack: Pack id.

@@ -315,7 +315,7 @@ def load_pack(path: str | Path) -> RulePack:
 
     Returns:
         The checked :class:`RulePack`. Files with the same bytes give the same pack object
-        (the last :data:`PACK_CACHE_SIZE` files read are kept, by content hash, so an
+        (the last ``PACK_CACHE_SIZE`` (16) files read are kept, by content hash, so an
         edited file is read again); its ``source`` is the first path it was read from.
 
     Raises:

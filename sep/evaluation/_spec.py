@@ -142,7 +142,7 @@ class Leaf:
 
     Attributes:
         input: Name of the input read.
-        op: One of :data:`OPS`.
+        op: One of ``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``.
         param: Parameter name of the threshold, or ``None`` when ``value`` is a constant.
         value: The constant threshold when ``param`` is ``None`` (bool, str, Decimal).
         measure: ``value`` (the input itself) or, for a series: ``each_of_last`` (every one
