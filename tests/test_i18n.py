@@ -53,6 +53,8 @@ from sep.examples import annex_c_founder, annex_c_platform
 from sep.lifecycle import standard_definition
 from tests.strategies import platform_s
 
+pytestmark = pytest.mark.clause("3.1", "4.2.1", "4.3.5", "4.3.7-b")
+
 ROOT = Path(__file__).resolve().parent.parent
 POT = LOCALE_DIR / "sep.pot"
 PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "sep.po"

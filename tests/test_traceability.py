@@ -28,6 +28,9 @@ UNDECLARED = {
     "tests/test_transitions_internals.py": (
         "checks the behaviour of the transitions library that the process relies on"
     ),
+    "tests/test_docs_browser.py": "checks that the built pages render in a browser",
+    "tests/test_docs_built.py": "checks that the built pages hold what is generated from the code",
+    "tests/test_docs_examples.py": "runs the documentation pages' examples",
     "tests/rules/torch_2018_graduation.toml": (
         "cases of the 2018 incubator measures (国科发区〔2018〕300号), another document"
     ),

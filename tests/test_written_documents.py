@@ -53,6 +53,8 @@ from tests.strategies import incubatee_s, mutated_json
 from tests.test_schema_truth import dumps
 from tests.test_written_schemas import _leaf_values
 
+pytestmark = pytest.mark.clause("3.1", "4.2.1", "4.3.2", "4.3.5", "4.3.6", "4.3.7-b")
+
 ON = dt.date(2026, 1, 1)
 BATCH = jsonschema.Draft202012Validator(batch_summary_schema())
 FILE = jsonschema.Draft202012Validator(
