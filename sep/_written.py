@@ -4,8 +4,8 @@ and incubatee files.
 Integrators store and exchange what ``sep`` answers (3.1/4.2.1 eligibility, 4.3.5
 graduation, 4.3.7-b evaluation decisions, one at a time or as a batch; the 4.1–4.3.7 audit
 report; an incubatee's file with its 4.3.2/4.3.6 history) and validate it in their own
-language. The schemas follow :meth:`~sep.evaluation.Decision.to_dict`, :func:`batch_summary`,
-:meth:`~sep.assessment.AuditReport.to_dict` and :func:`~sep.domain.to_dict` of an
+language. The schemas follow :meth:`~sep.evaluation.Decision.to_dict`, the service's batch
+summary, :meth:`~sep.assessment.AuditReport.to_dict` and :func:`~sep.domain.to_dict` of an
 :attr:`~sep.lifecycle.IncubationFile.incubatee` field for field; tests check that every
 document ``sep`` writes validates, so they cannot drift apart silently.
 :data:`WRITTEN_SCHEMAS` is the registry ``sep schema NAME`` and the service's
@@ -234,7 +234,7 @@ def batch_summary(result: BatchResult) -> dict[str, Any]:
 
 
 def batch_summary_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) of a batch summary, as :func:`batch_summary` writes it.
+    """A JSON Schema (draft 2020-12) of a batch summary, as ``POST /v1/check/{q}/batch`` answers.
 
     ``summary`` holds the counts of the pack's outcome (key ``"outcome"``) and of every
     criterion by id; ``outcomes`` holds one outcome per row, in the order sent (its length
