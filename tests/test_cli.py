@@ -474,3 +474,23 @@ def test_oversized_rule_file_on_stdin_is_refused(argv: tuple[str, ...]) -> None:
     result = _run(*argv, stdin=b"#" * (MAX_DEFINITION_BYTES + 10))
     assert result.exit_code == EXIT_ERROR
     assert "larger than" in _one_line(result)
+
+
+def test_serve_passes_host_port_time_limit_and_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``sep serve`` hands its options to :func:`sep.server.serve` (the server itself is
+    tested over HTTP in test_server.py), and refuses a worker count outside 1–256 with 2."""
+    pytest.importorskip("fastapi")
+    import sep.server
+
+    seen: dict[str, Any] = {}
+
+    def fake_serve(host: str, port: int, **options: Any) -> None:
+        seen.update(host=host, port=port, **options)
+
+    monkeypatch.setattr(sep.server, "serve", fake_serve)
+    result = _run("serve", "--port", "8123", "--time-limit", "2.5", "--workers", "3")
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert seen == {"host": "127.0.0.1", "port": 8123, "time_limit": 2.5, "workers": 3}
+    refused = _run("serve", "--workers", "0")
+    assert refused.exit_code == EXIT_ERROR
+    assert "--workers" in _one_line(refused)

@@ -582,7 +582,14 @@ def verify(file: str, pack: str | None, fmt: str) -> None:
 @click.option(
     "--time-limit", type=float, default=10.0, show_default=True, help="seconds per request"
 )
-def serve(host: str, port: int, time_limit: float) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=8,
+    show_default=True,
+    help="requests worked on at once",
+)
+def serve(host: str, port: int, time_limit: float, workers: int) -> None:
     """Run the HTTP service for integrators (needs the server extra: sep[server])."""
     try:
         from sep.server import serve as run_server
@@ -592,7 +599,7 @@ def serve(host: str, port: int, time_limit: float) -> None:
         raise EngineUnavailableError(
             "sep.server", "FastAPI and uvicorn are not installed", 'pip install "sep[server]"'
         ) from None
-    run_server(host, port, time_limit=time_limit)
+    run_server(host, port, time_limit=time_limit, workers=workers)
     finish(EXIT_OK)
 
 
