@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sep
+import sep._written
 from sep._cli import main
 from sep.assessment import audit_report_schema
 from sep.domain import Platform
@@ -119,12 +120,13 @@ def test_every_audit_report_validates(platform: Platform) -> None:
     _valid(REPORT, sep.audit(platform, on=dt.date(2026, 1, 1)).to_json())
 
 
-@pytest.mark.parametrize(("kind", "title"), [("decision", "sep decision record"),
-                                             ("audit-report", "sep audit report")])  # fmt: skip
-def test_sep_schema_prints_them(kind: str, title: str) -> None:
-    """``sep schema decision`` and ``sep schema audit-report`` print these schemas."""
+@pytest.mark.parametrize("kind", sorted(sep._written.WRITTEN_SCHEMAS))
+def test_sep_schema_prints_them(kind: str) -> None:
+    """``sep schema NAME`` prints each schema of what sep writes (decision, batch-summary,
+    audit-report, incubatee-file) exactly as the library builds it, and ``--list`` names it."""
     out = io.StringIO()
     assert main(["schema", kind], out=out) == 0
-    printed = json.loads(out.getvalue())
-    assert printed["title"] == title
-    assert printed == (decision_schema() if kind == "decision" else audit_report_schema())
+    assert json.loads(out.getvalue()) == sep._written.WRITTEN_SCHEMAS[kind]()
+    listed = io.StringIO()
+    assert main(["schema", "--list"], out=listed) == 0
+    assert kind in listed.getvalue().split()
