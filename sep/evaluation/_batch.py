@@ -103,8 +103,10 @@ Floats = np.ndarray[Any, Any]
 # minimum, "any" a maximum and "not" a reflection; they are mapped to the public codes once.
 _NOT, _UNK, _MET = 0, 1, 2
 # A float ratio farther than this from the threshold is on the same side after rounding to
-# four decimals (rounding moves it by at most 0.00005): only nearer rows are redone exactly.
-_RATIO_SLACK = 1e-3
+# four decimals (rounding moves it by at most 0.00005; the float's own error is some ulps of
+# a ratio that, near the threshold, is about the threshold): only nearer rows are redone
+# exactly. Twice the rounding step keeps a wide margin; 1e-3 redid ten times the rows.
+_RATIO_SLACK = 1e-4
 _CLAMP = 2**62
 _PLAIN_FEN = 10**15  # 1e13 CNY
 
