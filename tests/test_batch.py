@@ -708,3 +708,18 @@ def test_a_list_of_texts_keeps_every_character() -> None:
     assert info.value.field == "score_founder_contribution[0]"
     plain = check_evaluation_batch({"score_founder_contribution": ["75"]})
     assert plain.outcome_of("4.3.7-b.founder_contribution")[0] == 1
+
+
+def test_stability_ratios_next_to_the_threshold_agree_with_direct() -> None:
+    """4.3.5(c): windows whose lowest-to-mean ratio lands within a few ten-thousandths of
+    the threshold, on both sides and on the half-even rounding edge, get the direct
+    evaluator's outcome: the float ratio is only trusted farther than the rounding step."""
+    b = Decimal(1_000_000)
+    rows: list[Mapping[str, Any]] = []
+    # ratio = 4a / (a + 3b) moves by about 1e-6 per yuan of a near a = 3b / 7 (ratio 0.5).
+    for cents in range(42_840_000, 42_880_000, 9_973):
+        a = Decimal(cents).scaleb(-2)
+        rows.append({"operating_cash_flow": {"2025Q1": a, "2025Q2": b, "2025Q3": b, "2025Q4": b}})
+    for ratio in ("0.5", "0.50005", "0.4999", "0.50011"):
+        result = _agree(GRADUATION, rows, params={"cash_flow_stability_ratio": ratio})
+        assert set(result.outcome_of("4.3.5(c).cash_flow").tolist()) == {0, 1}, ratio

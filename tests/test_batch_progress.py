@@ -3,17 +3,19 @@ when asked or interactive, and is silent otherwise."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 import numpy as np
 import pytest
 
-from sep.evaluation import columns_from
+from sep.evaluation import GRADUATION, check_batch, columns_from
 from sep.examples import synthetic_incubatees
 
 pytestmark = pytest.mark.clause("4.3.5")
 
 tqdm_auto = pytest.importorskip("tqdm.auto")
+ON = dt.date(2026, 6, 30)
 
 
 class _Bar:
@@ -89,3 +91,44 @@ def test_a_fast_reader_that_gives_up_is_not_counted_twice(bars: list[_Bar]) -> N
     )
     columns_from(objects, progress=True)
     assert bars[0].steps == [100, -100, 100, 20]
+
+
+def _same_result(a: Any, b: Any) -> None:
+    np.testing.assert_array_equal(a.outcome, b.outcome)
+    assert list(a.criteria) == list(b.criteria)
+    for key in a.criteria:
+        np.testing.assert_array_equal(a.criteria[key], b.criteria[key], err_msg=key)
+
+
+def test_check_batch_in_chunks_counts_every_row(
+    bars: list[_Bar], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check_batch over more rows than one chunk decides them a chunk at a time: progress=True
+    counts every row once per chunk, and every criterion's outcomes equal one pass over all
+    rows, for rows whose newest cash-flow period is missing too (4.3.5(a)–(d))."""
+    from sep.evaluation import _batch, check_graduation_batch, synthetic_graduation_columns
+
+    columns = synthetic_graduation_columns(350, seed=5, missing_rate=0.3)
+    whole = check_graduation_batch(columns, on=ON)
+    assert bars == []
+    monkeypatch.setattr(_batch, "CHUNK_ROWS", 100)
+    chunked = check_batch(GRADUATION, columns, on=ON, progress=True)
+    assert [(b.total, b.unit, b.steps) for b in bars] == [(350, "rows", [100, 100, 100, 50])]
+    _same_result(chunked, whole)
+    assert chunked.decision(349).outcome == whole.decision(349).outcome
+    quiet = check_batch(GRADUATION, columns, on=ON, progress=False)
+    assert len(bars) == 1
+    _same_result(quiet, whole)
+
+
+def test_check_batch_is_silent_when_not_interactive(
+    bars: list[_Bar], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """By default no bar is drawn for check_batch when stderr is not a terminal, even over
+    many chunks; one chunk never draws one unless asked (4.3.5)."""
+    from sep.evaluation import _batch, synthetic_graduation_columns
+
+    monkeypatch.setattr(_batch, "CHUNK_ROWS", 100)
+    check_batch(GRADUATION, synthetic_graduation_columns(250, seed=5), on=ON)
+    assert bars == []
+    assert capsys.readouterr().err == ""

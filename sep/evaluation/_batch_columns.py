@@ -312,6 +312,12 @@ def _fen_of(spec: InputSpec, value: Decimal, row: int, sub: str = "") -> int:
 
 
 def _check_floats(spec: InputSpec, values: Floats, sub: str = "") -> None:
+    # One pass without a temporary (fmax/fmin skip NaN, keep ±inf); the row only on failure.
+    if not values.size or (
+        np.fmax.reduce(values, axis=None) <= MONEY_LIMIT
+        and np.fmin.reduce(values, axis=None) >= -MONEY_LIMIT
+    ):
+        return
     big = np.abs(values) > MONEY_LIMIT  # False for NaN, True for ±inf
     if big.any():
         flat = _first(big.ravel())
@@ -324,7 +330,10 @@ def _check_floats(spec: InputSpec, values: Floats, sub: str = "") -> None:
 def _fen_of_floats(values: Floats, known: Bools) -> Fen:
     # Rounding to the fen recovers the exact amount of any float written with at most two
     # decimals below 1e13 CNY (the float's error is far under half a fen there).
-    fen: Fen = np.rint(np.where(known, values, 0.0) * 100.0).astype(np.int64)
+    scaled = values * 100.0
+    np.rint(scaled, out=scaled)
+    np.copyto(scaled, 0.0, where=~known)
+    fen: Fen = scaled.astype(np.int64)
     return fen
 
 
@@ -376,6 +385,16 @@ def _check_minimum(spec: InputSpec, fen: Fen, known: Bools, sub: str = "") -> No
         row = flat // (fen.shape[1] if fen.ndim == 2 else 1)
         reason = "must not be negative" if spec.minimum == 0 else f"must be at least {spec.minimum}"
         raise _bad(spec, row, str(Decimal(int(fen.ravel()[flat])).scaleb(-2)), reason, sub)
+
+
+def _below(floats: Floats, minimum: Decimal) -> bool:
+    """Whether some float might be below ``minimum`` in fen: none is when none is below it
+    as a float (rounding to the fen never lowers an amount past a whole fen), so a column
+    that passes skips the conversion; one that does not takes the exact check."""
+    if not floats.size:
+        return False
+    low = np.fmin.reduce(floats, axis=None)
+    return bool(low < float(minimum)) if low == low else False
 
 
 def _money_array(spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = "") -> tuple[Fen, Bools]:
@@ -614,7 +633,7 @@ def _money(spec: InputSpec, arr: np.ndarray[Any, Any]) -> MoneyColumn:
     if arr.dtype.kind == "f":
         floats = arr.astype(np.float64, copy=False)
         _check_floats(spec, floats)
-        if spec.minimum is not None:
+        if spec.minimum is not None and _below(floats, spec.minimum):
             known = ~np.isnan(floats)
             _check_minimum(spec, _fen_of_floats(floats, known), known)
         return MoneyColumn(floats=floats)

@@ -2,23 +2,29 @@
 attrs objects, for portfolios of hundreds of thousands.
 
 :meth:`sep.domain.Incubatee.facts` builds every fact of both graduation packs with
-:class:`~sep.domain.Money` arithmetic and :class:`~sep.domain.Period` objects; this reads
-only the inputs a pack declares, in integer fen, with the same rules (latest full year,
-events that imply a flag, the largest CNY round, the cash-flow periods). Anything
-unusual (another currency, an amount below the fen or beyond the float range, a value
-below an input's minimum, years mixed with quarters across rows) gives up, so the exact
-reader runs and raises its own error: results are always those of ``facts()``.
+:class:`~sep.domain.Money` arithmetic and :class:`~sep.domain.Period` objects, one object
+at a time. This reads only the inputs a pack declares, field by field over the whole
+portfolio (C-level ``map`` of ``attrgetter``), and decides the per-row rules with NumPy
+on integer fen held in ``float64`` (exact below 2**53): the latest complete year of
+4.3.5(c) (a yearly record, else four known quarters summed), the largest independent
+round of 4.3.5(b) (three-valued), events that imply a flag, the cash-flow periods.
+Anything unusual (another currency, an amount below the fen or beyond 1e13 CNY, a value
+below an input's minimum, years mixed with quarters across rows, a series wider than
+sep's bound) gives up, so the exact reader runs and raises its own error: results are
+always those of ``facts()`` (tests compare the two on any incubatees).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
+from sep._limits import MAX_SERIES_SPAN
 from sep.domain._enums import EventKind
 from sep.domain._incubatee import Incubatee
 from sep.domain._money import CNY
@@ -28,8 +34,11 @@ from sep.evaluation._spec import RulePack
 
 __all__ = ["STEP", "incubatee_columns"]
 
+Floats = np.ndarray[Any, np.dtype[np.float64]]
+Ints = np.ndarray[Any, np.dtype[np.intp]]
+
 _NAN = float("nan")
-_PLAIN = 10**15  # fen: 1e13 CNY, where floats hold amounts to the fen exactly
+_PLAIN = 10**15  # fen: 1e13 CNY; sums of four stay below 2**53, where float64 is exact
 _TYPES = {
     "acquired_by_founder": "bool",
     "listed": "bool",
@@ -46,6 +55,22 @@ _EVENT_OF = {
     "listed": EventKind.LISTED,
     "platform_equity_exited": EventKind.PLATFORM_EQUITY_EXIT,
 }
+_FLAG = {True: 1.0, False: 0.0, None: _NAN}
+_INDEPENDENT = {True: 1, None: 0, False: -1}
+_QUARTER = {None: 0, 1: 1, 2: 2, 3: 3, 4: 4}
+
+_events = attrgetter("events")
+_rounds = attrgetter("financing_rounds")
+_financials = attrgetter("financials")
+_independent = attrgetter("independent")
+_period = attrgetter("period")
+_year = attrgetter("year")
+_quarter = attrgetter("quarter")
+_revenue = attrgetter("revenue")
+_profit = attrgetter("profit")
+_cash = attrgetter("operating_cash_flow")
+_amount = attrgetter("amount")
+_kind = attrgetter("kind")
 
 
 class _GiveUp(Exception):
@@ -54,28 +79,33 @@ class _GiveUp(Exception):
 
 # Amounts recur across a portfolio (round figures): each distinct Decimal is converted
 # once (a bounded cache); a lookup costs a hash, a conversion several Decimal operations.
-_FenCache = dict[Decimal, int]
-_cache: _FenCache = {}
+_cache: dict[Decimal | None, float] = {None: _NAN}
 
 
-def _convert(amount: Decimal) -> int:
+def _convert(amount: Decimal) -> float:
     scaled = amount.scaleb(2)
     fen = int(scaled)
     if fen != scaled or not -_PLAIN < fen < _PLAIN:
         raise _GiveUp
     if len(_cache) > 100_000:
         _cache.clear()
-    _cache[amount] = fen
-    return fen
+        _cache[None] = _NAN
+    _cache[amount] = value = float(fen)
+    return value
 
 
-def _fen(money: Any) -> int | None:
-    if money is None:
-        return None
-    if money.currency != CNY:
-        raise _GiveUp
-    fen = _cache.get(money.amount)
-    return _convert(money.amount) if fen is None else fen
+def _fen_column(values: Sequence[Any]) -> Floats:
+    """Fen per value (:class:`Money` or ``None``) as ``float64``, ``NaN`` where ``None``;
+    gives up on another currency. Three C-level passes (currency, amount, cached fen)."""
+    if not set(map(getattr, values, repeat("currency"), repeat(CNY))) <= {CNY}:
+        raise _GiveUp  # the exact reader refuses it, naming the figure
+    amounts: list[Any] = list(map(getattr, values, repeat("amount"), repeat(None)))
+    try:
+        return np.fromiter(map(_cache.__getitem__, amounts), np.float64, len(amounts))
+    except KeyError:
+        get = _cache.get
+        fens = [f if (f := get(a)) is not None else _convert(a) for a in amounts]
+        return np.array(fens, np.float64)
 
 
 def incubatee_columns(
@@ -87,7 +117,7 @@ def incubatee_columns(
     wanted = pack.inputs
     if any(_TYPES.get(name) != spec.type for name, spec in wanted.items()):
         return None
-    if any(type(o) is not Incubatee for o in objects):
+    if objects and set(map(type, objects)) != {Incubatee}:
         return None
     try:
         return _read(objects, pack, tick)
@@ -97,137 +127,176 @@ def incubatee_columns(
 
 #: Objects read between two progress reports.
 STEP = 10_000
+#: Objects read field by field at a time: few enough that theirs stay in the CPU's caches
+#: from one field's pass to the next (the reads are bound by memory, not by Python).
+CHUNK = 250
 
 
-def _ticking(objects: Sequence[Any], tick: Callable[[int], Any]) -> Iterator[tuple[int, Any]]:
-    for start in range(0, len(objects), STEP):
-        chunk = objects[start : start + STEP]
-        yield from enumerate(chunk, start)
-        tick(len(chunk))
+class _Part:
+    """What one chunk of objects holds, field by field (row numbers within the chunk)."""
+
+    def __init__(self, objects: Sequence[Any], flags: list[str], pack: RulePack) -> None:
+        n = len(objects)
+        self.n = n
+        self.flags = {
+            name: np.fromiter(map(_FLAG.__getitem__, map(attrgetter(name), objects)), float, n)
+            for name in flags
+        }
+        events = list(map(_events, objects))
+        self.events = [(i, set(map(_kind, e))) for i, e in enumerate(events) if e]
+        names = pack.inputs
+        if "largest_financing_round" in names:
+            self.rounds = _largest_rounds(list(map(_rounds, objects)), n)
+        if "revenue" in names or "profit" in names or "operating_cash_flow" in names:
+            financials = list(map(_financials, objects))
+            counts = np.fromiter(map(len, financials), np.intp, n)
+            self.owner: Ints = np.repeat(np.arange(n), counts)
+            # One C-level pass per field: no tuple per record for the collector to trace.
+            records = list(chain.from_iterable(financials))
+            m = len(records)
+            periods = list(map(_period, records))
+            self.year = np.fromiter(map(_year, periods), np.intp, m)
+            self.quarter = np.fromiter(
+                map(_QUARTER.__getitem__, map(_quarter, periods)), np.intp, m
+            )
+            self.revenue = _fen_column(list(map(_revenue, records))) if "revenue" in names else None
+            self.profit = _fen_column(list(map(_profit, records))) if "profit" in names else None
+            self.cash = (
+                _fen_column(list(map(_cash, records))) if "operating_cash_flow" in names else None
+            )
+
+
+def _largest_rounds(per_object: list[tuple[Any, ...]], n: int) -> Floats:
+    """4.3.5(b) per row, as :meth:`Incubatee.largest_independent_round`: the largest round
+    marked independent (zero if none is), unknown when a round of unknown independence is
+    larger, or when no round is recorded; in fen."""
+    counts = np.fromiter(map(len, per_object), np.intp, n)
+    flat = list(chain.from_iterable(per_object))
+    out = np.full(n, np.nan)
+    if not flat:
+        return out
+    fen = _fen_column(list(map(_amount, flat)))
+    kind = np.fromiter(map(_INDEPENDENT.__getitem__, map(_independent, flat)), np.int8, len(flat))
+    owner = np.repeat(np.arange(n), counts)
+    best = np.zeros(n)
+    np.maximum.at(best, owner[kind == 1], fen[kind == 1])
+    unsure = np.full(n, -1.0)
+    np.maximum.at(unsure, owner[kind == 0], fen[kind == 0])
+    known = (counts > 0) & (unsure <= best)
+    out[known] = best[known]
+    return out
 
 
 def _read(
     objects: Sequence[Any], pack: RulePack, tick: Callable[[int], Any] | None = None
 ) -> dict[str, Any]:
     names = list(pack.inputs)
-    need_years = "revenue" in names or "profit" in names
-    need_cash = "operating_cash_flow" in names
-    need_rounds = "largest_financing_round" in names
     flags = [n for n in names if _TYPES[n] == "bool"]
-    # One C-level getter per object for the flags and the collections it reads.
-    grab = attrgetter("events", "financing_rounds", "financials", *flags)
-    raw_flags: list[tuple[Any, ...]] = []
-    with_events: list[tuple[int, set[Any]]] = []
-    rounds: list[float] = []
-    revenue: list[float] = []
-    profit: list[float] = []
-    cash_rows: list[dict[int, int]] = []
-    kinds: set[bool] = set()
-    get = _cache.get
-    for i, obj in enumerate(objects) if tick is None else _ticking(objects, tick):
-        events, financing_rounds, financials, *values = grab(obj)
-        raw_flags.append(tuple(values))
-        if events:
-            with_events.append((i, {e.kind for e in events}))
-        if need_rounds:
-            # The domain's own reading of 4.3.5(b) (independent rounds, three-valued); a
-            # round in another currency gives up, so the exact reader refuses it by name.
-            if any(r.amount.currency != CNY for r in financing_rounds):
-                raise _GiveUp
-            best = _fen(obj.largest_independent_round())
-            rounds.append(_NAN if best is None else best / 100)
-        if not financials:
-            if need_years:
-                revenue.append(_NAN)
-                profit.append(_NAN)
-            if need_cash:
-                cash_rows.append({})
-            continue
-        yearly: list[tuple[int, Any]] = []
-        quarterly: list[tuple[int, Any]] = []
-        ordered = True
-        for record in financials:
-            for money in (record.revenue, record.profit, record.operating_cash_flow):
-                if money is not None and money.currency != CNY:
-                    raise _GiveUp  # the exact reader refuses it, naming the figure
-            period = record.period
-            if period.quarter is None:
-                yearly.append((period.year, record))
-            else:
-                key = period.year * 4 + period.quarter - 1
-                if quarterly and key < quarterly[-1][0]:
-                    ordered = False
-                quarterly.append((key, record))
-        if not ordered:
-            quarterly.sort(key=_first)
-        if need_years:
-            # The domain's own "latest complete year" (4.3.5(c)), never a second copy of it.
-            rev, pro = _fen(obj._latest_year("revenue")), _fen(obj._latest_year("profit"))
-            revenue.append(_NAN if rev is None else rev / 100)
-            profit.append(_NAN if pro is None else pro / 100)
-        if need_cash:
-            records = quarterly or yearly
-            kinds.add(bool(quarterly))
-            row: dict[int, int] = {}
-            for key, record in records:
-                money = record.operating_cash_flow
-                if money is not None:
-                    if money.currency != CNY:
-                        raise _GiveUp
-                    amount = money.amount
-                    fen = get(amount)
-                    row[key] = _convert(amount) if fen is None else fen
-            cash_rows.append(row)
-    if len(kinds) > 1:
-        raise _GiveUp  # the exact reader names the row that mixes years and quarters
+    n = len(objects)
+    parts = []
+    for step in range(0, n, STEP):
+        block = objects[step : step + STEP]
+        for start in range(0, len(block), CHUNK):
+            parts.append(_Part(block[start : start + CHUNK], flags, pack))
+        if tick is not None:
+            tick(len(block))
+    starts = np.cumsum([0] + [p.n for p in parts])
     out: dict[str, Any] = {}
-    flag_columns = _flags(raw_flags, len(flags), len(objects))
-    for k, name in enumerate(flags):
+    for name in flags:
+        column = np.concatenate([p.flags[name] for p in parts]) if parts else np.empty(0)
         kind = _EVENT_OF.get(name)
         if kind is not None:
-            for i, seen in with_events:
-                if kind in seen:
-                    flag_columns[k][i] = 1.0  # a recorded event implies the flag
-    for name in names:
-        declared = _TYPES[name]
-        if declared == "bool":
-            out[name] = flag_columns[flags.index(name)]
-        elif name == "largest_financing_round":
-            out[name] = np.array(rounds, np.float64)
-        elif name == "revenue":
-            out[name] = np.array(revenue, np.float64)
-        elif name == "profit":
-            out[name] = np.array(profit, np.float64)
-        else:
-            out[name] = _series(cash_rows, bool(kinds and kinds.pop()))
+            for start, part in zip(starts, parts, strict=False):
+                for i, seen in part.events:
+                    if kind in seen:
+                        column[start + i] = 1.0  # a recorded event implies the flag
+        out[name] = column
+    if "largest_financing_round" in names:
+        out["largest_financing_round"] = _concat([p.rounds for p in parts]) / 100
+    if {"revenue", "profit", "operating_cash_flow"} & set(names):
+        owner = _concat([p.owner + s for p, s in zip(parts, starts, strict=False)], np.intp)
+        year = _concat([p.year for p in parts], np.intp)
+        quarter = _concat([p.quarter for p in parts], np.intp)
+        if "revenue" in names or "profit" in names:
+            years = _Years(owner, year, quarter, n)
+            for field in ("revenue", "profit"):
+                if field in names:
+                    out[field] = years.latest(_concat([getattr(p, field) for p in parts])) / 100
+        if "operating_cash_flow" in names:
+            cash = _concat([p.cash for p in parts])
+            out["operating_cash_flow"] = _series(owner, year, quarter, cash, n, pack)
     for name, spec in pack.inputs.items():
         if spec.type == "money" and spec.minimum is not None:
             values = out[name]
             if (values[~np.isnan(values)] < float(spec.minimum)).any():
                 raise _GiveUp  # the exact reader names the row and the clause
-    return out
+    return {name: out[name] for name in names}
 
 
-def _first(pair: tuple[int, Any]) -> int:
-    return pair[0]
+def _concat(arrays: list[Any], dtype: Any = np.float64) -> Any:
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype)
 
 
-def _flags(rows: list[tuple[Any, ...]], width: int, n: int) -> list[np.ndarray[Any, Any]]:
-    """``True``/``False``/``None`` per row and flag to ``float64`` 1/0/``NaN`` columns."""
-    table = np.empty((n, width), object)
-    if n and width:
-        table[:] = rows
-    missing: np.ndarray[Any, Any] = table == None  # noqa: E711 - elementwise, on objects
-    values = np.where(missing, False, table).astype(np.bool_).astype(np.float64)
-    values[missing] = np.nan
-    return [np.ascontiguousarray(values[:, k]) for k in range(width)]
+class _Years:
+    """4.3.5(c)'s "latest full year" as :meth:`Incubatee._latest_year` reads it, per row:
+    the latest calendar year with a yearly record or all four quarters recorded; its
+    figure is the yearly record's, else the four quarters' sum when all four are known."""
+
+    def __init__(self, owner: Ints, year: Ints, quarter: Ints, n: int) -> None:
+        span = int(year.max()) - int(year.min()) + 1 if len(year) else 1
+        group = owner.astype(np.int64) * span + (year - (int(year.min()) if len(year) else 0))
+        keys, self.inverse = np.unique(group, return_inverse=True)
+        self.groups = len(keys)
+        self.is_year = quarter == 0
+        in_quarters = self.inverse[~self.is_year]
+        self.quarters = np.bincount(in_quarters, minlength=self.groups)
+        has_year = np.zeros(self.groups, np.bool_)
+        has_year[self.inverse[self.is_year]] = True
+        complete = np.flatnonzero(has_year | (self.quarters == 4))
+        # Groups are sorted by row, then year: a row's latest complete year is its last.
+        rows = keys[complete] // span
+        last = np.ones(len(rows), np.bool_)
+        last[:-1] = rows[1:] != rows[:-1]
+        self.rows, self.latest_groups = rows[last], complete[last]
+        self.n = n
+
+    def latest(self, value: Floats) -> Floats:
+        found = np.full(self.groups, np.nan)
+        found[self.inverse[self.is_year]] = value[self.is_year]
+        quarters = ~self.is_year
+        in_quarters = self.inverse[quarters]
+        q = value[quarters]
+        known = np.bincount(in_quarters, ~np.isnan(q), minlength=self.groups)
+        total = np.bincount(in_quarters, np.nan_to_num(q), minlength=self.groups)
+        summed = np.isnan(found) & (self.quarters == 4) & (known == 4)
+        found[summed] = total[summed]
+        out = np.full(self.n, np.nan)
+        out[self.rows] = found[self.latest_groups]
+        if (np.abs(out[~np.isnan(out)]) >= _PLAIN).any():
+            raise _GiveUp  # beyond plain floats: the exact reader sums in Decimal
+        return out
 
 
-def _series(rows: list[dict[int, int]], quarterly: bool) -> SeriesColumn:
-    keys = sorted({k for row in rows for k in row})
-    position = {k: j for j, k in enumerate(keys)}
-    grid = np.full((len(rows), len(keys)), np.nan)
-    for i, row in enumerate(rows):
-        for key, fen in row.items():
-            grid[i, position[key]] = fen / 100
-    return SeriesColumn(grid, tuple(label_of(k, quarterly) for k in keys))
+def _series(
+    owner: Ints, year: Ints, quarter: Ints, cash: Floats, n: int, pack: RulePack
+) -> SeriesColumn:
+    """4.3.5(c)'s cash-flow periods as :meth:`Incubatee.cash_flow_series` gives them: a
+    row's quarters when it has any, else its years; only known amounts make columns."""
+    is_quarter = quarter > 0
+    has_records = np.bincount(owner, minlength=n) > 0
+    has_quarters = np.bincount(owner, is_quarter, minlength=n) > 0
+    quarterly = bool(has_quarters.any())
+    if quarterly and (has_records & ~has_quarters).any():
+        raise _GiveUp  # the exact reader names the row that mixes years and quarters
+    declared = pack.inputs["operating_cash_flow"].period
+    if {"quarter": not quarterly, "year": quarterly}.get(declared, False) and len(owner):
+        raise _GiveUp  # the exact reader names the period of the wrong kind
+    key = year * 4 + quarter - 1 if quarterly else year
+    keep = ~np.isnan(cash) & (is_quarter if quarterly else True)
+    key, rows, amounts = key[keep], owner[keep], cash[keep]
+    if len(key) and int(key.max()) - int(key.min()) >= MAX_SERIES_SPAN:
+        raise _GiveUp  # the exact reader names the row beyond the bound
+    labels, position = np.unique(key, return_inverse=True)
+    grid = np.full((n, len(labels)), np.nan)
+    grid[rows, position] = amounts / 100
+    return SeriesColumn(grid, tuple(label_of(int(k), quarterly) for k in labels))

@@ -83,7 +83,8 @@ def _pack_of(pack: RulePack | str) -> RulePack:
 
 
 def read_portfolio(source: Any) -> pd.DataFrame:
-    """A DataFrame of ``source``: a DataFrame (as it is), a pyarrow Table, a mapping of
+    """A DataFrame of ``source``: a DataFrame (as it is), a pyarrow Table, a Polars
+    DataFrame or LazyFrame (the ``polars`` extra; nulls stay missing), a mapping of
     columns, or the path of a ``.parquet``, ``.csv`` or ``.json`` (records) file.
 
     Raises:
@@ -109,15 +110,23 @@ def read_portfolio(source: Any) -> pd.DataFrame:
         except (OSError, ValueError) as exc:
             raise ValidationError("", str(path), f"cannot be read: {exc}") from None
         raise ValidationError("", str(path), "must be a .parquet, .csv or .json (records) file")
+    if type(source).__module__.split(".", 1)[0] == "polars":
+        # A LazyFrame is collected first; a Polars frame goes through Arrow, where its
+        # nulls stay missing (a null flag becomes None in an object column, never False).
+        collect = getattr(source, "collect", None)
+        if callable(collect) and not callable(getattr(source, "to_pandas", None)):
+            source = collect()
     to_pandas = getattr(source, "to_pandas", None)
-    if callable(to_pandas):  # a pyarrow Table (or anything else that offers pandas)
+    if callable(to_pandas):  # a pyarrow Table, a Polars frame (or anything offering pandas)
         frame = to_pandas()
         if isinstance(frame, pd.DataFrame):
             return frame
     if isinstance(source, Mapping):
         return pd.DataFrame(dict(source))
     raise ValidationError(
-        "", type(source).__name__, "give a DataFrame, a pyarrow Table, a mapping or a file path"
+        "",
+        type(source).__name__,
+        "give a DataFrame (pandas or Polars), a pyarrow Table, a mapping or a file path",
     )
 
 
