@@ -15,6 +15,8 @@ from sep.errors import ValidationError  # noqa: E402
 from sep.evaluation import synthetic_graduation_columns  # noqa: E402
 from sep.portfolio import evaluate, read_portfolio  # noqa: E402
 
+pytestmark = pytest.mark.clause("4.3.5")
+
 ON = dt.date(2025, 6, 30)
 
 
