@@ -408,6 +408,31 @@ def test_document_errors_name_the_document_path(client: httpx.Client) -> None:
     assert body["value"] == "martian"
 
 
+@pytest.mark.parametrize("path", ["/v1/check/graduation", "/v1/why-not/graduation"])
+def test_a_misspelled_input_is_refused_as_the_library_refuses_it(
+    client: httpx.Client, path: str
+) -> None:
+    """A name the pack does not read (``listd``) is a 422 naming ``facts.listd`` with a
+    "did you mean", as :func:`sep.check` refuses it, not an UNKNOWN decision; with
+    ``"extra": "ignore"`` it is left out, and a bad ``extra`` is itself refused."""
+    body = _problem(client.post(path, json={"facts": {"listd": True}}), 422, field="facts.listd")
+    assert "did you mean 'listed'" in body["detail"]
+    ok = client.post(path, json={"facts": {"listd": True, "listed": True}, "extra": "ignore"})
+    assert ok.status_code == 200, ok.text[:300]
+    assert ok.json()["outcome"] == "met"
+    _problem(client.post(path, json={"facts": {}, "extra": "maybe"}), 422, field="extra")
+
+
+def test_batch_refuses_a_misspelled_input_unless_told_to_ignore_it(client: httpx.Client) -> None:
+    """The batch endpoint names the row and the name (``facts[0].listd``); ``extra:
+    "ignore"`` decides the rows on the names the pack reads (4.3.5(b): listed)."""
+    path = "/v1/check/graduation/batch"
+    _problem(client.post(path, json={"facts": [{"listd": True}]}), 422, field="facts[0].listd")
+    ok = client.post(path, json={"facts": [{"listd": 1, "listed": True}], "extra": "ignore"})
+    assert ok.status_code == 200, ok.text[:300]
+    assert ok.json()["outcomes"] == ["met"]
+
+
 def test_evaluation_has_no_document(client: httpx.Client) -> None:
     """Evaluation (4.3.7-b) takes scores only: a document is refused, naming the field."""
     r = client.post("/v1/check/evaluation", json={"document": {}})

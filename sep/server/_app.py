@@ -612,17 +612,27 @@ def _screen(body: Any) -> dict[str, Any]:
 
 # -- the questions -------------------------------------------------------------------------
 
-_CHECK_FIELDS = ("facts", "document", "params", "on", "pack", "lang")
+_CHECK_FIELDS = ("facts", "document", "params", "on", "pack", "lang", "extra")
 
 
 def _decide(question: str, body: Any) -> tuple[Decision, str | None]:
     from sep.evaluation import compile_pack
+    from sep.evaluation._api import _facts, _refuse_extra
 
     body = _object(body, "")
     _only(body, _CHECK_FIELDS)
+    _refuse_extra(body.get("extra", "forbid"))
     pack = _pack_for(question, body.get("pack"))
     lang = _lang(body.get("lang"))
     where, raw = _facts_of(body, question)
+    if where == "facts":
+        # The library's own reader of named inputs, as check() uses: a misspelled name is
+        # refused with a "did you mean" (extra="ignore" lets wider records through), never
+        # read as a missing input.
+        try:
+            raw = _facts(raw, pack, body.get("extra", "forbid"))
+        except ValidationError as err:
+            raise err.at(where) from None
     evaluator = compile_pack(
         pack, params=_params(body.get("params")), on=_date(body.get("on"), "on")
     )
@@ -657,9 +667,12 @@ def _why_not(question: str, body: Any) -> dict[str, Any]:
 
 def _batch(question: str, body: Any) -> dict[str, Any]:
     from sep.evaluation import check_batch, columns_from
+    from sep.evaluation._api import _refuse_extra
 
     body = _object(body, "")
-    _only(body, ("facts", "documents", "params", "on", "pack"))
+    _only(body, ("facts", "documents", "params", "on", "pack", "extra"))
+    extra = body.get("extra", "forbid")
+    _refuse_extra(extra)
     pack = _pack_for(question, body.get("pack"))
     if ("facts" in body) == ("documents" in body):
         raise ValidationError("", MISSING, "give exactly one of 'facts' or 'documents' (lists)")
@@ -683,7 +696,7 @@ def _batch(question: str, body: Any) -> dict[str, Any]:
                 raise err.at(f"{key}[{i}]") from None
         items.append(item)
     try:
-        columns = columns_from(items, pack)
+        columns = columns_from(items, pack, extra=extra)
     except ValidationError as err:
         raise err.at(key) from None
     result = check_batch(

@@ -92,6 +92,11 @@ def _components() -> dict[str, Any]:
             "description": "parameter overrides: a value, or a list of {since, value, source}",
         },
         "on": {"type": "string", "format": "date", "description": "date of parameter values"},
+        "extra": {
+            "enum": ["forbid", "ignore"],
+            "description": "a name in facts that the pack does not read: refused with a "
+            "'did you mean' (forbid, the default) or left out (ignore)",
+        },
     }
     schemas["DecisionRecord"] = {
         "type": "object",
