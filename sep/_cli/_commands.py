@@ -447,24 +447,7 @@ def parameters(pack: str, on: dt.date | None, lang: str, fmt: str) -> None:
     file) with every dated value, its source, and the value in force --on a date."""
     rules = _pack(pack)
     when = on or dt.date.today()
-    items = []
-    for spec in rules.parameters.values():
-        current = spec.value_on(when)
-        items.append(
-            {
-                "name": spec.name,
-                "type": spec.type,
-                "unit": spec.unit,
-                "en": spec.en,
-                "zh": spec.zh,
-                "doc": spec.doc,
-                "values": [
-                    {"since": v.since.isoformat(), "value": str(v.value), "source": v.source}
-                    for v in spec.values
-                ],
-                "value_on": None if current is None else str(current.value),
-            }
-        )
+    items = [spec.to_dict(when) for spec in rules.parameters.values()]
     if fmt == "json":
         payload = {"pack": rules.id, "on": when.isoformat(), "parameters": items}
         emit(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -129,6 +129,35 @@ class ParameterSpec:
                 found = value
         return found
 
+    def to_dict(self, on: dt.date) -> dict[str, Any]:
+        """The parameter as JSON: every dated value with its source, and the value on ``on``.
+
+        What ``sep parameters PACK --format json`` and the service's ``/v1/parameters``
+        list, one entry per parameter; amounts are decimal strings.
+
+        Example:
+            >>> from decimal import Decimal
+            >>> p = ParameterSpec("x", "money", "x", "x", "CNY", (
+            ...     ParameterValue(dt.date(2020, 1, 1), Decimal(1), "a"),))
+            >>> d = p.to_dict(dt.date(2019, 1, 1))
+            >>> d["values"], d["value_on"]
+            ([{'since': '2020-01-01', 'value': '1', 'source': 'a'}], None)
+        """
+        current = self.value_on(on)
+        return {
+            "name": self.name,
+            "type": self.type,
+            "unit": self.unit,
+            "en": self.en,
+            "zh": self.zh,
+            "doc": self.doc,
+            "values": [
+                {"since": v.since.isoformat(), "value": str(v.value), "source": v.source}
+                for v in self.values
+            ],
+            "value_on": None if current is None else str(current.value),
+        }
+
 
 @attrs.frozen
 class Leaf:

@@ -903,27 +903,10 @@ def _parameters(pack_id: str | None, on_text: str | None) -> dict[str, Any]:
     if pack_id is not None and pack_id not in builtin_packs():
         raise ValidationError("pack", pack_id, f"unknown rule pack; one of {list(builtin_packs())}")
     on = _date(on_text, "on") or dt.date.today()
-    out = []
+    out: list[dict[str, Any]] = []
     for one in ids:
         pack = builtin_pack(one)
-        for spec in pack.parameters.values():
-            current = spec.value_on(on)
-            out.append(
-                {
-                    "pack": pack.id,
-                    "name": spec.name,
-                    "type": spec.type,
-                    "unit": spec.unit,
-                    "en": spec.en,
-                    "zh": spec.zh,
-                    "doc": spec.doc,
-                    "values": [
-                        {"since": v.since.isoformat(), "value": str(v.value), "source": v.source}
-                        for v in spec.values
-                    ],
-                    "value_on": None if current is None else str(current.value),
-                }
-            )
+        out.extend({"pack": pack.id, **spec.to_dict(on)} for spec in pack.parameters.values())
     return {"on": on.isoformat(), "parameters": out}
 
 
