@@ -40,18 +40,10 @@ def run_demo(out: TextIO, *, lang: str = "en") -> None:
     )
     founder = platform.leading_founder
     size = founder.size
-    # The size's reason quotes the NBS 2017 table in English; in Chinese the class and
-    # the table row say it (the eligibility explanation below gives the figures).
-    row = size.row.label if size.row is not None else ""
-    line = (
-        _("{name}: NBS 2017 size {size} — {reason}")
-        if lang == "en"
-        else _("{name}: NBS 2017 size {size} ({row})")
+    line = _("{name}: NBS 2017 size {size} — {reason}").format(
+        name=founder.name, size=label(size.size, lang), reason=size.reason_text(lang)
     )
-    out.write(
-        "\n"
-        + line.format(name=founder.name, size=label(size.size, lang), reason=size.reason, row=row)
-    )
+    out.write("\n" + line)
     out.write("\n\n" + check_eligibility(founder).explain(lang=lang) + "\n")
     for incubatee in platform.incubatees[:5]:
         origin = label(incubatee.origin, lang)

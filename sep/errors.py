@@ -81,6 +81,37 @@ class SepError(Exception):
         suffix = f" [{STANDARD} {clause}]" if clause else ""
         super().__init__(f"{message}{suffix}")
 
+    def clause_text(self, lang: str = "en") -> str | None:
+        """The error's clause as a reader of ``lang`` reads it: its id and short title.
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            ``"<id> <title>"`` for a clause of T/CATE 0001—2020, the bare id for a clause
+            of another document, ``None`` when the error cites no clause.
+
+        Raises:
+            ValidationError: ``lang`` is not one of the languages ``sep`` speaks.
+
+        Example:
+            >>> err = ValidationError("financing", "none", "is required", clause="4.3.5(b)")
+            >>> err.clause_text()
+            '4.3.5(b) Independent listing or large-scale financing'
+            >>> err.clause_text("zh")
+            '4.3.5(b) 独立上市或大规模融资'
+            >>> ValidationError("x", 1, "is bad").clause_text("zh") is None
+            True
+        """
+        from sep._suggest import check_lang
+        from sep.evaluation._clauses import clause_title
+
+        check_lang(lang)
+        if self.clause is None:
+            return None
+        title = clause_title(self.clause, lang)
+        return self.clause if title is None else f"{self.clause} {title}"
+
 
 class ValidationError(SepError, ValueError):
     """Bad input: a wrong type, a missing field, a value out of range, an unknown enum.

@@ -8,6 +8,7 @@ policy reader can check each line: for every row, each tier's lower bounds exact
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -29,6 +30,7 @@ from sep.domain._size import (
 )
 from sep.errors import RuleDefinitionError, ValidationError
 from sep.evaluation._outcome import Outcome
+from tests.test_i18n import ALLOWED, _english_left
 
 pytestmark = pytest.mark.clause("3.1")
 
@@ -681,3 +683,51 @@ def test_single_class_row_codes_are_covered() -> None:
     for row in NBS_2017.rows:
         for code in row.codes + row.inferred:
             assert NBS_2017.row_for(code) is row, str(code)
+
+
+_SIZE_CODES = ["C3911", "52", "5920", "7010", "66", "A", "I65", "K", "591", "59"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(_SIZE_CODES),
+    st.none() | st.integers(0, 200_000),
+    st.none() | st.integers(0, 10**8),
+    st.none() | st.integers(0, 10**8),
+)
+def test_the_size_reason_reads_in_english_and_chinese(
+    code: str, employees: int | None, revenue: int | None, assets: int | None
+) -> None:
+    """``reason_text("en")`` is exactly ``reason``; ``reason_text("zh")`` says the same
+    comparisons (every figure of the English is in it) with no English word or phrase of
+    the catalogue whenever the table sizes the code."""
+    r = classify_size(
+        code,
+        employees=employees,
+        revenue=None if revenue is None else Money.wan(revenue),
+        assets=None if assets is None else Money.wan(assets),
+    )
+    assert r.reason_text() == r.reason_text("en") == r.reason
+    zh = r.reason_text("zh")
+    figures = re.findall(r"\d[\d,]*(?:万元)?", r.reason.split(" [")[0])
+    for figure in figures:
+        assert figure in zh, (figure, zh)
+    if r.row is not None:
+        assert _english_left(zh.replace(r.row.label, ""), ALLOWED) == [], zh
+        assert re.search(r"[A-Za-z]{2,}", zh.replace(r.row.label, "")) is None, zh
+
+
+def test_the_chinese_size_reason_of_an_example() -> None:
+    """A large manufacturer's reason in Chinese names the indicators as the document does
+    and the class in Chinese; an unknown lang is refused."""
+    r = classify_size("C3911", employees=1200, revenue=Money.wan(50000), assets=None)
+    assert r.reason_text("zh") == (
+        "工业 (B, C, D)：大型：从业人员 1,200 ≥ 1,000 且 营业收入 50,000万元 ≥ 40,000万元"
+    )
+    unknown = classify_size("52", employees=80, revenue=None, assets=None)
+    assert unknown.reason_text("zh") == (
+        "零售业 (52)：无法判定（可能为微型、小型、中型）：缺少营业收入；非大型：从业人员 80 < 300"
+    )
+    with pytest.raises(ValidationError) as caught:
+        r.reason_text("de")
+    assert caught.value.field == "lang"

@@ -28,6 +28,7 @@ from sep._cli._base import (
     console,
     report,
     wants_json,
+    wants_lang,
 )
 from sep._cli._commands import cli
 from sep.errors import MISSING, ValidationError
@@ -68,6 +69,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except click.Abort:
         return EXIT_INTERRUPT
     except click.ClickException as err:  # raised outside any command (none known today)
-        report(ValidationError("arguments", MISSING, err.format_message()), wants_json(args))
+        report(
+            ValidationError("arguments", MISSING, err.format_message()),
+            wants_json(args),
+            wants_lang(args),
+        )
         return EXIT_ERROR
     return status if isinstance(status, int) else EXIT_OK

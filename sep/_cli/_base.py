@@ -23,9 +23,10 @@ from typing import Any, NoReturn, TextIO
 
 import click
 
+from sep._i18n import translation
 from sep._json import loads
 from sep._limits import MAX_DEFINITION_BYTES, MAX_JSON_BYTES
-from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
+from sep.errors import MISSING, STANDARD, RuleDefinitionError, SepError, ValidationError
 
 #: The answer is MET (a check) or every audited clause is satisfied.
 EXIT_OK = 0
@@ -47,6 +48,32 @@ EXIT_PIPE = 141
 
 OUTCOME_EXIT = {"met": EXIT_OK, "not_met": EXIT_NOT_MET, "unknown": EXIT_UNKNOWN}
 _JSON_ERRORS = "sep.json_errors"
+_LANG = "sep.lang"
+
+
+def wants_lang(argv: list[str]) -> str:
+    """The ``--lang`` of a command line, known before (or without) parsing succeeding, so
+    that even a usage error is reported in the language asked for; ``en`` otherwise."""
+    for i, item in enumerate(argv):
+        if item == "--":
+            break
+        if item == "--lang=zh" or (item == "--lang" and argv[i + 1 : i + 2] == ["zh"]):
+            return "zh"
+    return "en"
+
+
+def cli_lang() -> str:
+    """The language of the running command's messages (``--lang``; ``en`` without one)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return "en"
+    lang = ctx.find_root().meta.get(_LANG, "en")
+    return lang if lang in ("en", "zh") else "en"
+
+
+def _(message: str, lang: str | None = None) -> str:
+    """``message`` (an English msgid) in the command's language."""
+    return translation(cli_lang() if lang is None else lang).gettext(message)
 
 
 class State:
@@ -124,7 +151,9 @@ def write_file(path: str, text: str) -> None:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise CannotWrite(
-            ValidationError("--output", path, f"cannot be written: {reason}")
+            ValidationError(
+                "--output", path, _("cannot be written: {reason}").format(reason=reason)
+            )
         ) from None
 
 
@@ -134,15 +163,15 @@ def write_file(path: str, text: str) -> None:
 def _decode_hint(raw: bytes) -> str:
     """Name the encoding a non-UTF-8 file most likely has, to say what to convert from."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:2].count(0) == 1:
-        return "it looks like UTF-16"
-    return "it may be Latin-1, GBK or binary"
+        return _("it looks like UTF-16")
+    return _("it may be Latin-1, GBK or binary")
 
 
 def _stdin_binary() -> Any:
     """Standard input as a binary stream, refused when closed or a terminal."""
     stdin = sys.stdin
     if stdin is None or getattr(stdin, "closed", False):
-        raise ValidationError("", "-", "standard input is closed; give a file instead of '-'")
+        raise ValidationError("", "-", _("standard input is closed; give a file instead of '-'"))
     try:
         terminal = stdin.isatty()
     except (OSError, ValueError):
@@ -150,7 +179,7 @@ def _stdin_binary() -> Any:
     if terminal:
         # Waiting for a person to type JSON and press Ctrl-D looks like a hang.
         raise ValidationError(
-            "", "-", "standard input is a terminal; pipe or redirect a file into it"
+            "", "-", _("standard input is a terminal; pipe or redirect a file into it")
         )
     return stdin
 
@@ -163,7 +192,9 @@ def read_bytes(source: str, limit: int = MAX_JSON_BYTES + 1) -> bytes:
                 return handle.read(limit)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            raise ValidationError(source, MISSING, f"cannot be read: {reason}") from None
+            raise ValidationError(
+                source, MISSING, _("cannot be read: {reason}").format(reason=reason)
+            ) from None
     stdin = _stdin_binary()
     try:
         buffer = getattr(stdin, "buffer", None)
@@ -172,18 +203,22 @@ def read_bytes(source: str, limit: int = MAX_JSON_BYTES + 1) -> bytes:
             return data
         return str(stdin.read(limit)).encode("utf-8", "surrogatepass")
     except (OSError, ValueError) as exc:
-        raise ValidationError("", "-", f"standard input cannot be read: {exc}") from None
+        raise ValidationError(
+            "", "-", _("standard input cannot be read: {reason}").format(reason=exc)
+        ) from None
 
 
 def read_json(source: str) -> Any:
     """Read a JSON file (or standard input) through the one bounded reader, UTF-8 only."""
     raw = read_bytes(source)
-    what = "standard input" if source == "-" else source
+    what = _("standard input") if source == "-" else source
     try:
         return loads(raw, what=what)
     except ValidationError as err:
         if err.reason.startswith("is not UTF-8"):
-            reason = f"{err.reason}: the file must be UTF-8 ({_decode_hint(raw)}); save it as UTF-8"
+            reason = _("{reason}: the file must be UTF-8 ({hint}); save it as UTF-8").format(
+                reason=err.reason, hint=_decode_hint(raw)
+            )
             raise ValidationError(err.field, err.value, reason) from None
         raise
 
@@ -191,7 +226,7 @@ def read_json(source: str) -> Any:
 def one_stdin(*sources: str | None) -> None:
     """Refuse a command line where more than one argument reads standard input."""
     if sum(1 for s in sources if s == "-") > 1:
-        raise ValidationError("arguments", "-", "only one argument can read standard input")
+        raise ValidationError("arguments", "-", _("only one argument can read standard input"))
 
 
 @contextlib.contextmanager
@@ -230,7 +265,9 @@ def as_file(source: str, suffix: str | None) -> Iterator[str]:
             os.rename(path, path + suffix)
             path += suffix
         except (OSError, ValueError, TypeError) as exc:
-            raise ValidationError("", "-", f"standard input cannot be read: {exc}") from None
+            raise ValidationError(
+                "", "-", _("standard input cannot be read: {reason}").format(reason=exc)
+            ) from None
         try:
             yield path
         except RuleDefinitionError as err:
@@ -261,7 +298,9 @@ class DateType(click.ParamType[dt.date]):
         try:
             return dt.date.fromisoformat(value)
         except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+            self.fail(
+                _("{value} is not a date written YYYY-MM-DD").format(value=repr(value)), param, ctx
+            )
 
 
 DATE = DateType()
@@ -306,18 +345,31 @@ def _write_err(line: str) -> None:
         stream.flush()
 
 
-def report(err: SepError, as_json: bool) -> None:
+def _error_text(err: SepError, lang: str) -> str:
+    """The error's message; in Chinese its clause is said with its title, which the
+    English message (``… [T/CATE 0001—2020 4.3.5(b)]``) leaves to the index."""
+    text = str(err)
+    if lang == "en" or err.clause is None:
+        return text
+    text = text.removesuffix(f" [{STANDARD} {err.clause}]")
+    return f"{text} [{err.clause_text(lang)}]"
+
+
+def report(err: SepError, as_json: bool, lang: str | None = None) -> None:
     """One line on standard error: ``sep: error: …`` or the JSON error object."""
+    lang = cli_lang() if lang is None else lang
     if as_json:
         _write_err(json.dumps(error_payload(err), ensure_ascii=False))
     else:
         stream = _err_stream()
-        _write_err(f"{paint('sep: error:', stream, 'red')} {_one_line(str(err))}")
+        prefix = paint(_("sep: error:", lang), stream, "red")
+        _write_err(f"{prefix} {_one_line(_error_text(err, lang))}")
 
 
 def warn(text: str) -> None:
-    """One warning line on standard error (the run goes on)."""
-    _write_err(f"sep: warning: {_one_line(text)}")
+    """One warning line on standard error (the run goes on); ``text`` already translated."""
+    prefix = _("sep: warning:")
+    _write_err(f"{prefix} {_one_line(text)}")
 
 
 def _report_bug(exc: BaseException, as_json: bool) -> None:
@@ -327,7 +379,8 @@ def _report_bug(exc: BaseException, as_json: bool) -> None:
         payload = {"error": "InternalError", "type": kind, "message": detail}
         _write_err(json.dumps(payload, ensure_ascii=False))
     else:
-        _write_err(f"sep: internal error (a bug in sep, please report it): {kind}: {detail}")
+        line = _("sep: internal error (a bug in sep, please report it): {kind}: {detail}")
+        _write_err(line.format(kind=kind, detail=detail))
 
 
 def _usage_error(err: click.UsageError) -> ValidationError:
@@ -346,7 +399,8 @@ def _usage_error(err: click.UsageError) -> ValidationError:
     else:
         message = err.message
     path = err.ctx.command_path if err.ctx is not None else "sep"
-    return ValidationError(field, MISSING, f"{message} (see '{path} --help')")
+    see = _("{message} (see '{command} --help')").format(message=message, command=path)
+    return ValidationError(field, MISSING, see)
 
 
 def _silence_stdout() -> None:
@@ -384,7 +438,8 @@ def guard(ctx: click.Context) -> Iterator[None]:
         raise click.exceptions.Exit(EXIT_INTERRUPT) from None
     except OSError as exc:  # the output (a full disk, a closed terminal), not the input
         reason = exc.strerror or type(exc).__name__
-        report(ValidationError("output", MISSING, f"cannot be written: {reason}"), as_json)
+        written = _("cannot be written: {reason}").format(reason=reason)
+        report(ValidationError("output", MISSING, written), as_json)
         raise click.exceptions.Exit(EXIT_IO) from None
     except Exception as exc:  # the last line of defence: reported as a bug, not bad input
         _report_bug(exc, as_json)
@@ -397,6 +452,7 @@ class SepGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None:
             ctx.meta[_JSON_ERRORS] = wants_json(list(args))
+            ctx.meta[_LANG] = wants_lang(list(args))
         with guard(ctx):
             return super().parse_args(ctx, args)
 

@@ -26,6 +26,7 @@ from sep._cli._base import (
     OUTCOME_COLOUR,
     OUTCOME_EXIT,
     SepGroup,
+    _,
     as_file,
     emit,
     finish,
@@ -36,6 +37,7 @@ from sep._cli._base import (
     warn,
     write_file,
 )
+from sep._i18n import label
 from sep.domain import Enterprise, Incubatee, Platform, from_dict, json_schema, to_json
 from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
 
@@ -238,7 +240,7 @@ def check(
     from sep import evaluation
 
     if exit_code:
-        warn("--exit-code is deprecated and has no effect: exit codes are always set")
+        warn(_("--exit-code is deprecated and has no effect: exit codes are always set", lang))
     one_stdin(file, params, pack)
     checks: dict[str, Callable[..., Any]] = {
         "eligibility": evaluation.check_eligibility,
@@ -249,7 +251,9 @@ def check(
     overrides = read_json(params) if params is not None else None
     if params is not None and not isinstance(overrides, dict):
         raise ValidationError(
-            params, type(overrides).__name__, "a parameter file is a JSON object of overrides"
+            params,
+            type(overrides).__name__,
+            _("a parameter file is a JSON object of overrides", lang),
         )
     kwargs: dict[str, Any] = {"params": overrides, "on": on}
     if pack is not None:
@@ -260,7 +264,7 @@ def check(
         emit(decision.to_json(indent=2))
     else:
         stream = out_stream()
-        head, _, rest = decision.explain(lang=lang).partition("\n")
+        head, _nl, rest = decision.explain(lang=lang).partition("\n")
         emit(paint(head, stream, OUTCOME_COLOUR[outcome]) + ("\n" + rest if rest else ""))
     finish(OUTCOME_EXIT[outcome])
 
@@ -274,11 +278,12 @@ def schema(name: str | None, list_: bool) -> None:
     table = _schemas()
     if list_:
         if name is not None:
-            raise ValidationError("--list", name, "lists every schema; give no NAME with it")
+            raise ValidationError("--list", name, _("lists every schema; give no NAME with it"))
         emit("\n".join(table))
         finish(EXIT_OK)
     if name is None:
-        raise ValidationError("NAME", MISSING, f"give a schema name; one of: {', '.join(table)}")
+        reason = _("give a schema name; one of: {names}").format(names=", ".join(table))
+        raise ValidationError("NAME", MISSING, reason)
     if name not in table:
         from sep._suggest import unknown
 
@@ -290,14 +295,15 @@ def schema(name: str | None, list_: bool) -> None:
 @cli.command()
 @click.argument("kind", type=click.Choice(sorted(_DOMAIN)))
 @click.argument("file")
+@_LANG
 @_format("text", "json")
-def validate(kind: str, file: str, fmt: str) -> None:
+def validate(kind: str, file: str, lang: str, fmt: str) -> None:
     """Validate FILE as a KIND document ('-' reads standard input): exit 0 valid, 2 not."""
     obj: Any = from_dict(_DOMAIN[kind], read_json(file))
     if fmt == "json":
         emit(json.dumps({"valid": True, "kind": kind}))
     else:
-        emit(f"ok: a valid {type(obj).__name__}")
+        emit(_("ok: a valid {type}", lang).format(type=type(obj).__name__))
     finish(EXIT_OK)
 
 
@@ -306,15 +312,11 @@ def _audit_text(report: Any, lang: str) -> str:
 
     counts = report.counts
     stream = out_stream()
-    zh = lang == "zh"
-    head = (
-        f"符合性审核：{report.platform}（{report.on.isoformat()}）：符合 {counts['satisfied']}，"
-        f"不符合 {counts['not_satisfied']}，无法判定 {counts['unknown']}"
-        if zh
-        else f"Conformance audit of {report.platform} on {report.on.isoformat()}: "
-        f"{counts['satisfied']} satisfied, {counts['not_satisfied']} not satisfied, "
-        f"{counts['unknown']} unknown"
-    )
+    head = _(
+        "Conformance audit of {platform} on {on}: {satisfied} satisfied, "
+        "{not_satisfied} not satisfied, {unknown} unknown",
+        lang,
+    ).format(platform=report.platform, on=report.on.isoformat(), **counts)
     lines = [head]
     colours = {"satisfied": "green", "not_satisfied": "red", "unknown": "yellow"}
     for row in report.rows:
@@ -325,8 +327,12 @@ def _audit_text(report: Any, lang: str) -> str:
         )
         for key, notes in (("problems", row.problems), ("missing", row.missing)):
             if notes:
-                title = LABELS[key][1 if zh else 0]
-                lines.append(f"  {'':<10} {title}: " + "; ".join(n.text(lang) for n in notes))
+                title = _(LABELS[key], lang)
+                notes_text = _("; ", lang).join(n.text(lang) for n in notes)
+                lines.append(
+                    f"  {'':<10} "
+                    + _("{title}: {notes}", lang).format(title=title, notes=notes_text)
+                )
     return "\n".join(lines)
 
 
@@ -419,7 +425,7 @@ def packs(lang: str, fmt: str) -> None:
                 "clause": pack.clause,
                 "en": pack.en,
                 "zh": pack.zh,
-                "criteria": sum(1 for top in pack.criteria for _ in top.walk()),
+                "criteria": sum(1 for top in pack.criteria for _node in top.walk()),
                 "parameters": len(pack.parameters),
             }
         )
@@ -427,7 +433,8 @@ def packs(lang: str, fmt: str) -> None:
         emit(json.dumps({"packs": rows}, ensure_ascii=False, indent=2))
         finish(EXIT_OK)
     width = max(len(r["id"]) for r in rows)
-    lines = [f"{'id':<{width}}  version  criteria  document"]
+    head = (_("id", lang), _("version", lang), _("criteria", lang), _("document", lang))
+    lines = [f"{head[0]:<{width}}  {head[1]:<7}  {head[2]:>8}  {head[3]}"]
     for r in rows:
         lines.append(
             f"{r['id']:<{width}}  {r['version']:<7}  {r['criteria']:>8}  "
@@ -452,21 +459,31 @@ def parameters(pack: str, on: dt.date | None, lang: str, fmt: str) -> None:
         payload = {"pack": rules.id, "on": when.isoformat(), "parameters": items}
         emit(json.dumps(payload, ensure_ascii=False, indent=2))
         finish(EXIT_OK)
-    lines = [f"{rules.id} {rules.version}: parameters on {when.isoformat()}"]
+    lines = [
+        _("{pack} {version}: parameters on {on}", lang).format(
+            pack=rules.id, version=rules.version, on=when.isoformat()
+        )
+    ]
     for item in items:
         unit = f" {item['unit']}" if item["unit"] else ""
-        shown = item["value_on"] if item["value_on"] is not None else "(none yet)"
+        shown = item["value_on"] if item["value_on"] is not None else _("(none yet)", lang)
         lines.append(f"\n{item['name']} = {shown}{unit}  ({item['type']}) {item[lang]}")
         for value in item["values"]:
-            lines.append(f"  since {value['since']}: {value['value']}{unit} — {value['source']}")
+            since = _("  since {since}: {value} — {source}", lang).format(
+                since=value["since"],
+                value=f"{value['value']}{unit}",
+                source=_(value["source"], lang) if value["source"] else value["source"],
+            )
+            lines.append(since)
     emit("\n".join(lines))
     finish(EXIT_OK)
 
 
 @cli.command(epilog=EXIT_HELP)
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@_LANG
 @_format("text", "json")
-def cases(files: tuple[str, ...], fmt: str) -> None:
+def cases(files: tuple[str, ...], lang: str, fmt: str) -> None:
     """Run rule case files (TOML or YAML; '-': TOML from standard input): exit 0 when
     every case passes, 1 when any fails."""
     from sep.evaluation import load_cases
@@ -491,10 +508,18 @@ def cases(files: tuple[str, ...], fmt: str) -> None:
         stream = out_stream()
         lines = []
         for r in results:
-            mark = paint("pass", stream, "green") if r["passed"] else paint("FAIL", stream, "red")
+            mark = (
+                paint(_("pass", lang), stream, "green")
+                if r["passed"]
+                else paint(_("FAIL", lang), stream, "red")
+            )
             lines.append(f"{mark}  {r['file']}: {r['name']}")
             lines.extend(f"      {p}" for p in r["problems"])
-        lines.append(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+        lines.append(
+            _("{passed} passed, {failed} failed", lang).format(
+                passed=len(results) - len(failed), failed=len(failed)
+            )
+        )
         emit("\n".join(lines))
     finish(EXIT_NOT_MET if failed else EXIT_OK)
 
@@ -512,7 +537,7 @@ def _refuse_relative_pack(path: str) -> None:
         raise ValidationError(
             "file.pack",
             ref,
-            "a case file read from standard input names its pack by id or absolute path",
+            _("a case file read from standard input names its pack by id or absolute path"),
         )
 
 
@@ -521,8 +546,9 @@ def _refuse_relative_pack(path: str) -> None:
 @click.option(
     "--pack", metavar="PACK", help="the pack to replay with (default: the recorded pack id)"
 )
+@_LANG
 @_format("text", "json")
-def verify(file: str, pack: str | None, fmt: str) -> None:
+def verify(file: str, pack: str | None, lang: str, fmt: str) -> None:
     """Replay the decision record in FILE ('-': standard input) and verify its digest,
     outcome and per-criterion outcomes: exit 0 verified, 1 not (changed since written)."""
     from sep.evaluation import replay
@@ -546,15 +572,31 @@ def verify(file: str, pack: str | None, fmt: str) -> None:
     else:
         stream = out_stream()
         if ok:
+            line = _("{verified}: {pack} decision as of {on}, {outcome}, {digest}", lang)
             emit(
-                f"{paint('verified', stream, 'green')}: {again.pack} decision as of "
-                f"{again.as_of.isoformat()}, {again.outcome.value}, {recorded.get('digest')}"
+                line.format(
+                    verified=paint(_("verified", lang), stream, "green"),
+                    pack=again.pack,
+                    on=again.as_of.isoformat(),
+                    outcome=label(again.outcome, lang),
+                    digest=recorded.get("digest"),
+                )
             )
         else:
+            line = _(
+                "{not_verified}: the record says {recorded} {digest}; replaying it gives "
+                "{outcome} {replayed}",
+                lang,
+            )
+            was = recorded.get("outcome")
             emit(
-                f"{paint('NOT verified', stream, 'red')}: the record says "
-                f"{recorded.get('outcome')} {recorded.get('digest')}; replaying it gives "
-                f"{again.outcome.value} {again.digest}"
+                line.format(
+                    not_verified=paint(_("NOT verified", lang), stream, "red"),
+                    recorded=label(was, lang) if isinstance(was, str) else was,
+                    digest=recorded.get("digest"),
+                    outcome=label(again.outcome, lang),
+                    replayed=again.digest,
+                )
             )
     finish(EXIT_OK if ok else EXIT_NOT_MET)
 
@@ -617,7 +659,9 @@ def portfolio(
         from sep.portfolio._command import run
     except ImportError as exc:
         raise SepError(
-            f"sep portfolio needs pandas and pyarrow: pip install 'sep[pandas]' ({exc})"
+            _(
+                "sep portfolio needs pandas and pyarrow: pip install 'sep[pandas]' ({reason})", lang
+            ).format(reason=exc)
         ) from None
     one_stdin(file, params, scenario)
     with (

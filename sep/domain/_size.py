@@ -58,7 +58,9 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import label, translation
 from sep._outcome import Outcome
+from sep._suggest import check_lang
 from sep.domain._industry import IndustryCode
 from sep.domain._money import CNY, Money
 from sep.errors import RuleDefinitionError, ValidationError
@@ -474,7 +476,8 @@ class SizeClassification:
     Attributes:
         size: The class, or UNKNOWN when the data cannot settle it.
         row: The table row used, or ``None`` when the industry is not sized by the table.
-        reason: Why, in English, quoting the values and bounds compared.
+        reason: Why, in English, quoting the values and bounds compared
+            (:meth:`reason_text` says it in Chinese too).
         missing: The indicators whose absence prevented an answer (empty when answered).
         possible: Every class still consistent with the data, largest first (one class when
             answered; none when the industry is not sized by the table).
@@ -487,6 +490,42 @@ class SizeClassification:
     missing: tuple[str, ...] = ()
     possible: tuple[SizeClass, ...] = ()
     source: str = NBS_2017.citation
+    # The values compared and whether the row was inferred, so that reason_text can say
+    # the same reason in another language; not part of the value's identity.
+    # Any: the bounds' class is private, and this signature is in the documentation
+    _known: tuple[tuple[Any, Decimal, SizeClass], ...] = attrs.field(
+        default=(), eq=False, repr=False, alias="_known"
+    )
+    _inferred: bool = attrs.field(default=False, eq=False, repr=False, alias="_inferred")
+
+    def reason_text(self, lang: str = "en") -> str:
+        """:attr:`reason` in ``lang``: the same values, bounds and classes compared.
+
+        Args:
+            lang: ``"en"`` (exactly :attr:`reason`) or ``"zh"``.
+
+        Raises:
+            ValidationError: ``lang`` is not one of the languages ``sep`` speaks.
+
+        Example:
+            >>> r = classify_size("C3911", employees=1200, revenue=Money.wan(50000), assets=None)
+            >>> print(r.reason_text("zh"))
+            工业 (B, C, D)：大型：从业人员 1,200 ≥ 1,000 且 营业收入 50,000万元 ≥ 40,000万元
+        """
+        check_lang(lang)
+        if lang == "en":
+            return self.reason
+        _ = translation(lang).gettext
+        if self.row is None:
+            # why a code is not sized (a note of the table, in English) stays as written
+            return _("not sized by the NBS 2017 table: {reason}").format(reason=self.reason)
+        compared = {bounds.indicator for bounds, _value, _tier in self._known}
+        missing = [b.indicator.value for b in self.row.bounds if b.indicator not in compared]
+        known: list[tuple[SizeBounds, Decimal, SizeClass]] = list(self._known)
+        text = _explain(self.row, self.size, known, missing, self.possible, lang)
+        if self._inferred:
+            text += _(" [placed in this row by inference]")
+        return text
 
     @property
     def is_large(self) -> Outcome:
@@ -600,15 +639,29 @@ def classify_size(
     else:
         size, possible = SizeClass.UNKNOWN, tuple(reversed(_RANKED[: ceiling + 1]))
     reason = _explain(row, size, known, missing, possible)
-    if any(code.is_within(k) for k in row.inferred):
+    inferred = any(code.is_within(k) for k in row.inferred)
+    if inferred:
         reason += f" [{how}]"
-    return SizeClassification(size, row, reason, () if settled else tuple(missing), possible)
+    return SizeClassification(
+        size,
+        row,
+        reason,
+        () if settled else tuple(missing),
+        possible,
+        _known=tuple(known),
+        _inferred=inferred,
+    )
 
 
-def _cmp(b: SizeBounds, value: Decimal, tier: SizeClass) -> str:
+def _indicator(ind: Indicator, lang: str) -> str:
+    return ind.value if lang == "en" else ind.name_zh
+
+
+def _cmp(b: SizeBounds, value: Decimal, tier: SizeClass, lang: str = "en") -> str:
     bound = b.bound(tier)
     sign = "≥" if value >= bound else "<"
-    return f"{b.indicator.value} {b.indicator.show(value)} {sign} {b.indicator.show(bound)}"
+    shown, limit = b.indicator.show(value), b.indicator.show(bound)
+    return f"{_indicator(b.indicator, lang)} {shown} {sign} {limit}"
 
 
 def _explain(
@@ -617,29 +670,49 @@ def _explain(
     known: list[tuple[SizeBounds, Decimal, SizeClass]],
     missing: list[str],
     possible: tuple[SizeClass, ...],
+    lang: str = "en",
 ) -> str:
+    """The reason of a classification, in ``lang``: one set of templates for both, so
+    the English and the Chinese say the same comparisons."""
+    _ = translation(lang).gettext
+    both, sep = _(" and "), _("; ")
     head = row.label
+    names = [_indicator(Indicator(m), lang) for m in missing]
+
+    def said(tier: SizeClass) -> str:
+        return label(tier, lang)
+
     if size is SizeClass.UNKNOWN:
-        could = ", ".join(p.value for p in reversed(possible))
-        parts = [f"{head}: unknown (could be {could}): {' and '.join(missing)} missing"]
+        could = translation(lang).gettext(", ").join(said(p) for p in reversed(possible))
+        parts = [
+            _("{row}: unknown (could be {could}): {missing} missing").format(
+                row=head, could=could, missing=both.join(names)
+            )
+        ]
         top = possible[0]
         if known and top is not SizeClass.LARGE:
             above = _RANKED[_RANKED.index(top) + 1]
-            lows = [_cmp(b, v, above) for b, v, t in known if t is top]
-            parts.append(f"not {above.value}: {' and '.join(lows)}")
-        return "; ".join(parts)
+            lows = [_cmp(b, v, above, lang) for b, v, t in known if t is top]
+            parts.append(_("not {size}: {lows}").format(size=said(above), lows=both.join(lows)))
+        return sep.join(parts)
     if size is SizeClass.MICRO:
-        lows = [_cmp(b, v, SizeClass.SMALL) for b, v, t in known if t is SizeClass.MICRO]
-        text = (
-            f"{head}: micro: {' and '.join(lows)} (small needs {row.bounds_text(SizeClass.SMALL)})"
+        lows = [_cmp(b, v, SizeClass.SMALL, lang) for b, v, t in known if t is SizeClass.MICRO]
+        needs = both.join(
+            f"{_indicator(b.indicator, lang)} ≥ {b.indicator.show(b.bound(SizeClass.SMALL))}"
+            for b in row.bounds
+        )
+        text = _("{row}: micro: {lows} (small needs {needs})").format(
+            row=head, lows=both.join(lows), needs=needs
         )
         if missing:
-            text += f"; {' and '.join(missing)} missing but cannot change this"
+            text += sep + _("{missing} missing but cannot change this").format(
+                missing=both.join(names)
+            )
         return text
-    meets = " and ".join(_cmp(b, v, size) for b, v, _ in known)
-    text = f"{head}: {size.value}: {meets}"
+    meets = both.join(_cmp(b, v, size, lang) for b, v, _t in known)
+    text = _("{row}: {size}: {meets}").format(row=head, size=said(size), meets=meets)
     if size is not SizeClass.LARGE:
         above = _RANKED[_RANKED.index(size) + 1]
-        lows = [_cmp(b, v, above) for b, v, t in known if t is size]
-        text += f"; not {above.value}: {' and '.join(lows)}"
+        lows = [_cmp(b, v, above, lang) for b, v, t in known if t is size]
+        text += sep + _("not {size}: {lows}").format(size=said(above), lows=both.join(lows))
     return text

@@ -13,6 +13,8 @@ from typing import Literal
 
 import attrs
 
+from sep._i18n import N_, translation
+
 __all__ = ["TCATE_CLAUSES", "TCATE_DOCUMENT", "TCATE_INDEX", "ClauseInfo", "ClauseKind"]
 
 #: The document the built-in packs implement.
@@ -206,3 +208,54 @@ TCATE_INDEX: tuple[ClauseInfo, ...] = (
 
 #: Every citable clause id of T/CATE 0001—2020 (the ids of :data:`TCATE_INDEX`).
 TCATE_CLAUSES: frozenset[str] = frozenset(clause.id for clause in TCATE_INDEX)
+
+#: A short title of every clause, in English (the msgid: the clause index's words) with
+#: its Chinese in the catalogue (the standard's own headings and wording), so an error's
+#: clause reads in the reader's language: ``4.3.5(b) 独立上市或大规模融资``.
+TCATE_TITLES: dict[str, str] = {
+    "3.1": N_("Large enterprise"),
+    "3.2": N_("Shared entrepreneurial platform"),
+    "3.3": N_("Shared entrepreneurial platform of large enterprises"),
+    "4.1-a": N_("General: a qualifying founder that adapts its organisation"),
+    "4.1-b": N_("General: plan, processes, norms and evaluation system of the platform"),
+    "4.2.1": N_("Founding entity"),
+    "4.2.1(1)": N_("Transformation and upgrading period or need"),
+    "4.2.1(2)": N_("Open-innovation architecture or autonomy to reform its system"),
+    "4.2.1(3)": N_("Industrial scale giving incubatees industry resources"),
+    "4.2.1(4)": N_("Ample free cash flow for early funding"),
+    "4.2.1-b": N_("Created alone or with third parties, led by the large enterprise"),
+    "4.2.1-c": N_("Resource co-creators"),
+    "4.2.2": N_("Service targets"),
+    "4.2.3": N_("Feasibility study"),
+    "4.2.4": N_("Founder's organisational adaptation"),
+    "4.2.5": N_("Management structure and capability building"),
+    "4.2.6": N_("Service system"),
+    "4.3.1": N_("Development plan"),
+    "4.3.2": N_("Standard incubation business process"),
+    "4.3.3": N_("Management norms and mechanisms"),
+    "4.3.4": N_("Staff performance management"),
+    "4.3.5": N_("Graduation criteria of incubatees"),
+    "4.3.5(a)": N_("Internal acquisition by the founder"),
+    "4.3.5(b)": N_("Independent listing or large-scale financing"),
+    "4.3.5(c)": N_("Revenue and profit at sufficient scale"),
+    "4.3.5(d)": N_("Platform investment and equity exit"),
+    "4.3.6": N_("Graduation procedure of incubatees"),
+    "4.3.7": N_("Evaluation"),
+    "4.3.7-a": N_("Evaluating body"),
+    "4.3.7-b": N_("Scoring every year or planning cycle"),
+    "4.3.7-c": N_("Improvement plan and focused monitoring of a failing module"),
+    "4.3.7-d": N_("Evaluation system (Table 2)"),
+    "A": N_("Connotation of manufacturing double-creation platforms"),
+    "B": N_("Capability-building reference model"),
+    "C": N_("Reference example of a shared entrepreneurial platform"),
+}
+
+
+def clause_title(clause: str, lang: str = "en") -> str | None:
+    """The short title of a T/CATE clause in ``lang``, or ``None`` for an id not in it.
+
+    A lettered item of an id (``4.3.5(b)`` of ``4.3.5``) has its own title; an id of
+    another document has none.
+    """
+    title = TCATE_TITLES.get(clause)
+    return None if title is None else translation(lang).gettext(title)

@@ -143,9 +143,12 @@ def _problem_response(
     return Response(_dumps(body), status_code=status, media_type=_PROBLEM, headers=headers)
 
 
-def _problem_of(err: SepError, instance: str) -> Response:
-    """The problem document of a refusal by ``sep``: its attributes, never its traceback."""
+def _problem_of(err: SepError, instance: str, lang: str | None = None) -> Response:
+    """The problem document of a refusal by ``sep``: its attributes, never its traceback;
+    with ``?lang=`` also the clause with its title in that language (``clause_text``)."""
     extra: dict[str, Any] = {"error": type(err).__name__, "clause": err.clause}
+    if lang in _LANGS:
+        extra["clause_text"] = err.clause_text(lang)
     if isinstance(err, ValidationError):
         value = err.value
         extra.update(field=err.field, reason=err.reason)
@@ -1024,7 +1027,7 @@ def create_app(
     @app.exception_handler(SepError)
     async def on_sep_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SepError)
-        return _problem_of(exc, request.url.path)
+        return _problem_of(exc, request.url.path, request.query_params.get("lang"))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: Exception) -> Response:

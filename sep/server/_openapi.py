@@ -80,6 +80,10 @@ def _components() -> dict[str, Any]:
             "value": {"description": "the bad value as given"},
             "reason": {"type": "string"},
             "clause": {"type": "string", "description": "clause of T/CATE 0001—2020"},
+            "clause_text": {
+                "type": "string",
+                "description": "the clause with its title in the language of ?lang=",
+            },
             "trigger": {"type": "string"},
             "state": {"type": "string"},
             "version": {"type": "string"},
