@@ -150,3 +150,17 @@ def test_the_services_problem_says_the_clause_in_the_language_asked() -> None:
         assert en["clause_text"] == "4.3.5(b) Independent listing or large-scale financing"
         plain = client.post("/v1/check/graduation", json=body).json()
         assert "clause_text" not in plain and plain["clause"] == "4.3.5(b)"
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "Independent listing"), ("zh", "独立上市")])
+def test_a_json_error_carries_its_clause_text_in_the_language_asked(lang: str, title: str) -> None:
+    """With ``--format json`` the one error object on standard error names the clause and
+    gives its title in ``--lang`` (``clause_text``), as the one-line text error does."""
+    result = _run(
+        "check", "graduation", "-", "--format", "json", "--lang", lang, stdin='{"listed": "x"}'
+    )
+    assert result.exit_code == 2
+    error = json.loads(result.stderr)
+    assert error["clause"] == "4.3.5(b)"
+    assert error["clause_text"].startswith("4.3.5(b) ")
+    assert title in error["clause_text"]

@@ -309,13 +309,16 @@ DATE = DateType()
 # -- errors ------------------------------------------------------------------------------
 
 
-def error_payload(err: SepError) -> dict[str, Any]:
-    """The JSON error object of ``--format json``: the error's class, message and fields."""
+def error_payload(err: SepError, lang: str = "en") -> dict[str, Any]:
+    """The JSON error object of ``--format json``: the error's class, message and fields,
+    and its clause with the clause's title in ``lang`` (``clause_text``)."""
     payload: dict[str, Any] = {"error": type(err).__name__, "message": str(err)}
     for name in ("field", "reason", "clause", "source", "key", "trigger", "state", "engine"):
         value = getattr(err, name, None)
         if value is not None:
             payload[name] = value
+    if getattr(err, "clause", None):
+        payload["clause_text"] = err.clause_text(lang)
     value = getattr(err, "value", MISSING)
     if value is not MISSING:
         payload["value"] = value if isinstance(value, str | int | float | bool) else repr(value)
@@ -359,7 +362,7 @@ def report(err: SepError, as_json: bool, lang: str | None = None) -> None:
     """One line on standard error: ``sep: error: …`` or the JSON error object."""
     lang = cli_lang() if lang is None else lang
     if as_json:
-        _write_err(json.dumps(error_payload(err), ensure_ascii=False))
+        _write_err(json.dumps(error_payload(err, lang), ensure_ascii=False))
     else:
         stream = _err_stream()
         prefix = paint(_("sep: error:", lang), stream, "red")
