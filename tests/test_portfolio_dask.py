@@ -109,3 +109,30 @@ def test_counts_refuse_what_is_not_a_dask_frame() -> None:
     with pytest.raises(ValidationError) as raised:
         counts_dask(pd.DataFrame({"revenue": [1.0]}), on=ON)
     assert raised.value.field == "data"
+
+
+def test_a_pack_loaded_from_a_file_equals_pandas(tmp_path: Path, client: Any) -> None:
+    """4.3.5: a pack that is not a shipped one (read from a file, so it travels to the
+    workers as a pack, not as an id) gives the pandas path's outcomes on the workers."""
+    from importlib.resources import files
+
+    from sep.evaluation import load_pack
+
+    source = files("sep.evaluation") / "packs" / "graduation.toml"
+    copied = tmp_path / "graduation-copy.toml"
+    copied.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    pack = load_pack(str(copied))
+    frame = _parts(tmp_path)
+    expected = evaluate(frame, pack, on=ON).counts()
+    assert counts_dask(str(tmp_path / "*.parquet"), pack, on=ON) == expected
+    got = evaluate_dask(str(tmp_path / "*.parquet"), pack, on=ON, missing=False).compute()
+    want = evaluate(frame, pack, on=ON).frame(missing=False)
+    pd.testing.assert_frame_equal(got, want, check_index_type=False)
+
+
+def test_counts_of_a_path_matching_no_file_are_refused(tmp_path: Path) -> None:
+    """A local glob that matches no Parquet file is refused naming ``data``, not left to
+    fail inside Dask."""
+    with pytest.raises(ValidationError) as raised:
+        counts_dask(str(tmp_path / "none-*.parquet"), on=ON)
+    assert raised.value.field == "data"
