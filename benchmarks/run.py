@@ -13,7 +13,8 @@ Every figure comes from the function of the script that owns it (goals in bracke
 * ``bench_lifecycle.figures``: ``lifecycle_throughput_vs_transitions`` (≥ 0.7),
   ``lifecycle_register_100k_s`` (≤ 1), ``lifecycle_bytes_per_incubatee`` (≤ 1,024);
 * ``dask`` below: ``dask_two_workers_vs_one`` (≥ 1.5), 10,000,000 rows from Parquet on a
-  local cluster of two worker processes vs one.
+  local cluster of two worker processes vs one (``counts_dask``), and
+  ``dask_one_worker_vs_one_process`` against the same counting work in this process.
 
 ``--quick`` scales every size down for a smoke run (a tenth of the rows, fewer decisions).
 
@@ -56,20 +57,22 @@ def _best(run: Any, repeat: int = 3) -> float:
 
 
 def dask(n: int, parts: int = 8) -> dict[str, float]:
-    """evaluate_dask on two worker processes vs one, over the same Parquet partitions.
+    """counts_dask on two worker processes vs one, over the same Parquet partitions, and one
+    process doing the same work per row.
 
-    Both sides measure the same thing: the same files and partitions, a cluster already
-    started with its workers connected, one warm-up compute (each worker imports ``sep`` and
-    pandas and compiles the pack once), then the best of three computes, each of a *new*
-    graph (another day of the same parameter period). Computing the same collection again
-    can be answered from results the scheduler still holds: that, on one side only, is what
-    once made this ratio look like 55x. One process reading the same files with
-    :func:`sep.portfolio.evaluate` is measured too, as a sanity line.
+    Like with like: every side reads each Parquet file, decides it with
+    :func:`sep.portfolio.evaluate` and keeps only its counts (:meth:`counts`), and the
+    counts are summed; the workers send back a few dozen integers per partition, not a
+    labelled frame. Both cluster sides use the same files and partitions, a cluster already
+    started with its workers connected, one warm-up compute (each worker imports ``sep``
+    and pandas and compiles the pack once), then the best of three computes, each of a
+    *new* graph (another day of the same parameter period): computing the same collection
+    again can be answered from results the scheduler still holds.
     """
     import distributed
     import pandas as pd
 
-    from sep.portfolio import evaluate, evaluate_dask
+    from sep.portfolio import counts_dask, evaluate
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,19 +84,22 @@ def dask(n: int, parts: int = 8) -> dict[str, float]:
                 frame[f"operating_cash_flow[{period}]"] = series.values[:, j]
             frame.to_parquet(Path(tmp) / f"part{k}.parquet")
         files = sorted(Path(tmp).glob("*.parquet"))
+        days = iter(range(1, 20))
 
         def in_process() -> None:
+            day = ON - dt.timedelta(days=next(days))
+            total: dict[tuple[str, str], int] = {}
             for path in files:
-                evaluate(path, on=ON, progress=False).counts()
+                for key, by_outcome in evaluate(path, on=day, progress=False).counts().items():
+                    for outcome, k in by_outcome.items():
+                        total[key, outcome] = total.get((key, outcome), 0) + k
 
         in_process()
         single = _best(in_process, 3)
         spent, cold = {}, {}
-        days = iter(range(1, 10))
 
         def fresh() -> None:
-            day = ON - dt.timedelta(days=next(days))
-            evaluate_dask(f"{tmp}/*.parquet", on=day)["outcome"].value_counts().compute()
+            counts_dask(f"{tmp}/*.parquet", on=ON - dt.timedelta(days=next(days)))
 
         for workers in (1, 2):
             with (

@@ -180,6 +180,16 @@ def _kind_of(value: object) -> str | None:
     return None
 
 
+# The exact types _kind_of gives a kind (a subclass goes through _kind_of itself).
+_KINDS: Final[Mapping[type, str]] = {
+    bool: _BOOL,
+    int: _NUMBER,
+    float: _NUMBER,
+    Decimal: _NUMBER,
+    str: _TEXT,
+}
+
+
 def _text_problem(text: str) -> str | None:
     try:
         text.encode("utf-8")
@@ -374,6 +384,11 @@ class DurableRuleset:
         self._rules: dict[str, tuple[str, bool]] = {}
         self._validate()
         self._slot_names = frozenset(slot for _, _, slot in self._slots)
+        self._leaf_ids = tuple(leaf_id for leaf_id, _, _ in self._slots)
+        # (input name, its spec, '"field":') in input order, for _fact_json.
+        self._writers = tuple(
+            (name, spec, f'"{spec.field}":') for name, spec in self._inputs.items()
+        )
         # The durable session the evaluations reuse (see _fire); None until first needed.
         self._sid: str | None = None
         # Sessions to delete when the ruleset is released (shared with the finalizer).
@@ -539,14 +554,21 @@ class DurableRuleset:
         return not self._finalizer.alive
 
     def _fact_json(self, facts: Mapping[str, Any], sid: str, fact_id: str) -> tuple[str, set[str]]:
-        """Check and write the inputs present in ``facts``; return the JSON and their names."""
+        """Check and write the inputs present in ``facts``; return the JSON and their names.
+
+        This runs for every evaluation: the kind is found by the exact type first (the
+        normalised inputs are ``Decimal``, ``int``, ``bool`` or ``str``), and each field's
+        ``"name":`` prefix is written once, when the ruleset is built.
+        """
         parts = [f'"sid":"{sid}","id":"{fact_id}"']
+        append = parts.append
         present: set[str] = set()
-        for name, spec in self._inputs.items():
+        on_cut = self._on_cut
+        for name, spec, prefix in self._writers:
             value = facts.get(name)
             if value is None:
                 continue
-            kind = _kind_of(value)
+            kind = _KINDS.get(type(value)) or _kind_of(value)
             if kind != spec.kind:
                 raise ValidationError(
                     name,
@@ -563,10 +585,12 @@ class DurableRuleset:
                     raise ValidationError(
                         name, value, "must be a finite number", clause=spec.clause
                     )
-                if number in self._on_cut and type(value) is not float:
+                if number in on_cut and type(value) is not float:
                     # Its nearest double is a threshold's: place it on its own side.
                     number = self._faithful(name, value, number, spec.clause)
-                text = _number_json(number)
+                text = repr(number)
+                if "e" in text:  # rare: durable-rules' reader rejects "1e+16"
+                    text = _number_json(number)
             elif kind == _TEXT:
                 problem = _text_problem(value)
                 if problem:
@@ -574,7 +598,7 @@ class DurableRuleset:
                 text = json.dumps(value, ensure_ascii=False)
             else:
                 text = "true" if value else "false"
-            parts.append(f'"{spec.field}":{text}')
+            append(prefix + text)
             present.add(name)
         return "{" + ",".join(parts) + "}", present
 
@@ -709,20 +733,31 @@ class DurableRuleset:
         facts: Mapping[str, Any],
         fire: Callable[[Mapping[str, Any]], tuple[dict[str, Any], int, set[str]]],
     ) -> dict[str, Verdict]:
-        state, fired, present = fire(facts)
-        verdicts: dict[str, Verdict] = {}
+        return dict(zip(self._leaf_ids, self._ordered(facts, fire), strict=True))
+
+    def _ordered(
+        self,
+        facts: Mapping[str, Any],
+        fire: Callable[[Mapping[str, Any]], tuple[dict[str, Any], int, set[str]]] | None = None,
+    ) -> list[Verdict]:
+        """The verdicts of :meth:`evaluate` as a list in leaf order (the stream reads them
+        by position, so no mapping is built for it), each checked against the inputs."""
+        state, fired, present = (fire or self._fire)(facts)
+        verdicts: list[Verdict] = []
+        append = verdicts.append
         expected = 0
+        get = state.get
         for leaf_id, name, slot in self._slots:
-            verdict = state.get(slot)
+            verdict = get(slot)
             if name in present:
                 expected += 1
-                if not isinstance(verdict, bool):
+                if verdict is not True and verdict is not False:
                     raise EngineError(
                         ENGINE, f"neither rule of leaf {leaf_id!r} fired for input {name!r}"
                     )
             elif verdict is not None:
                 raise EngineError(ENGINE, f"leaf {leaf_id!r} fired without its input {name!r}")
-            verdicts[leaf_id] = verdict
+            append(verdict)
         if fired != expected:
             # Both the predicate and its complement fired for some leaf.
             raise EngineError(ENGINE, f"{fired} rules fired for {expected} decidable leaves")

@@ -271,6 +271,7 @@ def period_kind_error(spec: InputSpec, label: Any, field: str) -> ValidationErro
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def _label_info(label: str) -> tuple[int, Period, bool]:
     # The same quarters recur for every incubatee: parse and number each label once.
     found = _parse_period(label)

@@ -64,8 +64,9 @@ import copy
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sep.domain._fields import money_sum
 from sep.domain._money import Period
@@ -73,7 +74,7 @@ from sep.errors import ValidationError
 from sep.evaluation import _durable
 from sep.evaluation._api import GRADUATION, _facts, _pack, _refuse_extra, compile_pack
 from sep.evaluation._decision import Decision
-from sep.evaluation._engine import Evaluator
+from sep.evaluation._engine import Evaluator, stability
 from sep.evaluation._inputs import (
     MISSING_INPUT,
     Series,
@@ -186,44 +187,59 @@ class _Measured:
         """Write the measured scalars of ``facts`` into ``out`` (absent means unknown).
 
         ``windows`` keeps the last-periods windows measured so far for these facts, by
-        input and length, for the leaves that only need the window.
+        input and length, so leaves over the same window measure it once per input.
         """
         leaf = self.leaf
-        if leaf.input not in facts:
+        series = facts.get(leaf.input)
+        if series is None:
             return
         measure = leaf.measure
         fields = self.fields
-        key = (leaf.input, self.runtime.periods)
-        window = windows.get(key) if measure == "each_of_last" else None
-        check: Any = None  # measured below for every leaf but a window-only one
-        if window is None:
-            # The direct evaluator's own measurement of the leaf: window, ratio, best sum.
+        if measure == "max_window_sum":
+            # The direct evaluator's own measurement: the best complete window's sum.
             check = self.runtime.check(facts)
-            window = check.window
-            if measure != "max_window_sum":  # its window is the best one, not the last
-                windows[key] = window
+            if check.actual is not None:
+                out[fields[0]] = check.actual
+            if not check.missing:
+                out[fields[1]] = False
+            return
+        n = self.runtime.periods or 1
+        key = (leaf.input, n)
+        amounts = windows.get(key)
+        if amounts is None:
+            amounts = windows[key] = _last_window(series, n)
         if measure == "each_of_last":
-            amounts = [amount for _, amount in window]
             if self.extreme is None:
                 for field, amount in zip(fields, amounts, strict=True):
                     if amount is not None:
                         out[field] = amount
                 return
             # The window ends at the newest recorded period: something is always recorded.
-            out[fields[0]] = self.extreme(a for a in amounts if a is not None)
+            out[fields[0]] = self.extreme([a for a in amounts if a is not None])
             if None not in amounts:
                 out[fields[1]] = True
-        elif measure == "min_to_mean_of_last":
-            amounts = [amount for _, amount in window]
-            if None not in amounts:
-                out[fields[0]] = money_sum(amounts)
-                if check.actual is not None:
-                    out[fields[1]] = check.actual
-        else:  # max_window_sum
-            if check.actual is not None:
-                out[fields[0]] = check.actual
-            if not check.missing:
-                out[fields[1]] = False
+        elif None not in amounts:  # min_to_mean_of_last: needs every period of the window
+            complete = cast("list[Decimal]", amounts)
+            out[fields[0]] = money_sum(complete)
+            ratio = stability(complete, n)
+            if ratio is not None:
+                out[fields[1]] = ratio
+
+
+def _last_window(series: Series, n: int) -> list[Decimal | None]:
+    """The amounts of the last ``n`` periods up to the newest recorded one (``None``: not
+    recorded), as the direct evaluator's window of ``each_of_last`` and
+    ``min_to_mean_of_last`` has them; without its labels, margins and missing paths, which
+    only an explanation needs."""
+    low = ordinal(series[-1][0]) - n + 1
+    amounts: list[Decimal | None] = [None] * n
+    # The series is sorted and unique by period: the window is a tail of it.
+    for period, amount in reversed(series):
+        at = ordinal(period) - low
+        if at < 0:
+            break
+        amounts[at] = amount
+    return amounts
 
 
 class _Compiled:
@@ -248,9 +264,6 @@ class _Compiled:
         self.tops = tops
         self.any_top = pack.combine == "any"
         self.leaf_ids = tuple(leaf.id for leaf in self.leaves)
-        # Ratio and sum leaves first: an each_of_last leaf over the same window then reuses
-        # the window their measurement found.
-        self.measured.sort(key=lambda m: m.leaf.measure == "each_of_last")
         size = _durable.MAX_LEAVES
         chunks = [self.leaves[i : i + size] for i in range(0, len(self.leaves), size)]
         self.rulesets: list[_durable.DurableRuleset] = []
@@ -359,12 +372,8 @@ class _Compiled:
         """Every criterion's outcome (and the pack's, under ``""``) decided by durable."""
         posted = self.posted(facts)
         try:
-            if len(self.rulesets) == 1:
-                verdicts = self.rulesets[0].evaluate(posted)
-            else:
-                verdicts = {}
-                for ruleset in self.rulesets:  # chunks in leaf order: the order is kept
-                    verdicts.update(ruleset.evaluate(posted))
+            # Chunks in leaf order: the verdicts line up with the leaves.
+            verdicts = [v for ruleset in self.rulesets for v in ruleset._ordered(posted)]
         except ValidationError as err:
             # The durable field is ours; name the pack's input instead.
             name, clause = self.origin.get(err.field, (err.field, None))
@@ -372,7 +381,7 @@ class _Compiled:
                 name, facts.get(name, err.value), err.reason, clause=clause
             ) from None
         code = _CODE
-        leaves = [code[verdicts[leaf_id]] for leaf_id in self.leaf_ids]
+        leaves = [code[v] for v in verdicts]
         codes: list[int] = []
         append = codes.append
         for _, fn, any_, children in self.steps:

@@ -27,7 +27,7 @@ Example:
 
 from __future__ import annotations
 
-from sep.portfolio._dask import evaluate_dask
+from sep.portfolio._dask import counts_dask, evaluate_dask
 from sep.portfolio._frame import (
     OUTCOME_CATEGORIES,
     PortfolioResult,
@@ -44,6 +44,7 @@ __all__ = [
     "PortfolioResult",
     "Scenario",
     "compare",
+    "counts_dask",
     "evaluate",
     "evaluate_dask",
     "load_scenario",
