@@ -164,3 +164,31 @@ def test_a_json_error_carries_its_clause_text_in_the_language_asked(lang: str, t
     assert error["clause"] == "4.3.5(b)"
     assert error["clause_text"].startswith("4.3.5(b) ")
     assert title in error["clause_text"]
+
+
+def test_failing_case_problems_are_written_in_chinese(tmp_path: Path) -> None:
+    """``sep cases --lang zh`` on failing cases writes each mismatch (outcome, criterion,
+    unknown criterion, missing input, expected error) and the decision under it in Chinese,
+    with no catalogued English; without ``--lang`` the lines stay the English ones."""
+    cases = tmp_path / "cases.toml"
+    cases.write_text(
+        '[file]\npack = "t-cate-0001-2020/graduation"\n'
+        '[[case]]\nname = "上市"\ninputs = { listed = true }\noutcome = "not_met"\n'
+        'criteria = { "4.3.5(b)" = "unknown", "4.3.9" = "met" }\nmissing = ["listed"]\n'
+        '[[case]]\nname = "拒绝"\ninputs = { listed = true }\nerror = "ValidationError"\n',
+        encoding="utf-8",
+    )
+    zh = _run("cases", str(cases), "--lang", "zh")
+    assert zh.exit_code == 1, zh.stderr
+    text = zh.stdout.replace(str(cases), "")
+    assert "结果：应为不满足，实为满足" in text
+    assert "4.3.5(b)：应为未知，实为满足" in text
+    assert "4.3.9：t-cate-0001-2020/graduation 中没有此标准" in text
+    assert "缺失项：未列出 'listed'" in text
+    assert "应引发 ValidationError，但判定为满足" in text
+    assert "判定：" in text
+    assert _english_left(text, ALLOWED) == []
+    en = _run("cases", str(cases)).stdout
+    assert "outcome: expected not_met, got met" in en
+    assert "4.3.5(b): expected unknown, got met" in en
+    assert "expected ValidationError, but it decided met" in en

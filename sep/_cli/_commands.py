@@ -496,7 +496,7 @@ def cases(files: tuple[str, ...], lang: str, fmt: str) -> None:
                 _refuse_relative_pack(path)
             loaded = load_cases(path)
             for case in loaded:
-                problems = case.run()
+                problems = case.run(lang)
                 results.append(
                     {"file": file, "name": case.name, "passed": not problems, "problems": problems}
                 )

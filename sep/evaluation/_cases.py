@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from sep import errors
+from sep._i18n import gettext, label
 from sep.errors import RuleDefinitionError, SepError, ValidationError
 from sep.evaluation._api import _FILES, builtin_pack, check
 from sep.evaluation._loader import _source, iso_date, load_pack, read_definition
@@ -66,33 +67,65 @@ class RuleCase:
     error: str | None
     source: str
 
-    def run(self) -> list[str]:
-        """Run the case; return the mismatches as readable lines (empty when it passes)."""
+    def run(self, lang: str = "en") -> list[str]:
+        """Run the case; return the mismatches as readable lines (empty when it passes).
+
+        Args:
+            lang: ``"en"`` (default) or ``"zh"``: the language of the lines and of the
+                decision's explanation under them (names, ids and error reasons stay as
+                they are).
+
+        Raises:
+            ValidationError: ``lang`` is not a language sep speaks.
+        """
+        _ = gettext(lang)
         try:
             decision = check(self.pack, self.inputs, params=self.params or None, on=self.on)
         except SepError as err:
             if self.error is not None and type(err).__name__ == self.error:
                 return []
-            return [f"raised {type(err).__name__}: {err}"]
+            return [_("raised {error}: {reason}").format(error=type(err).__name__, reason=err)]
         if self.error is not None:
-            return [f"expected {self.error}, but it decided {decision.outcome.value}"]
+            return [
+                _("expected {error}, but it decided {outcome}").format(
+                    error=self.error, outcome=label(decision.outcome, lang)
+                )
+            ]
         problems: list[str] = []
         if self.outcome is not None and decision.outcome is not self.outcome:
-            problems.append(f"outcome: expected {self.outcome.value}, got {decision.outcome.value}")
+            problems.append(
+                _("outcome: expected {expected}, got {got}").format(
+                    expected=label(self.outcome, lang), got=label(decision.outcome, lang)
+                )
+            )
         for criterion_id, expected in self.criteria.items():
             try:
                 got = decision.outcome_of(criterion_id)
             except SepError:
-                problems.append(f"{criterion_id}: no such criterion in {self.pack.id}")
+                problems.append(
+                    _("{criterion}: no such criterion in {pack}").format(
+                        criterion=criterion_id, pack=self.pack.id
+                    )
+                )
                 continue
             if got is not expected:
-                problems.append(f"{criterion_id}: expected {expected.value}, got {got.value}")
+                problems.append(
+                    _("{criterion}: expected {expected}, got {got}").format(
+                        criterion=criterion_id,
+                        expected=label(expected, lang),
+                        got=label(got, lang),
+                    )
+                )
         for name in self.missing:
             if name not in decision.missing:
-                problems.append(f"missing: {name!r} not listed (listed: {list(decision.missing)})")
+                problems.append(
+                    _("missing: {name} not listed (listed: {listed})").format(
+                        name=repr(name), listed=list(decision.missing)
+                    )
+                )
         if problems:
-            problems.append("decision:")
-            problems.extend("  " + line for line in decision.explain().splitlines())
+            problems.append(_("decision:"))
+            problems.extend("  " + line for line in decision.explain(lang).splitlines())
         return problems
 
 
