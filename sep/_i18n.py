@@ -34,6 +34,7 @@ __all__ = [
     "N_",
     "format_cny_zh",
     "gettext",
+    "group_digits",
     "html_lang",
     "join",
     "label",
@@ -153,11 +154,12 @@ def format_cny_zh(amount: Decimal) -> str:
             scaled = MONEY_CONTEXT.divide(amount, unit).normalize(MONEY_CONTEXT)
             exponent = scaled.as_tuple().exponent
             if isinstance(exponent, int) and exponent >= -4:
-                return f"{_group(scaled)}{word}"
-    return f"{_group(amount)}元"
+                return f"{group_digits(scaled)}{word}"
+    return f"{group_digits(amount)}元"
 
 
-def _group(amount: Decimal) -> str:
+def group_digits(amount: Decimal) -> str:
+    """``amount`` with thousands separators, exact, without trailing zeros (``1,000.5``)."""
     normal = amount.normalize(MONEY_CONTEXT)
     if normal == normal.to_integral():
         return f"{int(normal):,}"

@@ -39,7 +39,6 @@ import sep  # noqa: E402
 from sep._written import WRITTEN_SCHEMAS  # noqa: E402
 from sep.assessment import EvaluationHistory, Status, audit_report_schema  # noqa: E402
 from sep.domain import (  # noqa: E402
-    CycleInputs,
     ImprovementPlan,
     Incubatee,
     Money,
@@ -71,6 +70,7 @@ from sep.lifecycle import incubatee_file_schema  # noqa: E402
 from sep.server import MAX_BATCH_ROWS, create_app, document_version  # noqa: E402
 from sep.server import _app as app_module  # noqa: E402
 from sep.server._work import THREAD_NAME, Overtime, Workers  # noqa: E402
+from tests.test_audit import _inputs as _audit_inputs  # noqa: E402
 
 ON = "2026-01-01"
 
@@ -790,17 +790,8 @@ def _evaluated_platform() -> Platform:
     )
 
 
-def _cycle(year: int, profit: int) -> CycleInputs:
-    return CycleInputs(
-        Period(year),
-        service_development=80,
-        founder_financial=Money(90_000_000),
-        founder_technical=85,
-        founder_cultural=75,
-        platform_revenue=Money(40_000_000),
-        platform_profit=Money(profit),
-        platform_valuation=Money(900_000_000),
-    )
+# One evaluation cycle's inputs (4.3.7-b), as the audit's own tests build them.
+_cycle = _audit_inputs
 
 
 _PLAN = ImprovementPlan(

@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from sep._i18n import format_cny_zh
+from sep._i18n import format_cny_zh, group_digits
 from sep._limits import MONEY_CONTEXT
 from sep.domain._fields import fail, to_decimal
 from sep.errors import CurrencyMismatchError, ValidationError
@@ -130,14 +130,7 @@ def format_amount(amount: Decimal, currency: str = CNY, lang: str = "en") -> str
     """
     if lang == "zh" and currency == CNY:
         return format_cny_zh(amount)
-    return f"{_group(amount)} {currency}"
-
-
-def _group(amount: Decimal) -> str:
-    normalised = amount.normalize(MONEY_CONTEXT)
-    if normalised == normalised.to_integral():
-        return f"{int(normalised):,}"
-    return f"{normalised:,f}"
+    return f"{group_digits(amount)} {currency}"
 
 
 # ASCII digits only (``\d`` would read "２０２５"), nothing around the label: the grammar
