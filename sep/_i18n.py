@@ -20,6 +20,7 @@ import enum
 import functools
 import gettext as _gettext
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +39,9 @@ __all__ = [
     "html_lang",
     "join",
     "label",
+    "pad",
     "translation",
+    "width",
 ]
 
 #: The gettext domain: the catalogue's file name.
@@ -186,3 +189,27 @@ def extract_pack_texts(
             if isinstance(source, str) and re.search("[A-Za-z]{3}", source):
                 line = next((i for i, t in enumerate(lines, 1) if source in t), 0)
                 yield line, "", source, []
+
+
+def width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: a wide (CJK) character takes two.
+
+    Example:
+        >>> width("met"), width("不符合")
+        (3, 6)
+    """
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    zero = sum(1 for ch in text if unicodedata.combining(ch))
+    return len(text) + wide - zero
+
+
+def pad(text: str, columns: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (``<`` left, ``>`` right),
+    so that tables line up in Chinese as in English (``str.ljust`` counts characters).
+
+    Example:
+        >>> [pad(t, 8) + "|" for t in ("符合", "不符合", "unknown")]
+        ['符合    |', '不符合  |', 'unknown |']
+    """
+    fill = " " * max(0, columns - width(text))
+    return fill + text if align == ">" else text + fill

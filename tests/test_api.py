@@ -6,8 +6,11 @@ Changing a name here is an API change: it must be deliberate and in CHANGELOG.md
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import re
+import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +125,64 @@ def test_errors_share_one_root() -> None:
     for attr in errors.__all__:
         obj = getattr(errors, attr)
         assert issubclass(obj, errors.SepError)
+
+
+def _named_types(hint: Any, found: set[type]) -> None:
+    if isinstance(hint, type):
+        found.add(hint)
+    origin = typing.get_origin(hint)
+    if isinstance(origin, type):
+        found.add(origin)
+    for arg in typing.get_args(hint):
+        _named_types(arg, found)
+
+
+def _signatures(obj: Any) -> Iterator[tuple[str, Any]]:
+    """``obj`` and, for a class, its public methods and properties: what the docs show."""
+    yield "", obj
+    if inspect.isclass(obj):
+        for attr, member in vars(obj).items():
+            if attr.startswith("_") and attr != "__init__":
+                continue
+            if isinstance(member, property) and member.fget is not None:
+                yield f".{attr}", member.fget
+            elif isinstance(member, classmethod | staticmethod):
+                yield f".{attr}", member.__func__
+            elif inspect.isfunction(member):
+                yield f".{attr}", member
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_public_signatures_name_only_public_types(name: str) -> None:
+    """Every sep type a public function, class, method or property names in its hints is
+    itself public (exported by some public module): the reference never shows a private
+    class a user cannot import."""
+    by_name = {
+        a: getattr(_module(m), a)
+        for m in PUBLIC_MODULES
+        if m not in OPTIONAL or all(importlib.util.find_spec(e) for e in OPTIONAL[m])
+        for a in _module(m).__all__
+    }
+    public = {id(obj) for obj in by_name.values()}
+    module = _module(name)
+    leaks = []
+    for attr in module.__all__:
+        for where, target in _signatures(getattr(module, attr)):
+            if not callable(target):
+                continue
+            try:
+                # names imported for type checking only resolve if they are public
+                hints = typing.get_type_hints(target, localns=by_name)
+            except NameError as missing:
+                leaks.append(f"{name}.{attr}{where}: {missing.name} (not public)")
+                continue
+            found: set[type] = set()
+            for param, hint in hints.items():
+                if not param.startswith("_"):  # a private attribute or parameter
+                    _named_types(hint, found)
+            leaks += [
+                f"{name}.{attr}{where}: {t.__module__}.{t.__qualname__}"
+                for t in found
+                if t.__module__.startswith("sep") and id(t) not in public
+            ]
+    assert leaks == []

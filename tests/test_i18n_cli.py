@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sep._cli import cli
+from sep._i18n import translation
 from sep.domain import Platform, from_dict
 from sep.errors import RuleDefinitionError, SepError, TransitionError, ValidationError
 from sep.evaluation._clauses import TCATE_CLAUSES, TCATE_INDEX, TCATE_TITLES, clause_title
@@ -192,3 +193,42 @@ def test_failing_case_problems_are_written_in_chinese(tmp_path: Path) -> None:
     assert "outcome: expected not_met, got met" in en
     assert "4.3.5(b): expected unknown, got met" in en
     assert "expected ValidationError, but it decided met" in en
+
+
+def _columns_before(line: str, text: str) -> int:
+    """The terminal columns ``line`` takes before ``text`` (CJK characters take two)."""
+    from sep._i18n import width
+
+    return width(line[: line.index(text)])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_packs_table_lines_up_in_either_language(lang: str) -> None:
+    """``sep packs``' document column starts at the same terminal column on every line,
+    the header's included, though the Chinese header's characters are twice as wide."""
+    from sep.evaluation import builtin_pack, builtin_packs
+
+    lines = _run("packs", "--lang", lang).output.splitlines()
+    header, rows = lines[0], lines[1:]
+    starts = {_columns_before(header, translation(lang).gettext("document"))}
+    for pack_id, line in zip(builtin_packs(), rows, strict=True):
+        starts.add(_columns_before(line, builtin_pack(pack_id).document))
+    assert len(starts) == 1, lines
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_audit_titles_line_up_in_either_language(lang: str, tmp_path: Path) -> None:
+    """In ``sep audit --format text`` every clause's title starts at the same terminal
+    column whatever its status (符合, 不符合, 无法判定 differ in width)."""
+    from sep.assessment import audit as run_audit
+
+    path = tmp_path / "platform.json"
+    path.write_text(_run("example", "platform").output, encoding="utf-8")
+    result = _run("audit", str(path), "--format", "text", "--lang", lang)
+    report = run_audit(from_dict(Platform, json.loads(path.read_text(encoding="utf-8"))))
+    rows = [line for line in result.output.splitlines()[1:] if line.startswith("  4")]
+    assert len(rows) == len(report.rows)
+    starts = {
+        _columns_before(line, row.title(lang)) for line, row in zip(rows, report.rows, strict=True)
+    }
+    assert len(starts) == 1, rows

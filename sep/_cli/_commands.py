@@ -37,7 +37,7 @@ from sep._cli._base import (
     warn,
     write_file,
 )
-from sep._i18n import label
+from sep._i18n import label, pad, width
 from sep.domain import Enterprise, Incubatee, Platform, from_dict, json_schema, to_json
 from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
 
@@ -319,10 +319,12 @@ def _audit_text(report: Any, lang: str) -> str:
     ).format(platform=report.platform, on=report.on.isoformat(), **counts)
     lines = [head]
     colours = {"satisfied": "green", "not_satisfied": "red", "unknown": "yellow"}
+    labels = {row.status: row.status.label(lang) for row in report.rows}
+    status_width = max((width(t) for t in labels.values()), default=0) + 1
     for row in report.rows:
-        label = row.status.label(lang)
+        label = pad(labels[row.status], status_width)
         lines.append(
-            f"  {row.clause:<10} {paint(f'{label:<14}', stream, colours[row.status.value])}"
+            f"  {row.clause:<10} {paint(label, stream, colours[row.status.value])}"
             f" {row.title(lang)}"
         )
         for key, notes in (("problems", row.problems), ("missing", row.missing)):
@@ -432,13 +434,21 @@ def packs(lang: str, fmt: str) -> None:
     if fmt == "json":
         emit(json.dumps({"packs": rows}, ensure_ascii=False, indent=2))
         finish(EXIT_OK)
-    width = max(len(r["id"]) for r in rows)
     head = (_("id", lang), _("version", lang), _("criteria", lang), _("document", lang))
-    lines = [f"{head[0]:<{width}}  {head[1]:<7}  {head[2]:>8}  {head[3]}"]
-    for r in rows:
+    cells = [(r["id"], r["version"], str(r["criteria"])) for r in rows]
+    # terminal columns, not characters: the Chinese header's characters are twice as wide
+    cols = [max(width(c) for c in column) for column in zip(head[:3], *cells, strict=False)]
+    lines = []
+    for (pack_id, version, count), document in [
+        (head[:3], head[3]),
+        *(
+            (c, f"{r['document']} {r['clause']}: {r[lang]}")
+            for c, r in zip(cells, rows, strict=True)
+        ),
+    ]:
         lines.append(
-            f"{r['id']:<{width}}  {r['version']:<7}  {r['criteria']:>8}  "
-            f"{r['document']} {r['clause']}: {r[lang]}"
+            f"{pad(pack_id, cols[0])}  {pad(version, cols[1])}  "
+            f"{pad(count, cols[2], '>')}  {document}"
         )
     emit("\n".join(lines))
     finish(EXIT_OK)

@@ -36,7 +36,7 @@ from sep.domain._incubatee import (
     PlatformResource,
     ProcessRecord,
 )
-from sep.domain._industry import IndustryCode
+from sep.domain._industry import IndustryCode, IndustrySection
 from sep.domain._money import CNY, Money, Period
 from sep.domain._platform import (
     BusinessModule,
@@ -57,7 +57,17 @@ from sep.domain._platform import (
     StaffMember,
 )
 from sep.domain._serde import from_dict, from_json, json_schema, to_dict, to_json
-from sep.domain._size import NBS_2017, SizeClass, SizeClassification, classify_size
+from sep.domain._size import (
+    NBS_2017,
+    Indicator,
+    NotCovered,
+    SizeBounds,
+    SizeClass,
+    SizeClassification,
+    SizeRow,
+    SizeTable,
+    classify_size,
+)
 
 __all__ = [
     "CNY",
@@ -86,13 +96,16 @@ __all__ = [
     "GrowthClass",
     "ImprovementPlan",
     "Incubatee",
+    "Indicator",
     "IndustryCode",
+    "IndustrySection",
     "ManagementNorm",
     "Mentor",
     "MentorKind",
     "ModuleKind",
     "Money",
     "NormArea",
+    "NotCovered",
     "Origin",
     "PerformanceDimension",
     "PerformanceRecord",
@@ -109,8 +122,11 @@ __all__ = [
     "ServiceProvider",
     "ServiceTarget",
     "ServiceTier",
+    "SizeBounds",
     "SizeClass",
     "SizeClassification",
+    "SizeRow",
+    "SizeTable",
     "StaffMember",
     "StaffOrigin",
     "classify_size",

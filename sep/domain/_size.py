@@ -58,7 +58,7 @@ from typing import Any
 
 import attrs
 
-from sep._i18n import label, translation
+from sep._i18n import N_, join, label, translation
 from sep._outcome import Outcome
 from sep._suggest import check_lang
 from sep.domain._industry import IndustryCode
@@ -305,6 +305,10 @@ class SizeTable:
             >>> print(NBS_2017.resolve("66")[1])  # doctest: +ELLIPSIS
             66 is not covered: 金融业 has its own size rule ...
         """
+        row, how = self._resolve(code)
+        return row, how if isinstance(how, str) else how.text("en")
+
+    def _resolve(self, code: IndustryCode | str) -> tuple[SizeRow | None, str | _Unsized]:
         query = IndustryCode.parse(code)
         containing = [k for k in self._keys if query.is_within(k)]
         base_key = max(containing, key=lambda k: len(k.digits), default=None)
@@ -320,15 +324,11 @@ class SizeTable:
                 groups[_name(base)] = [str(base_key)]
             for k in splits:
                 groups.setdefault(_name(self._keys[k]), []).append(str(k))
-            parts = "; ".join(f"{name} for {', '.join(ks)}" for name, ks in groups.items())
-            return None, (
-                f"{query} is too coarse: its parts fall under different rows ({parts}); "
-                "give a more detailed GB/T 4754-2017 code"
-            )
+            return None, _Unsized(_COARSE, str(query), tuple(groups.items()))
         if base is None or base_key is None:
-            return None, f"no row of the NBS 2017 table covers {query}"
+            return None, _Unsized(_NO_ROW, str(query))
         if isinstance(base, NotCovered):
-            return None, f"{query} is not covered: {base.reason}"
+            return None, _Unsized(_NOT_COVERED, str(query), reason=base.reason)
         how = f"{query} lies in {base_key}"
         if base_key in base.inferred:
             how += f" (placed in {base.name_zh} by inference: {base.note})"
@@ -345,7 +345,39 @@ class SizeTable:
 
 
 def _name(target: _Target) -> str:
-    return target.name_zh if isinstance(target, SizeRow) else "not covered"
+    return target.name_zh if isinstance(target, SizeRow) else _NOT_COVERED_ROW
+
+
+# Why a code gets no row, said in English and kept apart so that reason_text can say it in
+# another language (the table's notes included: they are catalogue entries).
+_COARSE = N_(
+    "{query} is too coarse: its parts fall under different rows ({parts}); "
+    "give a more detailed GB/T 4754-2017 code"
+)
+_COARSE_PART = N_("{name} for {codes}")
+_NO_ROW = N_("no row of the NBS 2017 table covers {query}")
+_NOT_COVERED = N_("{query} is not covered: {reason}")
+_NOT_COVERED_ROW = N_("not covered")
+
+
+@attrs.frozen
+class _Unsized:
+    """Why ``query`` is not sized by the table: one of the templates above and its parts."""
+
+    template: str
+    query: str
+    groups: tuple[tuple[str, list[str]], ...] = ()
+    reason: str = ""
+
+    def text(self, lang: str) -> str:
+        tr = translation(lang).gettext
+        parts = tr("; ").join(
+            tr(_COARSE_PART).format(name=tr(name), codes=join(codes, lang))
+            for name, codes in self.groups
+        )
+        return tr(self.template).format(
+            query=self.query, parts=parts, reason=tr(self.reason) if self.reason else ""
+        )
 
 
 def _b(ind: Indicator, large: int, medium: int, small: int) -> SizeBounds:
@@ -451,20 +483,25 @@ NBS_2017 = SizeTable(
     not_covered=(
         NotCovered(
             ("J",),
-            "金融业 has its own size rule (金融业企业划型标准规定, 银发〔2015〕309号), "
-            "outside the NBS 2017 table",
+            N_(
+                "金融业 has its own size rule (金融业企业划型标准规定, 银发〔2015〕309号), "
+                "outside the NBS 2017 table"
+            ),
         ),
         NotCovered(
             ("53",),
-            "铁路运输业 is expressly excluded from 交通运输业 and not placed in another row",
+            N_("铁路运输业 is expressly excluded from 交通运输业 and not placed in another row"),
         ),
-        NotCovered(("P",), "教育 is outside the scope of the NBS 2017 rules (article 3)"),
-        NotCovered(("84",), "卫生 is outside the scope of the NBS 2017 rules (article 3)"),
+        NotCovered(("P",), N_("教育 is outside the scope of the NBS 2017 rules (article 3)")),
+        NotCovered(("84",), N_("卫生 is outside the scope of the NBS 2017 rules (article 3)")),
         NotCovered(
             ("S",),
-            "公共管理、社会保障和社会组织 is outside the scope of the NBS 2017 rules (article 3)",
+            N_(
+                "公共管理、社会保障和社会组织 is outside the scope of the NBS 2017 rules "
+                "(article 3)"
+            ),
         ),
-        NotCovered(("T",), "国际组织 is outside the scope of the NBS 2017 rules (article 3)"),
+        NotCovered(("T",), N_("国际组织 is outside the scope of the NBS 2017 rules (article 3)")),
     ),
 )
 
@@ -492,11 +529,11 @@ class SizeClassification:
     source: str = NBS_2017.citation
     # The values compared and whether the row was inferred, so that reason_text can say
     # the same reason in another language; not part of the value's identity.
-    # Any: the bounds' class is private, and this signature is in the documentation
-    _known: tuple[tuple[Any, Decimal, SizeClass], ...] = attrs.field(
+    _known: tuple[tuple[SizeBounds, Decimal, SizeClass], ...] = attrs.field(
         default=(), eq=False, repr=False, alias="_known"
     )
     _inferred: bool = attrs.field(default=False, eq=False, repr=False, alias="_inferred")
+    _unsized: _Unsized | None = attrs.field(default=None, eq=False, repr=False, alias="_unsized")
 
     def reason_text(self, lang: str = "en") -> str:
         """:attr:`reason` in ``lang``: the same values, bounds and classes compared.
@@ -517,8 +554,8 @@ class SizeClassification:
             return self.reason
         _ = translation(lang).gettext
         if self.row is None:
-            # why a code is not sized (a note of the table, in English) stays as written
-            return _("not sized by the NBS 2017 table: {reason}").format(reason=self.reason)
+            why = self.reason if self._unsized is None else self._unsized.text(lang)
+            return _("not sized by the NBS 2017 table: {reason}").format(reason=why)
         compared = {bounds.indicator for bounds, _value, _tier in self._known}
         missing = [b.indicator.value for b in self.row.bounds if b.indicator not in compared]
         known: list[tuple[SizeBounds, Decimal, SizeClass]] = list(self._known)
@@ -619,9 +656,11 @@ def classify_size(
         Indicator.REVENUE: _check_money("revenue", revenue),
         Indicator.ASSETS: _check_money("assets", assets),
     }
-    row, how = NBS_2017.resolve(code)
+    row, how = NBS_2017._resolve(code)
     if row is None:
-        return SizeClassification(SizeClass.UNKNOWN, None, how)
+        assert not isinstance(how, str)  # no row: _resolve says why as an _Unsized
+        return SizeClassification(SizeClass.UNKNOWN, None, how.text("en"), _unsized=how)
+    assert isinstance(how, str)
 
     known: list[tuple[SizeBounds, Decimal, SizeClass]] = []
     missing: list[str] = []

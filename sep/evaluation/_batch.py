@@ -576,7 +576,9 @@ class BatchResult:
     outcome: Int8s = attrs.field(repr=False)
     criteria: Mapping[str, Int8s] = attrs.field(repr=False)
     _evaluator: Evaluator = attrs.field(repr=False, alias="evaluator")
-    _encoded: Mapping[str, Encoded] = attrs.field(repr=False, alias="encoded")
+    # Any, not the private column classes: the constructor is in the documentation, and the
+    # encodings are not API (the methods below read them; nothing else should).
+    _encoded: Mapping[str, Any] = attrs.field(repr=False, alias="encoded")
 
     def __len__(self) -> int:
         return int(self.outcome.shape[0])

@@ -491,10 +491,12 @@ class Evaluator:
         pack_sha256: sha256 hex of the RFC 8785 canonical JSON of the pack definition.
     """
 
+    # Made by compile_pack, never by users: the compiled runtime is private, so its
+    # parameter is too (the reference shows no class a user cannot import).
     def __init__(
-        self, runtime: _PackRuntime, as_of: dt.date, parameters: tuple[ParameterUse, ...]
+        self, _runtime: _PackRuntime, as_of: dt.date, parameters: tuple[ParameterUse, ...]
     ) -> None:
-        self._runtime = runtime
+        runtime = self._runtime = _runtime
         self.pack = runtime.pack
         self.as_of = as_of
         self.parameters = parameters
