@@ -533,7 +533,9 @@ class SizeClassification:
         default=(), eq=False, repr=False, alias="_known"
     )
     _inferred: bool = attrs.field(default=False, eq=False, repr=False, alias="_inferred")
-    _unsized: _Unsized | None = attrs.field(default=None, eq=False, repr=False, alias="_unsized")
+    # Any, not _Unsized: the constructor is in the reference, and why a code is unsized is
+    # carried only for reason_text (an _Unsized or None)
+    _unsized: Any = attrs.field(default=None, eq=False, repr=False, alias="_unsized")
 
     def reason_text(self, lang: str = "en") -> str:
         """:attr:`reason` in ``lang``: the same values, bounds and classes compared.
