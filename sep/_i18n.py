@@ -30,9 +30,11 @@ from sep._limits import MONEY_CONTEXT
 from sep._suggest import check_lang
 
 __all__ = [
+    "CLICK_DOMAIN",
     "DOMAIN",
     "LOCALE_DIR",
     "N_",
+    "click_translation",
     "format_cny_zh",
     "gettext",
     "group_digits",
@@ -42,10 +44,13 @@ __all__ = [
     "pad",
     "translation",
     "width",
+    "wrap",
 ]
 
 #: The gettext domain: the catalogue's file name.
 DOMAIN = "sep"
+#: The domain of click's own words, extracted from click itself (see ``babel.cfg``).
+CLICK_DOMAIN = "click"
 #: Where the compiled catalogues live, inside the package.
 LOCALE_DIR = Path(__file__).parent / "locale"
 #: The catalogue of each language ``sep`` speaks; English is the code's own text.
@@ -75,12 +80,26 @@ def translation(lang: str = "en") -> _gettext.NullTranslations:
     return _load(check_lang(lang))  # checked first: a hostile lang never reaches the cache
 
 
+def click_translation(lang: str = "en") -> _gettext.NullTranslations:
+    """The translations of click's own words (``Usage:``, ``Missing argument``, …) in
+    ``lang``: the ``click`` catalogue beside ``sep``'s, which only the command line reads.
+
+    Raises:
+        ValidationError: ``lang`` is not one of the languages ``sep`` speaks.
+
+    Example:
+        >>> click_translation("zh").gettext("Usage:")
+        '用法：'
+    """
+    return _load(check_lang(lang), CLICK_DOMAIN)
+
+
 @functools.cache
-def _load(lang: str) -> _gettext.NullTranslations:
+def _load(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
     if lang not in _CATALOGUES:
         return _gettext.NullTranslations()
     # fallback=False: a package without its catalogue is broken, not silently English.
-    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[_CATALOGUES[lang]])
+    return _gettext.translation(domain, LOCALE_DIR, languages=[_CATALOGUES[lang]])
 
 
 def gettext(lang: str = "en") -> Callable[[str], str]:
@@ -201,6 +220,51 @@ def width(text: str) -> int:
     wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
     zero = sum(1 for ch in text if unicodedata.combining(ch))
     return len(text) + wide - zero
+
+
+# A wide character is a place to break a line; closing punctuation stays with what it
+# closes, opening punctuation with what it opens (the line-breaking rules of Chinese).
+_NO_START = frozenset("，。、；：？！）》」』】〕〉”’%,.;:?!)]}")
+_NO_END = frozenset("（《「『【〔〈“‘([{")
+_TOKEN = re.compile(r"\s+|[^\s]")
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """``text`` broken into lines of at most ``columns`` terminal columns, between words in
+    English and between characters in Chinese (where :mod:`textwrap` cannot break, and
+    counts a wide character as one column). A word longer than a line has a line of its own.
+
+    Example:
+        >>> wrap("按 T/CATE 0001—2020 第4章逐条审核平台。", 20)
+        ['按 T/CATE 0001—2020', '第4章逐条审核平台。']
+        >>> wrap("one two three", 8)
+        ['one two', 'three']
+    """
+    units: list[str] = []  # what may not be split: a space run, a word, a wide character
+    for token in _TOKEN.findall(text):
+        wide = width(token) > 1 or token in _NO_START or token in _NO_END
+        if not units or token.isspace() or units[-1].isspace():
+            units.append(token)
+        elif token in _NO_START or units[-1][-1] in _NO_END:
+            units[-1] += token
+        elif wide or width(units[-1][-1]) > 1:
+            units.append(token)
+        else:
+            units[-1] += token
+    lines: list[str] = []
+    line = ""
+    for unit in units:
+        if unit.isspace():
+            if line:
+                line += unit  # as written: click sets "  [default: …]" two spaces off
+            continue
+        if line and width(line) + width(unit) > columns:
+            lines.append(line.rstrip())
+            line = ""
+        line += unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def pad(text: str, columns: int, align: str = "<") -> str:

@@ -23,6 +23,7 @@ from typing import Any, NoReturn, TextIO
 
 import click
 
+from sep._cli import _help
 from sep._i18n import translation
 from sep._json import loads
 from sep._limits import MAX_DEFINITION_BYTES, MAX_JSON_BYTES
@@ -48,7 +49,7 @@ EXIT_PIPE = 141
 
 OUTCOME_EXIT = {"met": EXIT_OK, "not_met": EXIT_NOT_MET, "unknown": EXIT_UNKNOWN}
 _JSON_ERRORS = "sep.json_errors"
-_LANG = "sep.lang"
+_LANG = _help.LANG_KEY
 
 
 def wants_lang(argv: list[str]) -> str:
@@ -449,11 +450,13 @@ def guard(ctx: click.Context) -> Iterator[None]:
         raise click.exceptions.Exit(EXIT_INTERNAL) from None
 
 
-class SepGroup(click.Group):
-    """A click group whose parsing and commands run under :func:`guard`."""
+class SepGroup(_help.SepGroup):
+    """A click group whose parsing and commands run under :func:`guard`, and whose texts
+    (and click's own words) follow ``--lang``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None:
+            _help.install()  # when a sep command first runs, not when sep._cli is imported
             ctx.meta[_JSON_ERRORS] = wants_json(list(args))
             ctx.meta[_LANG] = wants_lang(list(args))
         with guard(ctx):

@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from sep import __version__
 from sep._cli._base import (
@@ -28,6 +29,7 @@ from sep._cli._base import (
     SepGroup,
     _,
     as_file,
+    cli_lang,
     emit,
     finish,
     one_stdin,
@@ -37,7 +39,8 @@ from sep._cli._base import (
     warn,
     write_file,
 )
-from sep._i18n import label, pad, width
+from sep._cli._help import SepOption, option
+from sep._i18n import N_, label, pad, width
 from sep.domain import Enterprise, Incubatee, Platform, from_dict, json_schema, to_json
 from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
 
@@ -49,7 +52,8 @@ _PACK_ALIASES = {
     "evaluation": "t-cate-0001-2020/evaluation",
 }
 
-EXIT_HELP = """\b
+EXIT_HELP = N_(
+    """\b
 Exit status:
   0   met / every audited clause satisfied / every case passes / verified
   1   not met / a clause not satisfied / a case fails / not verified
@@ -59,27 +63,31 @@ Exit status:
   70  a bug in sep itself (please report it)
   74  the output could not be written
   141 standard output was closed early (sep demo | head -3)"""
-
-_STDIN = "'-' reads standard input"
+)
 
 
 def _format(*choices: str, default: str | None = None) -> Callable[[Any], Any]:
-    return click.option(
+    return option(
         "--format",
         "fmt",
         type=click.Choice(choices),
         default=default or choices[0],
         show_default=True,
-        help="what to write (errors too: one JSON object on standard error with json)",
+        help=N_("what to write (errors too: one JSON object on standard error with json)"),
     )
 
 
-_LANG = click.option(
+_LANG = option(
     "--lang",
     type=click.Choice(["en", "zh"]),
+    # `sep --lang zh packs` and `sep packs --lang zh` say the same: the group's --lang
+    # (read before parsing, see wants_lang) is every command's default.
     default="en",
     show_default=True,
-    help="language of explanations and titles",
+    callback=lambda ctx, param, value: (
+        cli_lang() if ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT else value
+    ),
+    help=N_("language of explanations and titles"),
 )
 
 
@@ -138,11 +146,11 @@ def _pack(value: str | None) -> Any:
 
 
 def _exit_code_flag(func: Any) -> Any:
-    return click.option(
+    return option(
         "--exit-code",
         is_flag=True,
         hidden=True,
-        help="deprecated, no effect: exit codes are always set",
+        help=N_("deprecated, no effect: exit codes are always set"),
     )(func)
 
 
@@ -153,24 +161,41 @@ def _exit_code_flag(func: Any) -> Any:
     "sep",
     cls=SepGroup,
     no_args_is_help=False,  # a bare `sep` is a usage error of one line, like any other
-    help="T/CATE 0001—2020 (large-enterprise shared entrepreneurial platforms) as "
-    "executable, explained rules.\n\nEvery FILE argument may be '-' to read standard input.",
+    help=N_(
+        "T/CATE 0001—2020 (large-enterprise shared entrepreneurial platforms) as "
+        "executable, explained rules.\n\nEvery FILE argument may be '-' to read standard input."
+    ),
     epilog=EXIT_HELP,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(
-    __version__, "--version", "-V", prog_name="sep", message="%(prog)s %(version)s"
+    __version__,
+    "--version",
+    "-V",
+    prog_name="sep",
+    message="%(prog)s %(version)s",
+    cls=SepOption,
+)
+@option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    expose_value=False,
+    help=N_("language of every text, the help included (also accepted after the command)"),
 )
 def cli() -> None:
     """The ``sep`` command line (see :func:`sep._cli.main`)."""
 
 
-@cli.command(epilog=EXIT_HELP)
+@cli.command(
+    epilog=EXIT_HELP,
+    help=N_(
+        "Run the built-in Annex C example: the founder's eligibility (4.2.1) and five "
+        "graduations (4.3.5)."
+    ),
+)
 @_LANG
 @_format("text", "json")
 def demo(lang: str, fmt: str) -> None:
-    """Run the built-in Annex C example: the founder's eligibility (4.2.1) and five
-    graduations (4.3.5)."""
     if fmt == "text":
         from sep._demo import run_demo
 
@@ -209,17 +234,31 @@ def demo(lang: str, fmt: str) -> None:
     finish(EXIT_OK)
 
 
-@cli.command(epilog=EXIT_HELP)
+@cli.command(
+    epilog=EXIT_HELP,
+    help=N_(
+        "Answer eligibility (3.1, 4.2.1), graduation (4.3.5) or evaluation (4.3.7) for "
+        "FILE.\n\n"
+        "FILE is JSON: a domain document (enterprise, incubatee) or a mapping of the "
+        "pack's named inputs; '-' reads standard input. The exit status is the answer."
+    ),
+)
 @click.argument("question", type=click.Choice(_QUESTIONS))
 @click.argument("file")
-@click.option("--params", metavar="FILE", help=f"JSON object of parameter overrides; {_STDIN}")
-@click.option(
+@option(
+    "--params",
+    metavar="FILE",
+    help=N_("JSON object of parameter overrides; '-' reads standard input"),
+)
+@option(
     "--pack",
     metavar="PACK",
-    help="a shipped pack id (see 'sep packs') or a pack file (TOML or YAML; '-': TOML "
-    "from standard input) to use instead",
+    help=N_(
+        "a shipped pack id (see 'sep packs') or a pack file (TOML or YAML; '-': TOML "
+        "from standard input) to use instead"
+    ),
 )
-@click.option("--on", type=DATE, help="date for effective-dated parameters (default: today)")
+@option("--on", type=DATE, help=N_("date for effective-dated parameters (default: today)"))
 @_LANG
 @_format("text", "json")
 @_exit_code_flag
@@ -233,10 +272,6 @@ def check(
     fmt: str,
     exit_code: bool,
 ) -> None:
-    """Answer eligibility (3.1, 4.2.1), graduation (4.3.5) or evaluation (4.3.7) for FILE.
-
-    FILE is JSON: a domain document (enterprise, incubatee) or a mapping of the pack's
-    named inputs; '-' reads standard input. The exit status is the answer."""
     from sep import evaluation
 
     if exit_code:
@@ -269,12 +304,16 @@ def check(
     finish(OUTCOME_EXIT[outcome])
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Print the JSON Schema NAME: a document sep reads (enterprise, incubatee, "
+        "platform), one it writes (decision, audit-report, …) or a pack's named inputs "
+        "(graduation, …)."
+    ),
+)
 @click.argument("name", required=False)
-@click.option("--list", "list_", is_flag=True, help="list the schema names, one a line")
+@option("--list", "list_", is_flag=True, help=N_("list the schema names, one a line"))
 def schema(name: str | None, list_: bool) -> None:
-    """Print the JSON Schema NAME: a document sep reads (enterprise, incubatee, platform),
-    one it writes (decision, audit-report, …) or a pack's named inputs (graduation, …)."""
     table = _schemas()
     if list_:
         if name is not None:
@@ -292,13 +331,14 @@ def schema(name: str | None, list_: bool) -> None:
     finish(EXIT_OK)
 
 
-@cli.command()
+@cli.command(
+    help=N_("Validate FILE as a KIND document ('-' reads standard input): exit 0 valid, 2 not."),
+)
 @click.argument("kind", type=click.Choice(sorted(_DOMAIN)))
 @click.argument("file")
 @_LANG
 @_format("text", "json")
 def validate(kind: str, file: str, lang: str, fmt: str) -> None:
-    """Validate FILE as a KIND document ('-' reads standard input): exit 0 valid, 2 not."""
     obj: Any = from_dict(_DOMAIN[kind], read_json(file))
     if fmt == "json":
         emit(json.dumps({"valid": True, "kind": kind}))
@@ -338,16 +378,19 @@ def _audit_text(report: Any, lang: str) -> str:
     return "\n".join(lines)
 
 
-@cli.command(epilog=EXIT_HELP)
+@cli.command(
+    epilog=EXIT_HELP,
+    help=N_(
+        "Audit the platform in FILE against T/CATE 0001—2020 §4, clause by clause.\n\n"
+        "Exit 0 when every audited clause is satisfied, 1 when any is not, 3 when none "
+        "fails but some cannot be settled from the data ('-' reads standard input)."
+    ),
+)
 @click.argument("file")
-@click.option("--on", type=DATE, help="date of the audit (default: today)")
+@option("--on", type=DATE, help=N_("date of the audit (default: today)"))
 @_LANG
 @_format("markdown", "json", "html", "text")
 def audit(file: str, on: dt.date | None, lang: str, fmt: str) -> None:
-    """Audit the platform in FILE against T/CATE 0001—2020 §4, clause by clause.
-
-    Exit 0 when every audited clause is satisfied, 1 when any is not, 3 when none fails
-    but some cannot be settled from the data ('-' reads standard input)."""
     from sep.assessment import audit as run_audit
 
     report = run_audit(from_dict(Platform, read_json(file)), on=on)
@@ -365,19 +408,20 @@ def audit(file: str, on: dt.date | None, lang: str, fmt: str) -> None:
     finish(EXIT_UNKNOWN if counts["unknown"] else EXIT_OK)
 
 
-@cli.command()
+@cli.command(
+    help=N_("Print the incubation process (4.3.2, 4.3.6) as a diagram."),
+)
 @click.argument("what", type=click.Choice(["diagram"]))
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["mermaid", "dot"]),
     default="mermaid",
     show_default=True,
-    help="Mermaid state diagram or Graphviz DOT",
+    help=N_("Mermaid state diagram or Graphviz DOT"),
 )
-@click.option("--dot", is_flag=True, help="same as --format dot")
+@option("--dot", is_flag=True, help=N_("same as --format dot"))
 def lifecycle(what: str, fmt: str, dot: bool) -> None:
-    """Print the incubation process (4.3.2, 4.3.6) as a diagram."""
     from sep.lifecycle import IncubationProcess
 
     process = IncubationProcess()
@@ -385,17 +429,23 @@ def lifecycle(what: str, fmt: str, dot: bool) -> None:
     finish(EXIT_OK)
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Write an example KIND document (Annex C): the H+ platform (without its "
+        "4001-project portfolio), its founder H Group, or its first demo incubatee.\n\n"
+        "Each passes 'sep validate'; the incubatee and enterprise are ready for 'sep "
+        "check graduation' and 'sep check eligibility', the platform for 'sep audit'."
+    ),
+)
 @click.argument("kind", type=click.Choice(["incubatee", "enterprise", "platform"]))
-@click.option(
-    "-o", "--output", default="-", metavar="FILE", help="file to write (default: standard output)"
+@option(
+    "-o",
+    "--output",
+    default="-",
+    metavar="FILE",
+    help=N_("file to write (default: standard output)"),
 )
 def example(kind: str, output: str) -> None:
-    """Write an example KIND document (Annex C): the H+ platform (without its 4001-project
-    portfolio), its founder H Group, or its first demo incubatee.
-
-    Each passes 'sep validate'; the incubatee and enterprise are ready for 'sep check
-    graduation' and 'sep check eligibility', the platform for 'sep audit'."""
     from sep.examples import annex_c_founder, annex_c_platform, demo_incubatees
 
     documents: dict[str, Callable[[], Any]] = {
@@ -407,11 +457,12 @@ def example(kind: str, output: str) -> None:
     finish(EXIT_OK)
 
 
-@cli.command()
+@cli.command(
+    help=N_("List the shipped rule packs: id, version, document and number of criteria."),
+)
 @_LANG
 @_format("text", "json")
 def packs(lang: str, fmt: str) -> None:
-    """List the shipped rule packs: id, version, document and number of criteria."""
     from sep.evaluation import builtin_pack, builtin_packs
 
     rows: list[dict[str, Any]] = []
@@ -454,14 +505,18 @@ def packs(lang: str, fmt: str) -> None:
     finish(EXIT_OK)
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "List the parameters of PACK (a shipped id, an alias such as 'graduation', or a "
+        "pack file) with every dated value, its source, and the value in force --on a "
+        "date."
+    ),
+)
 @click.argument("pack")
-@click.option("--on", type=DATE, help="show the value in force on this date (default: today)")
+@option("--on", type=DATE, help=N_("show the value in force on this date (default: today)"))
 @_LANG
 @_format("text", "json")
 def parameters(pack: str, on: dt.date | None, lang: str, fmt: str) -> None:
-    """List the parameters of PACK (a shipped id, an alias such as 'graduation', or a pack
-    file) with every dated value, its source, and the value in force --on a date."""
     rules = _pack(pack)
     when = on or dt.date.today()
     items = [spec.to_dict(when) for spec in rules.parameters.values()]
@@ -489,13 +544,17 @@ def parameters(pack: str, on: dt.date | None, lang: str, fmt: str) -> None:
     finish(EXIT_OK)
 
 
-@cli.command(epilog=EXIT_HELP)
+@cli.command(
+    epilog=EXIT_HELP,
+    help=N_(
+        "Run rule case files (TOML or YAML; '-': TOML from standard input): exit 0 when "
+        "every case passes, 1 when any fails."
+    ),
+)
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @_LANG
 @_format("text", "json")
 def cases(files: tuple[str, ...], lang: str, fmt: str) -> None:
-    """Run rule case files (TOML or YAML; '-': TOML from standard input): exit 0 when
-    every case passes, 1 when any fails."""
     from sep.evaluation import load_cases
 
     one_stdin(*files)
@@ -551,16 +610,21 @@ def _refuse_relative_pack(path: str) -> None:
         )
 
 
-@cli.command(epilog=EXIT_HELP)
+@cli.command(
+    epilog=EXIT_HELP,
+    help=N_(
+        "Replay the decision record in FILE ('-': standard input) and verify its digest, "
+        "outcome and per-criterion outcomes: exit 0 verified, 1 not (changed since "
+        "written)."
+    ),
+)
 @click.argument("file")
-@click.option(
-    "--pack", metavar="PACK", help="the pack to replay with (default: the recorded pack id)"
+@option(
+    "--pack", metavar="PACK", help=N_("the pack to replay with (default: the recorded pack id)")
 )
 @_LANG
 @_format("text", "json")
 def verify(file: str, pack: str | None, lang: str, fmt: str) -> None:
-    """Replay the decision record in FILE ('-': standard input) and verify its digest,
-    outcome and per-criterion outcomes: exit 0 verified, 1 not (changed since written)."""
     from sep.evaluation import replay
     from sep.evaluation import verify as verify_record
 
@@ -611,21 +675,20 @@ def verify(file: str, pack: str | None, lang: str, fmt: str) -> None:
     finish(EXIT_OK if ok else EXIT_NOT_MET)
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
-@click.option("--port", type=int, default=8000, show_default=True)
-@click.option(
-    "--time-limit", type=float, default=10.0, show_default=True, help="seconds per request"
+@cli.command(
+    help=N_("Run the HTTP service for integrators (needs the server extra: sep[server])."),
 )
-@click.option(
+@option("--host", default="127.0.0.1", show_default=True, help=N_("address to listen on"))
+@option("--port", type=int, default=8000, show_default=True)
+@option("--time-limit", type=float, default=10.0, show_default=True, help=N_("seconds per request"))
+@option(
     "--workers",
     type=click.IntRange(1, 256),
     default=8,
     show_default=True,
-    help="requests worked on at once",
+    help=N_("requests worked on at once"),
 )
 def serve(host: str, port: int, time_limit: float, workers: int) -> None:
-    """Run the HTTP service for integrators (needs the server extra: sep[server])."""
     try:
         from sep.server import serve as run_server
     except ImportError:
@@ -638,16 +701,21 @@ def serve(host: str, port: int, time_limit: float, workers: int) -> None:
     finish(EXIT_OK)
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Decide a whole portfolio FILE (.parquet, .csv, .json records; '-': CSV or "
+        "Parquet from standard input) and count per criterion; needs sep[pandas]."
+    ),
+)
 @click.argument("question", type=click.Choice(_QUESTIONS))
 @click.argument("file")
-@click.option("--params", metavar="FILE", help="parameter overrides (JSON, or a TOML file)")
-@click.option("--scenario", metavar="FILE", help="a scenario file (TOML or JSON) to compare")
-@click.option("--pack", metavar="PACK", help="a shipped pack id or a pack file to use instead")
-@click.option("--on", type=DATE, help="date for effective-dated parameters")
-@click.option("--out", "out_file", metavar="FILE", help="write the results (.parquet or .csv)")
-@click.option("--index", help="the column that labels the rows (e.g. id)")
-@click.option("--ignore-extra", is_flag=True, help="skip columns the pack does not read")
+@option("--params", metavar="FILE", help=N_("parameter overrides (JSON, or a TOML file)"))
+@option("--scenario", metavar="FILE", help=N_("a scenario file (TOML or JSON) to compare"))
+@option("--pack", metavar="PACK", help=N_("a shipped pack id or a pack file to use instead"))
+@option("--on", type=DATE, help=N_("date for effective-dated parameters"))
+@option("--out", "out_file", metavar="FILE", help=N_("write the results (.parquet or .csv)"))
+@option("--index", help=N_("the column that labels the rows (e.g. id)"))
+@option("--ignore-extra", is_flag=True, help=N_("skip columns the pack does not read"))
 @_LANG
 @_format("text", "json")
 def portfolio(
@@ -663,8 +731,6 @@ def portfolio(
     lang: str,
     fmt: str,
 ) -> None:
-    """Decide a whole portfolio FILE (.parquet, .csv, .json records; '-': CSV or Parquet
-    from standard input) and count per criterion; needs sep[pandas]."""
     try:
         from sep.portfolio._command import run
     except ImportError as exc:
