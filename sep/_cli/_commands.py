@@ -467,21 +467,12 @@ def packs(lang: str, fmt: str) -> None:
 
     rows: list[dict[str, Any]] = []
     for pack_id in builtin_packs():
-        pack = builtin_pack(pack_id)
-        rows.append(
-            {
-                "id": pack.id,
-                "version": pack.version,
-                "question": pack.question,
-                "document": pack.document,
-                "edition": pack.edition,
-                "clause": pack.clause,
-                "en": pack.en,
-                "zh": pack.zh,
-                "criteria": sum(1 for top in pack.criteria for _node in top.walk()),
-                "parameters": len(pack.parameters),
-            }
-        )
+        # the service's summary (/v1/packs), with counts where it lists names
+        info = builtin_pack(pack_id).summary()
+        del info["inputs"]
+        info["criteria"] = len(info["criteria"])
+        info["parameters"] = len(info["parameters"])
+        rows.append(info)
     if fmt == "json":
         emit(json.dumps({"packs": rows}, ensure_ascii=False, indent=2))
         finish(EXIT_OK)

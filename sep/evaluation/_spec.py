@@ -323,6 +323,30 @@ class RulePack:
                 )
             stack.extend((c, depth + 1) for c in node.children)
 
+    def summary(self) -> dict[str, Any]:
+        """What the pack is, as JSON: its identity and titles, and the names of its inputs,
+        parameters and criteria (every level), as ``/v1/packs`` and ``sep packs`` list it.
+
+        Example:
+            >>> from sep.evaluation import builtin_pack, GRADUATION
+            >>> info = builtin_pack(GRADUATION).summary()
+            >>> info["id"], info["clause"], info["criteria"][:2]
+            ('t-cate-0001-2020/graduation', '4.3.5', ['4.3.5(a)', '4.3.5(b)'])
+        """
+        return {
+            "id": self.id,
+            "version": self.version,
+            "question": self.question,
+            "document": self.document,
+            "edition": self.edition,
+            "clause": self.clause,
+            "en": self.en,
+            "zh": self.zh,
+            "inputs": sorted(self.inputs),
+            "parameters": sorted(self.parameters),
+            "criteria": [c.id for top in self.criteria for c in top.walk()],
+        }
+
     def criterion(self, criterion_id: str) -> Criterion | None:
         """The criterion with id ``criterion_id`` anywhere in the tree, or ``None``."""
         for top in self.criteria:

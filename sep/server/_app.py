@@ -878,25 +878,7 @@ def _audit_format(request: Request) -> str:
 def _packs() -> dict[str, Any]:
     from sep.evaluation import builtin_pack, builtin_packs
 
-    out = []
-    for pack_id in builtin_packs():
-        pack = builtin_pack(pack_id)
-        out.append(
-            {
-                "id": pack.id,
-                "version": pack.version,
-                "question": pack.question,
-                "document": pack.document,
-                "edition": pack.edition,
-                "clause": pack.clause,
-                "en": pack.en,
-                "zh": pack.zh,
-                "inputs": sorted(pack.inputs),
-                "parameters": sorted(pack.parameters),
-                "criteria": [c.id for top in pack.criteria for c in top.walk()],
-            }
-        )
-    return {"packs": out}
+    return {"packs": [builtin_pack(pack_id).summary() for pack_id in builtin_packs()]}
 
 
 def _parameters(pack_id: str | None, on_text: str | None) -> dict[str, Any]:
