@@ -17,6 +17,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from sep._i18n import N_
 from sep._limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_JSON_BYTES, MAX_NUMBER_CHARS
 from sep.errors import MISSING, ValidationError
 
@@ -89,14 +90,14 @@ def check_tree(data: Any, *, what: str = "", max_depth: int = MAX_DEPTH) -> None
                 raise ValidationError(
                     path,
                     node.encode("utf-8", "backslashreplace").decode(),
-                    "is not valid Unicode text (a lone surrogate)",
+                    N_("is not valid Unicode text (a lone surrogate)"),
                 )
             continue
         if depth >= max_depth:
             raise ValidationError(path, MISSING, f"is nested more than {max_depth} levels deep")
         for key, value in items:
             if isinstance(node, dict) and isinstance(key, str) and not _text_ok(key):
-                raise ValidationError(path, MISSING, "has a key that is not valid Unicode text")
+                raise ValidationError(path, MISSING, N_("has a key that is not valid Unicode text"))
             if isinstance(node, dict):
                 child = f"{path}.{key}" if path else str(key)
             else:
@@ -138,7 +139,7 @@ def loads(text: str | bytes | bytearray, *, what: str = "") -> Any:
                 what, MISSING, f"is not UTF-8 text (bad byte at offset {err.start})"
             ) from None
     elif not isinstance(text, str):
-        raise ValidationError(what, type(text).__name__, "must be JSON text or bytes")
+        raise ValidationError(what, type(text).__name__, N_("must be JSON text or bytes"))
     elif len(text) > MAX_JSON_BYTES:
         raise ValidationError(what, MISSING, f"is larger than {MAX_JSON_BYTES} bytes")
     text = text.removeprefix("\ufeff")

@@ -112,6 +112,57 @@ class SepError(Exception):
         title = clause_title(self.clause, lang)
         return self.clause if title is None else f"{self.clause} {title}"
 
+    def reason_text(self, lang: str = "en") -> str | None:
+        """The error's reason (what is wrong) as a reader of ``lang`` reads it.
+
+        A reason that is an entry of sep's message catalogue is translated; one built
+        from the data (``must be at most 30``) is said as written, in English.
+
+        Returns:
+            The reason, ``None`` for an error without one.
+
+        Raises:
+            ValidationError: ``lang`` is not one of the languages ``sep`` speaks.
+
+        Example:
+            >>> ValidationError("financing", None, "is required").reason_text("zh")
+            '为必填项'
+            >>> ValidationError("financing", None, "is required").reason_text()
+            'is required'
+        """
+        from sep._i18n import translation
+
+        reason = getattr(self, "reason", None)
+        if not isinstance(reason, str):
+            translation(lang)  # the language is checked even so
+            return None
+        return translation(lang).gettext(reason) if reason else reason
+
+    def text(self, lang: str = "en") -> str:
+        """The error's message in ``lang``: ``str(error)`` with its reason translated
+        (:meth:`reason_text`) and its clause said with its title (:meth:`clause_text`).
+
+        Example:
+            >>> err = ValidationError("on", "x", "must be a date", clause="4.3.5")
+            >>> err.text("zh")
+            "on: 必须是日期（实际为 'x'） [4.3.5 在孵企业毕业标准]"
+            >>> err.text() == str(err)
+            True
+        """
+        message = str(self)
+        reason = self.reason_text(lang)
+        if lang == "en":
+            return message
+        original = getattr(self, "reason", None)
+        if isinstance(self, ValidationError):
+            message = self._said(lang, reason or "")
+        elif reason is not None and isinstance(original, str) and original:
+            message = message.replace(original, reason, 1)
+        if self.clause is not None:
+            message = message.removesuffix(f" [{STANDARD} {self.clause}]")
+            message = f"{message} [{self.clause_text(lang)}]"
+        return message
+
 
 class ValidationError(SepError, ValueError):
     """Bad input: a wrong type, a missing field, a value out of range, an unknown enum.
@@ -132,9 +183,19 @@ class ValidationError(SepError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
+        # the same words as _said's catalogue entry " (got {value})", said in English
         shown = "" if value is MISSING else f" (got {_shown(value)})"
         where = f"{field}: " if field else ""
         super().__init__(f"{where}{reason}{shown}", clause=clause)
+
+    def _said(self, lang: str, reason: str) -> str:
+        from sep._i18n import translation
+
+        where = f"{self.field}: " if self.field else ""
+        if self.value is MISSING:
+            return f"{where}{reason}"
+        got = translation(lang).gettext(" (got {value})").format(value=_shown(self.value))
+        return f"{where}{reason}{got}"
 
     def at(self, prefix: str) -> ValidationError:
         """Return the same error with ``prefix`` prepended to its field path."""

@@ -27,7 +27,7 @@ from sep._cli import _help
 from sep._i18n import translation
 from sep._json import loads
 from sep._limits import MAX_DEFINITION_BYTES, MAX_JSON_BYTES
-from sep.errors import MISSING, STANDARD, RuleDefinitionError, SepError, ValidationError
+from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
 
 #: The answer is MET (a check) or every audited clause is satisfied.
 EXIT_OK = 0
@@ -320,6 +320,9 @@ def error_payload(err: SepError, lang: str = "en") -> dict[str, Any]:
             payload[name] = value
     if getattr(err, "clause", None):
         payload["clause_text"] = err.clause_text(lang)
+    reason = err.reason_text(lang)
+    if reason is not None:
+        payload["reason_text"] = reason
     value = getattr(err, "value", MISSING)
     if value is not MISSING:
         payload["value"] = value if isinstance(value, str | int | float | bool) else repr(value)
@@ -350,13 +353,9 @@ def _write_err(line: str) -> None:
 
 
 def _error_text(err: SepError, lang: str) -> str:
-    """The error's message; in Chinese its clause is said with its title, which the
-    English message (``… [T/CATE 0001—2020 4.3.5(b)]``) leaves to the index."""
-    text = str(err)
-    if lang == "en" or err.clause is None:
-        return text
-    text = text.removesuffix(f" [{STANDARD} {err.clause}]")
-    return f"{text} [{err.clause_text(lang)}]"
+    """The error's message in ``lang`` (:meth:`SepError.text`): in Chinese its reason is
+    translated where the catalogue has it, and its clause is said with its title."""
+    return err.text(lang)
 
 
 def report(err: SepError, as_json: bool, lang: str | None = None) -> None:

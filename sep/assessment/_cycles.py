@@ -332,7 +332,7 @@ class EvaluationHistory:
             year = period
         else:
             raise ValidationError(
-                "period", period, "must be a Period or a year (int)", clause="4.3.7-b"
+                "period", period, N_("must be a Period or a year (int)"), clause="4.3.7-b"
             )
         for result in self.cycles:
             if result.period.year == year:
@@ -359,10 +359,10 @@ class EvaluationHistory:
             ValidationError: if the cycle does not start after the previous one ends.
         """
         if not isinstance(platform, Platform):
-            raise ValidationError("platform", type(platform).__name__, "must be a Platform")
+            raise ValidationError("platform", type(platform).__name__, N_("must be a Platform"))
         if not isinstance(inputs, CycleInputs):
             raise ValidationError(
-                "inputs", type(inputs).__name__, "must be CycleInputs", clause="4.3.7-b"
+                "inputs", type(inputs).__name__, N_("must be CycleInputs"), clause="4.3.7-b"
             )
         previous = self.latest
         if previous is not None and inputs.period.year <= previous.inputs.last_year:
@@ -384,7 +384,7 @@ class EvaluationHistory:
         """
         if not isinstance(plan, ImprovementPlan):
             raise ValidationError(
-                "plan", type(plan).__name__, "must be an ImprovementPlan", clause="4.3.7-c"
+                "plan", type(plan).__name__, N_("must be an ImprovementPlan"), clause="4.3.7-c"
             )
         result = self.cycle(plan.cycle)
         if plan.module not in result.failing:

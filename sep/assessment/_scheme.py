@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import N_
 from sep.domain._assessment import ScoringModule
 from sep.domain._fields import to_decimal
 from sep.errors import RuleDefinitionError, SepError, ValidationError
@@ -258,38 +259,38 @@ def _number(source: str, key: str, value: Any, *, positive: bool = False) -> Dec
     except SepError:
         raise RuleDefinitionError(source, key, f"must be a number, got {value!r}") from None
     if positive and result <= 0:
-        raise RuleDefinitionError(source, key, "must be greater than zero")
+        raise RuleDefinitionError(source, key, N_("must be greater than zero"))
     return result
 
 
 def _function(source: str, key: str, data: Any) -> ScoringFunction:
     if not isinstance(data, Mapping):
-        raise RuleDefinitionError(source, key, "must be a table with a 'function' key")
+        raise RuleDefinitionError(source, key, N_("must be a table with a 'function' key"))
     kind = data.get("function")
     if kind == "linear":
         zero = _number(source, f"{key}.zero", data.get("zero"))
         full = _number(source, f"{key}.full", data.get("full"))
         if zero == full:
-            raise RuleDefinitionError(source, key, "zero and full must differ")
+            raise RuleDefinitionError(source, key, N_("zero and full must differ"))
         return ScoringFunction("linear", zero=zero, full=full)
     if kind == "bands":
         raw = data.get("bands")
         if not isinstance(raw, list) or not raw:
-            raise RuleDefinitionError(source, f"{key}.bands", "must be a non-empty list")
+            raise RuleDefinitionError(source, f"{key}.bands", N_("must be a non-empty list"))
         bands: list[tuple[Decimal, Decimal]] = []
         for n, band in enumerate(raw):
             where = f"{key}.bands[{n}]"
             if not isinstance(band, list) or len(band) != 2:
-                raise RuleDefinitionError(source, where, "must be [at_least, score]")
+                raise RuleDefinitionError(source, where, N_("must be [at_least, score]"))
             at_least = _number(source, where, band[0])
             points = _number(source, where, band[1])
             if not Decimal(0) <= points <= _HUNDRED:
-                raise RuleDefinitionError(source, where, "score must be between 0 and 100")
+                raise RuleDefinitionError(source, where, N_("score must be between 0 and 100"))
             if bands and at_least <= bands[-1][0]:
-                raise RuleDefinitionError(source, where, "bands must rise strictly")
+                raise RuleDefinitionError(source, where, N_("bands must rise strictly"))
             bands.append((at_least, points))
         return ScoringFunction("bands", bands=tuple(bands))
-    raise RuleDefinitionError(source, f"{key}.function", "must be 'linear' or 'bands'")
+    raise RuleDefinitionError(source, f"{key}.function", N_("must be 'linear' or 'bands'"))
 
 
 def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> ScoringScheme:
@@ -306,32 +307,34 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
     """
     head = data.get("scheme")
     if not isinstance(head, Mapping):
-        raise RuleDefinitionError(source, "scheme", "the [scheme] table is required")
+        raise RuleDefinitionError(source, "scheme", N_("the [scheme] table is required"))
     for key in ("id", "version"):
         if not isinstance(head.get(key), str) or not head[key].strip():
-            raise RuleDefinitionError(source, f"scheme.{key}", "must be a non-empty string")
+            raise RuleDefinitionError(source, f"scheme.{key}", N_("must be a non-empty string"))
     modules = data.get("modules")
     if not isinstance(modules, Mapping):
-        raise RuleDefinitionError(source, "modules", "the [modules] tables are required")
+        raise RuleDefinitionError(source, "modules", N_("the [modules] tables are required"))
     weights: dict[ScoringModule, Decimal] = {}
     points: dict[ScoringModule, Decimal] = {}
     scale = data.get("scale", {})
     if not isinstance(scale, Mapping):
-        raise RuleDefinitionError(source, "scale", "must be a table")
+        raise RuleDefinitionError(source, "scale", N_("must be a table"))
     total_scale = scale.get("total", "weighted")
     if total_scale not in ("weighted", "sum"):
         raise RuleDefinitionError(
-            source, "scale.total", "must be 'weighted' or 'sum'", clause="4.3.7-b"
+            source, "scale.total", N_("must be 'weighted' or 'sum'"), clause="4.3.7-b"
         )
     if set(scale) - {"total"}:
         raise RuleDefinitionError(
-            source, f"scale.{sorted(set(scale) - {'total'})[0]}", "unknown key; expected 'total'"
+            source,
+            f"scale.{sorted(set(scale) - {'total'})[0]}",
+            N_("unknown key; expected 'total'"),
         )
     for module in ScoringModule:
         entry = modules.get(module.value)
         if not isinstance(entry, Mapping):
             raise RuleDefinitionError(
-                source, f"modules.{module.value}", "every module of 4.3.7-d needs a weight"
+                source, f"modules.{module.value}", N_("every module of 4.3.7-d needs a weight")
             )
         weights[module] = _number(
             source, f"modules.{module.value}.weight", entry.get("weight"), positive=True
@@ -346,20 +349,20 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
                 )
     unknown = sorted(set(modules) - {m.value for m in ScoringModule})
     if unknown:
-        raise RuleDefinitionError(source, f"modules.{unknown[0]}", "not a module of 4.3.7-d")
+        raise RuleDefinitionError(source, f"modules.{unknown[0]}", N_("not a module of 4.3.7-d"))
     indicators: list[Indicator] = []
     seen: set[str] = set()
     for n, entry in enumerate(data.get("indicators", [])):
         key = f"indicators[{n}]"
         if not isinstance(entry, Mapping):
-            raise RuleDefinitionError(source, key, "must be a table")
+            raise RuleDefinitionError(source, key, N_("must be a table"))
         ident = entry.get("id")
         if not isinstance(ident, str) or ident not in INDICATOR_SOURCES:
             raise RuleDefinitionError(
                 source, f"{key}.id", f"must be one of {sorted(INDICATOR_SOURCES)}"
             )
         if ident in seen:
-            raise RuleDefinitionError(source, f"{key}.id", "repeats an earlier indicator")
+            raise RuleDefinitionError(source, f"{key}.id", N_("repeats an earlier indicator"))
         seen.add(ident)
         module = INDICATOR_SOURCES[ident]
         if entry.get("module") != module.value:
@@ -406,7 +409,7 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
     age = dict(data.get("parameters", {})).get("service_max_age_days", 365)
     if isinstance(age, bool) or not isinstance(age, int) or age <= 0:
         raise RuleDefinitionError(
-            source, "parameters.service_max_age_days", "must be a positive whole number of days"
+            source, "parameters.service_max_age_days", N_("must be a positive whole number of days")
         )
     return ScoringScheme(
         id=head["id"],

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import N_
 from sep.domain._enums import StaffOrigin
 from sep.domain._fields import (
     date_field,
@@ -71,7 +72,7 @@ def _money_field(clause: str, doc: str, *, negative_ok: bool = False) -> Any:
 def _whole_year(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, Period) and value.quarter is not None:
         raise ValidationError(
-            attribute.name, str(value), "a cycle starts with a whole year", clause="4.3.7-b"
+            attribute.name, str(value), N_("a cycle starts with a whole year"), clause="4.3.7-b"
         )
 
 
@@ -142,14 +143,14 @@ def _required(validators: list[Any], clause: str, doc: str, *, converter: Any = 
 def _all_external(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not value:
         raise ValidationError(
-            attribute.name, (), "an improvement plan names its expert authors", clause="4.3.7-c"
+            attribute.name, (), N_("an improvement plan names its expert authors"), clause="4.3.7-c"
         )
     for i, member in enumerate(value):
         if member.origin is not StaffOrigin.EXTERNAL:
             raise ValidationError(
                 f"{attribute.name}[{i}]",
                 member.name,
-                "is not external: an improvement plan is given by external experts",
+                N_("is not external: an improvement plan is given by external experts"),
                 clause="4.3.7-c",
             )
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from sep._i18n import N_
 from sep._limits import MAX_AMOUNT, MAX_DECIMALS, MAX_NUMBER_CHARS, MONEY_CONTEXT
 from sep.errors import ValidationError
 
@@ -176,7 +177,7 @@ def items_are(tp: type, *, unique_by: Callable[[Any], Any] | None = None) -> Val
                     raise ValidationError(
                         f"{attribute.name}[{i}]",
                         key,
-                        "duplicates an earlier item",
+                        N_("duplicates an earlier item"),
                         clause=clause_of(attribute),
                     )
                 seen.add(key)
@@ -231,7 +232,7 @@ def _bounded(result: Decimal, value: Any, field: str, clause: str | None) -> Dec
     """Refuse a finite Decimal beyond MAX_AMOUNT or MAX_DECIMALS; write it without exponent."""
     exponent = result.as_tuple().exponent
     if not isinstance(exponent, int):
-        raise ValidationError(field, _shown(value), "must be a finite number", clause=clause)
+        raise ValidationError(field, _shown(value), N_("must be a finite number"), clause=clause)
     if exponent < -MAX_DECIMALS:
         raise ValidationError(
             field,
@@ -241,7 +242,7 @@ def _bounded(result: Decimal, value: Any, field: str, clause: str | None) -> Dec
         )
     if result.adjusted() >= _SHORT and result.copy_abs() > MAX_AMOUNT:
         raise ValidationError(
-            field, _shown(value), "is beyond the bound of ±10^15 for amounts", clause=clause
+            field, _shown(value), N_("is beyond the bound of ±10^15 for amounts"), clause=clause
         )
     if exponent > 0:
         # Decimal("1E+7") is the number 10000000: keep it so, so it is written that way.
@@ -300,7 +301,7 @@ def read_text(text: str, field: str = "amount", clause: str | None = None) -> De
     result = Decimal(text.replace(",", "") if "," in text else text)
     if len(text) > _SHORT and result.copy_abs() > MAX_AMOUNT:
         raise ValidationError(
-            field, text, "is beyond the bound of ±10^15 for amounts", clause=clause
+            field, text, N_("is beyond the bound of ±10^15 for amounts"), clause=clause
         )
     return result
 
@@ -331,12 +332,12 @@ def read_decimal(
         if -_MAX_INT <= value <= _MAX_INT:
             return Decimal(value)
         raise ValidationError(
-            field, _shown_int(value), "is beyond the bound of ±10^15 for amounts", clause=clause
+            field, _shown_int(value), N_("is beyond the bound of ±10^15 for amounts"), clause=clause
         )
     if kind is Decimal:
         return _bounded(value, value, field, clause)
     if isinstance(value, bool):
-        raise ValidationError(field, value, "must be a number, not true/false", clause=clause)
+        raise ValidationError(field, value, N_("must be a number, not true/false"), clause=clause)
     if isinstance(value, str):
         return read_text(str(value), field, clause)
     if isinstance(value, int):
@@ -346,12 +347,15 @@ def read_decimal(
     if isinstance(value, float):
         if not floats:
             raise ValidationError(
-                field, value, "money is never a float: pass a string or a Decimal", clause=clause
+                field,
+                value,
+                N_("money is never a float: pass a string or a Decimal"),
+                clause=clause,
             )
         if not math.isfinite(value):
-            raise ValidationError(field, value, "must be a finite number", clause=clause)
+            raise ValidationError(field, value, N_("must be a finite number"), clause=clause)
         return _bounded(Decimal(repr(value)), value, field, clause)
-    raise ValidationError(field, value, "must be a decimal number", clause=clause)
+    raise ValidationError(field, value, N_("must be a decimal number"), clause=clause)
 
 
 def _shown_int(value: int) -> Any:

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import attrs
 
+from sep._i18n import N_
 from sep.domain._enums import EventKind, FinancingStage, GrowthClass, Origin
 from sep.domain._fields import (
     OwnFacts,
@@ -201,7 +202,7 @@ def _financials_unique(value: Iterable[PeriodFinancials]) -> None:
     for i, item in enumerate(value):
         if item.period in seen:
             raise ValidationError(
-                f"financials[{i}].period", str(item.period), "appears twice", clause="4.3.5(c)"
+                f"financials[{i}].period", str(item.period), N_("appears twice"), clause="4.3.5(c)"
             )
         seen.add(item.period)
 

@@ -22,6 +22,7 @@ import re
 
 import attrs
 
+from sep._i18n import N_
 from sep.errors import ValidationError
 
 __all__ = ["GBT_4754_2017_SECTIONS", "IndustryCode", "IndustrySection", "section_of"]
@@ -136,7 +137,7 @@ def section_of(code: str | int) -> IndustrySection:
         found = _BY_LETTER.get(code.strip().upper())
         if found is None:
             raise ValidationError(
-                _FIELD, code, "is not a GB/T 4754-2017 section: use A to T", clause=_CLAUSE
+                _FIELD, code, N_("is not a GB/T 4754-2017 section: use A to T"), clause=_CLAUSE
             )
         return found
     if isinstance(code, int) and not isinstance(code, bool):
@@ -144,10 +145,10 @@ def section_of(code: str | int) -> IndustrySection:
             if section.owns(code):
                 return section
         raise ValidationError(
-            _FIELD, code, "is not a GB/T 4754-2017 division: use 01 to 97", clause=_CLAUSE
+            _FIELD, code, N_("is not a GB/T 4754-2017 division: use 01 to 97"), clause=_CLAUSE
         )
     raise ValidationError(
-        _FIELD, code, "must be a section letter or a division number", clause=_CLAUSE
+        _FIELD, code, N_("must be a section letter or a division number"), clause=_CLAUSE
     )
 
 
@@ -185,17 +186,20 @@ class IndustryCode:
         shown = f"{self.section}{self.digits}"
         if not isinstance(self.section, str) or self.section not in _BY_LETTER:
             raise ValidationError(
-                _FIELD, self.section, "is not a GB/T 4754-2017 section: use A to T", clause=_CLAUSE
+                _FIELD,
+                self.section,
+                N_("is not a GB/T 4754-2017 section: use A to T"),
+                clause=_CLAUSE,
             )
         if not isinstance(self.digits, str) or not (
             self.digits == "" or (self.digits.isdigit() and self.digits.isascii())
         ):
-            raise ValidationError(_FIELD, self.digits, "must be digits", clause=_CLAUSE)
+            raise ValidationError(_FIELD, self.digits, N_("must be digits"), clause=_CLAUSE)
         if len(self.digits) not in _LEVELS:
             raise ValidationError(
                 _FIELD,
                 shown,
-                "must have 2 (division), 3 (group) or 4 (class) digits",
+                N_("must have 2 (division), 3 (group) or 4 (class) digits"),
                 clause=_CLAUSE,
             )
         if self.digits:
@@ -232,7 +236,7 @@ class IndustryCode:
             return text
         if not isinstance(text, str):
             raise ValidationError(
-                _FIELD, text, "must be a GB/T 4754-2017 code given as text", clause=_CLAUSE
+                _FIELD, text, N_("must be a GB/T 4754-2017 code given as text"), clause=_CLAUSE
             )
         cleaned = text.strip().upper()
         match = _CODE.match(cleaned) if cleaned.isascii() else None
@@ -240,14 +244,16 @@ class IndustryCode:
             raise ValidationError(
                 _FIELD,
                 text,
-                "is not a GB/T 4754-2017 code: write a section letter (C), or 2, 3 or 4 digits "
-                "optionally after the letter (39, C3911)",
+                N_(
+                    "is not a GB/T 4754-2017 code: write a section letter (C), or 2, 3 or 4 digits "
+                    "optionally after the letter (39, C3911)"
+                ),
                 clause=_CLAUSE,
             )
         letter, digits = match.group("letter"), match.group("digits") or ""
         if letter is not None and letter not in _BY_LETTER:
             raise ValidationError(
-                _FIELD, text, "is not a GB/T 4754-2017 section: use A to T", clause=_CLAUSE
+                _FIELD, text, N_("is not a GB/T 4754-2017 section: use A to T"), clause=_CLAUSE
             )
         if not digits:
             return cls(str(letter))

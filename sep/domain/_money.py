@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from sep._i18n import format_cny_zh, group_digits
+from sep._i18n import N_, format_cny_zh, group_digits
 from sep._limits import MONEY_CONTEXT
 from sep.domain._fields import fail, to_decimal
 from sep.errors import CurrencyMismatchError, ValidationError
@@ -174,7 +174,7 @@ class Period:
         """Parse ``"2025"`` or ``"2025Q2"`` (also ``"2025-Q2"``)."""
         match = _PERIOD.fullmatch(text) if isinstance(text, str) else None
         if match is None:
-            raise ValidationError("", text, "is not a period: write 2025 or 2025Q2")
+            raise ValidationError("", text, N_("is not a period: write 2025 or 2025Q2"))
         quarter = match.group("quarter")
         return cls(int(match.group("year")), int(quarter) if quarter else None)
 
@@ -185,7 +185,7 @@ class Period:
         if not isinstance(other, Period):
             return NotImplemented
         if (self.quarter is None) != (other.quarter is None):
-            raise ValidationError("", other, "cannot order a year against a quarter")
+            raise ValidationError("", other, N_("cannot order a year against a quarter"))
         return self._key() < other._key()
 
     def next(self) -> Period:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import N_
 from sep.domain._enterprise import Enterprise
 from sep.domain._enums import (
     Alignment,
@@ -123,7 +124,7 @@ def _check_body(inst: EvaluationBody, attribute: attrs.Attribute[Any], value: An
     origins = {member.origin for member in value}
     if not value:
         raise ValidationError(
-            "members", (), "an evaluating body needs at least one member", clause="4.3.7-a"
+            "members", (), N_("an evaluating body needs at least one member"), clause="4.3.7-a"
         )
     wanted = {
         EvaluationBodyKind.INTERNAL_COMMITTEE: ({StaffOrigin.INTERNAL}, "all founder staff"),
@@ -249,14 +250,17 @@ def _check_revisions(inst: ManagementNorm, attribute: attrs.Attribute[Any], valu
     for i, (before, rev) in enumerate(zip((None, *value), value, strict=False)):
         if rev.version in versions:
             raise ValidationError(
-                f"revisions[{i}].version", rev.version, "repeats an earlier version", clause="4.3.3"
+                f"revisions[{i}].version",
+                rev.version,
+                N_("repeats an earlier version"),
+                clause="4.3.3",
             )
         versions.add(rev.version)
         if before is not None and rev.published < before.published:
             raise ValidationError(
                 f"revisions[{i}].published",
                 rev.published.isoformat(),
-                "is earlier than the revision before it (history is append-only)",
+                N_("is earlier than the revision before it (history is append-only)"),
                 clause="4.3.3",
             )
 
@@ -453,7 +457,7 @@ class Platform:
         norm = self.norm(area)
         if norm is None:
             raise ValidationError(
-                "norms", area.value, "no norm of this area to revise", clause="4.3.3"
+                "norms", area.value, N_("no norm of this area to revise"), clause="4.3.3"
             )
         return attrs.evolve(
             self, norms=tuple(norm.revise(revision) if n is norm else n for n in self.norms)

@@ -25,6 +25,7 @@ import cattrs
 import cattrs.gen
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
+from sep._i18n import N_
 from sep._json import loads
 from sep._limits import (
     AMOUNT_PATTERN,
@@ -74,9 +75,9 @@ def _structure_money(value: Any, _tp: Any) -> Money:
     if isinstance(value, Mapping):
         extra = set(value) - {"amount", "currency"}
         if extra:
-            raise ValidationError(sorted(extra)[0], MISSING, "is not a field of Money")
+            raise ValidationError(sorted(extra)[0], MISSING, N_("is not a field of Money"))
         if "amount" not in value:
-            raise ValidationError("amount", MISSING, "is required")
+            raise ValidationError("amount", MISSING, N_("is required"))
         return Money(value["amount"], value.get("currency", "CNY"))
     # A bare number or numeric string is an amount in CNY, the standard's currency.
     return Money(value)
@@ -94,22 +95,22 @@ def _structure_date(value: Any, _tp: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str) or _DATE.fullmatch(value) is None:
-        raise ValidationError("", value, "must be a date written YYYY-MM-DD")
+        raise ValidationError("", value, N_("must be a date written YYYY-MM-DD"))
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValidationError("", value, "must be a date written YYYY-MM-DD") from None
+        raise ValidationError("", value, N_("must be a date written YYYY-MM-DD")) from None
 
 
 def _structure_datetime(value: Any, _tp: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str) or _DATETIME.fullmatch(value) is None:
-        raise ValidationError("", value, "must be an ISO 8601 date-time with offset")
+        raise ValidationError("", value, N_("must be an ISO 8601 date-time with offset"))
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValidationError("", value, "must be an ISO 8601 date-time with offset") from None
+        raise ValidationError("", value, N_("must be an ISO 8601 date-time with offset")) from None
 
 
 def _structure_industry(value: Any, _tp: Any) -> IndustryCode:
@@ -200,7 +201,7 @@ def _make_converter() -> cattrs.Converter:
     def structure_many(value: Any, tp: Any) -> Any:
         # cattrs would happily split a string into characters; JSON arrays only.
         if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-            raise ValidationError("", value, "must be a JSON array")
+            raise ValidationError("", value, N_("must be a JSON array"))
         item_type = get_args(tp)[0]
         items = []
         for i, item in enumerate(value):
@@ -341,11 +342,11 @@ def _translate(exc: BaseException, cls: type) -> ValidationError:
         name = str(leaf.args[0]) if leaf.args else "?"
         # cattrs already notes the missing attribute's name on the path.
         full = path if path.rsplit(".", 1)[-1] == name else _join(path, name)
-        return ValidationError(full, MISSING, "is required", clause=_clause_at(cls, full))
+        return ValidationError(full, MISSING, N_("is required"), clause=_clause_at(cls, full))
     if isinstance(leaf, SepError):
         return ValidationError(path, MISSING, str(leaf), clause=clause)
     if isinstance(leaf, AttributeError) and not path:
-        return ValidationError("", type(exc).__name__, "must be a JSON object", clause=clause)
+        return ValidationError("", type(exc).__name__, N_("must be a JSON object"), clause=clause)
     if isinstance(leaf, TypeError | ValueError | AttributeError):
         return ValidationError(path, MISSING, f"has the wrong shape: {leaf}", clause=clause)
     return ValidationError(path, MISSING, f"could not be read: {leaf!r}", clause=clause)

@@ -255,18 +255,18 @@ class SizeTable:
             targets.append((f"rows[{i}]", row.codes + row.inferred, row))
             seen: set[Indicator] = set()
             if not row.bounds:
-                raise RuleDefinitionError("<builtin>", f"rows[{i}]", "uses no indicator")
+                raise RuleDefinitionError("<builtin>", f"rows[{i}]", N_("uses no indicator"))
             for b in row.bounds:
                 if b.indicator in seen:
                     raise RuleDefinitionError(
-                        "<builtin>", f"rows[{i}].{b.indicator}", "indicator listed twice"
+                        "<builtin>", f"rows[{i}].{b.indicator}", N_("indicator listed twice")
                     )
                 seen.add(b.indicator)
                 if not b.large >= b.medium >= b.small >= 0:
                     raise RuleDefinitionError(
                         "<builtin>",
                         f"rows[{i}].{b.indicator}",
-                        "bounds must satisfy large ≥ medium ≥ small ≥ 0",
+                        N_("bounds must satisfy large ≥ medium ≥ small ≥ 0"),
                     )
         for i, gap in enumerate(self.not_covered):
             targets.append((f"not_covered[{i}]", gap.codes, gap))
@@ -589,10 +589,10 @@ def _check_employees(value: Any) -> Decimal | None:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValidationError(
-            "employees", value, "must be a whole number of persons", clause=_CLAUSE
+            "employees", value, N_("must be a whole number of persons"), clause=_CLAUSE
         )
     if value < 0:
-        raise ValidationError("employees", value, "must not be negative", clause=_CLAUSE)
+        raise ValidationError("employees", value, N_("must not be negative"), clause=_CLAUSE)
     return Decimal(value)
 
 
@@ -600,7 +600,7 @@ def _check_money(field: str, value: Any) -> Decimal | None:
     if value is None:
         return None
     if not isinstance(value, Money):
-        raise ValidationError(field, value, "must be Money (CNY)", clause=_CLAUSE)
+        raise ValidationError(field, value, N_("must be Money (CNY)"), clause=_CLAUSE)
     if value.currency != CNY:
         raise ValidationError(
             field,
@@ -609,7 +609,7 @@ def _check_money(field: str, value: Any) -> Decimal | None:
             clause=_CLAUSE,
         )
     if value.amount < 0:
-        raise ValidationError(field, value, "must not be negative", clause=_CLAUSE)
+        raise ValidationError(field, value, N_("must not be negative"), clause=_CLAUSE)
     return value.in_wan
 
 

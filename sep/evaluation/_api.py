@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import attrs
 
+from sep._i18n import N_
 from sep._json import check_tree, loads
 from sep.domain import Enterprise, Incubatee, Origin, from_dict
 from sep.domain._fields import OwnFacts, close_match
@@ -100,7 +101,7 @@ def _refuse_extra(extra: Any) -> bool:
     if isinstance(extra, str) and extra in EXTRA_MODES:
         return extra != "ignore"
     raise ValidationError(
-        "extra", extra, "must be 'forbid' (refuse names the pack does not read) or 'ignore'"
+        "extra", extra, N_("must be 'forbid' (refuse names the pack does not read) or 'ignore'")
     )
 
 
@@ -258,12 +259,12 @@ def _facts(obj: Any, rules: RulePack | None = None, extra: Any = "forbid") -> Ma
                 "", type(obj).__name__, f"facts() failed: {type(exc).__name__}: {exc}"
             ) from exc
         if not isinstance(result, Mapping):
-            raise ValidationError("", obj, "facts() must return a mapping of named inputs")
+            raise ValidationError("", obj, N_("facts() must return a mapping of named inputs"))
         if refuse and rules is not None and not _is_own(obj):
             refuse_unknown_names(rules, result)
         return result
     raise ValidationError(
-        "", obj, "give a mapping of named inputs or an object with a facts() method"
+        "", obj, N_("give a mapping of named inputs or an object with a facts() method")
     )
 
 
@@ -443,7 +444,7 @@ def _record(record: Any) -> Mapping[str, Any]:
 def _key(data: Mapping[str, Any], key: str, tp: type | tuple[type, ...], where: str) -> Any:
     field = f"{where}.{key}"
     if key not in data:
-        raise ValidationError(field, MISSING, "is required in a decision record")
+        raise ValidationError(field, MISSING, N_("is required in a decision record"))
     value = data[key]
     if not isinstance(value, tp) or isinstance(value, bool):
         names = " or ".join(t.__name__ for t in (tp if isinstance(tp, tuple) else (tp,)))
@@ -455,7 +456,7 @@ def _iso_date(text: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(field, text, "must be a date written YYYY-MM-DD") from None
+        raise ValidationError(field, text, N_("must be a date written YYYY-MM-DD")) from None
 
 
 def _parameters(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -465,10 +466,10 @@ def _parameters(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     for i, entry in enumerate(_key(data, "parameters", list, "record")):
         where = f"record.parameters[{i}]"
         if not isinstance(entry, Mapping):
-            raise ValidationError(where, type(entry).__name__, "must be a parameter mapping")
+            raise ValidationError(where, type(entry).__name__, N_("must be a parameter mapping"))
         name = _key(entry, "name", str, where)
         if name in params:
-            raise ValidationError(f"{where}.name", name, "is given twice")
+            raise ValidationError(f"{where}.name", name, N_("is given twice"))
         since = _iso_date(_key(entry, "since", str, where), f"{where}.since")
         value = _key(entry, "value", (str, int, Decimal), where)
         source = _key(entry, "source", str, where)
@@ -562,11 +563,11 @@ def verify(
     outcome = _key(data, "outcome", str, "record")
     recorded = data.get("criteria", [])
     if not isinstance(recorded, list):
-        raise ValidationError("record.criteria", type(recorded).__name__, "must be a list")
+        raise ValidationError("record.criteria", type(recorded).__name__, N_("must be a list"))
     for i, entry in enumerate(recorded):
         if not isinstance(entry, Mapping):
             raise ValidationError(
-                f"record.criteria[{i}]", type(entry).__name__, "must be a mapping"
+                f"record.criteria[{i}]", type(entry).__name__, N_("must be a mapping")
             )
     again = replay(data, pack=pack)
     if not digest_matches(again, digest) or again.outcome.value != outcome:

@@ -50,6 +50,7 @@ from typing import Any, ClassVar, Literal
 import attrs
 import numpy as np
 
+from sep._i18n import N_
 from sep._limits import MONEY_CONTEXT
 from sep._progress import progress_bar
 from sep.errors import ValidationError
@@ -705,7 +706,7 @@ def _keys(columns: Any) -> list[str] | None:
         ) from None
     if not callable(getattr(columns, "__getitem__", None)) or isinstance(columns, str | bytes):
         raise ValidationError(
-            "columns", columns, "must map input names to columns (a mapping or a DataFrame)"
+            "columns", columns, N_("must map input names to columns (a mapping or a DataFrame)")
         )
     return None
 
@@ -911,7 +912,7 @@ def _column(spec: InputSpec, values: list[Any]) -> Any:
                 raise ValidationError(
                     f"[{i}].{spec.name}",
                     str(period),
-                    "a series column holds quarters or years, not both across rows",
+                    N_("a series column holds quarters or years, not both across rows"),
                     clause=spec.clause,
                 )
             by_ordinal.setdefault(ordinal(period), str(period))
@@ -1029,9 +1030,9 @@ def synthetic_graduation_columns(
         ((5,), ('2025Q1', '2025Q2', '2025Q3', '2025Q4'))
     """
     if n < 0:
-        raise ValidationError("n", n, "must be a count >= 0")
+        raise ValidationError("n", n, N_("must be a count >= 0"))
     if not 0.0 <= missing_rate <= 1.0:
-        raise ValidationError("missing_rate", missing_rate, "must be between 0 and 1")
+        raise ValidationError("missing_rate", missing_rate, N_("must be between 0 and 1"))
     rng = np.random.default_rng(seed)
     wan = 10_000.0
     # One draw of uniforms for everything, one for the missing masks: a few passes in all.

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from sep import errors
-from sep._i18n import gettext, label
+from sep._i18n import N_, gettext, label
 from sep.errors import RuleDefinitionError, SepError, ValidationError
 from sep.evaluation._api import _FILES, builtin_pack, check
 from sep.evaluation._loader import _source, iso_date, load_pack, read_definition
@@ -144,7 +144,7 @@ _ERRORS = frozenset(name for name in errors.__all__ if name.endswith("Error"))
 
 def _table(source: str, key: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise RuleDefinitionError(source, key, "must be a table")
+        raise RuleDefinitionError(source, key, N_("must be a table"))
     return dict(value)
 
 
@@ -179,13 +179,13 @@ def load_cases(path: str | Path) -> list[RuleCase]:
     _keys(source, "file", head, _HEAD_KEYS)
     pack_ref = head.get("pack")
     if not isinstance(pack_ref, str) or not pack_ref:
-        raise RuleDefinitionError(source, "file.pack", "is required: a pack id or file")
+        raise RuleDefinitionError(source, "file.pack", N_("is required: a pack id or file"))
     is_builtin = pack_ref in _FILES
     pack = builtin_pack(pack_ref) if is_builtin else load_pack(Path(path).parent / pack_ref)
     default_on = _on(source, "file.on", head.get("on"))
     cases = data.get("case")
     if not isinstance(cases, list) or not cases:
-        raise RuleDefinitionError(source, "case", "is required: a list of [[case]] tables")
+        raise RuleDefinitionError(source, "case", N_("is required: a list of [[case]] tables"))
     out: list[RuleCase] = []
     names: set[str] = set()
     for i, raw in enumerate(cases):
@@ -194,14 +194,14 @@ def load_cases(path: str | Path) -> list[RuleCase]:
         _keys(source, key, raw, _CASE_KEYS)
         name = raw.get("name")
         if not isinstance(name, str) or not name:
-            raise RuleDefinitionError(source, f"{key}.name", "is required: a non-empty string")
+            raise RuleDefinitionError(source, f"{key}.name", N_("is required: a non-empty string"))
         if name in names:
             raise RuleDefinitionError(source, f"{key}.name", f"duplicate id {name!r}")
         names.add(name)
         criteria = _table(source, f"{key}.criteria", raw.get("criteria", {}))
         missing = raw.get("missing", [])
         if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
-            raise RuleDefinitionError(source, f"{key}.missing", "must be a list of input names")
+            raise RuleDefinitionError(source, f"{key}.missing", N_("must be a list of input names"))
         error = raw.get("error")
         if error is not None and error not in _ERRORS:
             raise RuleDefinitionError(

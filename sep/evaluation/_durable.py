@@ -87,6 +87,7 @@ from typing import Any, Final
 
 import attrs
 
+from sep._i18n import N_
 from sep.errors import EngineError, EngineUnavailableError, RuleDefinitionError, ValidationError
 
 __all__ = [
@@ -510,8 +511,10 @@ class DurableRuleset:
                 raise ValidationError(
                     name,
                     value,
-                    "has more significant digits than the streaming engine can compare "
-                    "with its thresholds (IEEE-754 doubles)",
+                    N_(
+                        "has more significant digits than the streaming engine can compare "
+                        "with its thresholds (IEEE-754 doubles)"
+                    ),
                     clause=clause,
                 )
         return candidate
@@ -583,7 +586,7 @@ class DurableRuleset:
                     number = math.inf
                 if not math.isfinite(number):
                     raise ValidationError(
-                        name, value, "must be a finite number", clause=spec.clause
+                        name, value, N_("must be a finite number"), clause=spec.clause
                     )
                 if number in on_cut and type(value) is not float:
                     # Its nearest double is a threshold's: place it on its own side.

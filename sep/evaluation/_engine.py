@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
+from sep._i18n import N_
 from sep._limits import MAX_PARAMETER_VALUES, MONEY_CONTEXT
 from sep.domain._fields import money_sum
 from sep.domain._money import Money
@@ -355,21 +356,21 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
                 for key in item:
                     if key not in ("since", "value", "source"):
                         raise ValidationError(
-                            f"{field}[{i}].{key}", item[key], "is not a field of a dated value"
+                            f"{field}[{i}].{key}", item[key], N_("is not a field of a dated value")
                         )
                 since, picked, source = item.get("since"), item.get("value"), item.get("source")
             elif isinstance(item, ParameterUse | ParameterValue):
                 since, picked, source = item.since, item.value, item.source
             else:
                 raise ValidationError(
-                    f"{field}[{i}]", item, "must be a {since, value, source} entry"
+                    f"{field}[{i}]", item, N_("must be a {since, value, source} entry")
                 )
             try:
                 since = iso_date(since)
             except ValidationError as err:
                 raise ValidationError(f"{field}[{i}].since", err.value, err.reason) from None
             if source is not None and not isinstance(source, str):
-                raise ValidationError(f"{field}[{i}].source", source, "must be text")
+                raise ValidationError(f"{field}[{i}].source", source, N_("must be text"))
             if since <= as_of and (chosen is None or since >= chosen[0]):
                 chosen = (since, picked, source or "override", f"{field}[{i}].value")
         if chosen is None:
@@ -382,7 +383,7 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
             raise ValidationError(field, raw, f"must be in CNY, not {raw.currency}")
         raw = raw.amount
     if isinstance(raw, float) and spec.type == "money":
-        raise ValidationError(field, raw, "money is never a float: pass a string or a Decimal")
+        raise ValidationError(field, raw, N_("money is never a float: pass a string or a Decimal"))
     if isinstance(raw, bool) or not isinstance(raw, int | str | Decimal | float):
         raise ValidationError(field, raw, f"must be a {spec.type} value")
     try:
@@ -406,7 +407,7 @@ def _params(params: Any) -> Mapping[str, Any] | None:
         return None
     if not isinstance(params, Mapping):
         shown = params if isinstance(params, int | float | str) else type(params).__name__
-        raise ValidationError("params", shown, "must be a mapping of parameter name to value")
+        raise ValidationError("params", shown, N_("must be a mapping of parameter name to value"))
     if type(params) is not dict:
         try:  # a caller's mapping type, read once here: its reads may fail
             params = dict(params.items())
@@ -416,7 +417,7 @@ def _params(params: Any) -> Mapping[str, Any] | None:
             ) from None
     for name in params:
         if not isinstance(name, str):
-            raise ValidationError("params", name, "parameter names must be strings")
+            raise ValidationError("params", name, N_("parameter names must be strings"))
     return cast(Mapping[str, Any], params)
 
 

@@ -37,7 +37,7 @@ _NEGATED = {"==": "≠", "!=": "=", "<": "≥", "<=": ">", ">": "≤", ">=": "<"
 class _Renderer:
     def __init__(self, decision: Decision, lang: str) -> None:
         if lang not in LANGS:
-            raise ValidationError("lang", lang, "must be 'en' or 'zh'")
+            raise ValidationError("lang", lang, N_("must be 'en' or 'zh'"))
         self.d = decision
         self.lang = lang
         self.t = translation(lang)

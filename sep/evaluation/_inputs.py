@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from sep._i18n import N_
 from sep._limits import MAX_AMOUNT, MAX_SERIES_SPAN
 from sep.domain._fields import plain, read_decimal, read_text
 from sep.domain._money import CNY, Money, Period
@@ -84,7 +85,7 @@ def _money_converter(name: str, clause: str) -> Callable[..., Decimal]:
             for key in value:
                 if key not in ("amount", "currency"):
                     raise ValidationError(
-                        f"{field}.{key}", value[key], "is not a field of Money", clause=clause
+                        f"{field}.{key}", value[key], N_("is not a field of Money"), clause=clause
                     )
             currency = value.get("currency", CNY)
             if type(currency) is not str or currency != CNY:
@@ -92,19 +93,24 @@ def _money_converter(name: str, clause: str) -> Callable[..., Decimal]:
                     f"{field}.currency", currency, f"must be {CNY}", clause=clause
                 )
             if "amount" not in value:
-                raise ValidationError(f"{field}.amount", value, "is required", clause=clause)
+                raise ValidationError(f"{field}.amount", value, N_("is required"), clause=clause)
             amount = value["amount"]
             if isinstance(amount, Mapping | Money):
                 raise ValidationError(
-                    f"{field}.amount", amount, "must be a number, not another amount", clause=clause
+                    f"{field}.amount",
+                    amount,
+                    N_("must be a number, not another amount"),
+                    clause=clause,
                 )
             return convert(amount, f"{field}.amount")
         if isinstance(value, bool):
-            raise ValidationError(field, value, "must be an amount, not true/false", clause=clause)
+            raise ValidationError(
+                field, value, N_("must be an amount, not true/false"), clause=clause
+            )
         if isinstance(value, int | Decimal | str | float):
             # Subclasses of the number types; floats are refused by name.
             return read_decimal(value, field, clause, floats=False)
-        raise ValidationError(field, value, "must be an amount of money", clause=clause)
+        raise ValidationError(field, value, N_("must be an amount of money"), clause=clause)
 
     return convert
 
@@ -115,9 +121,11 @@ def _number(spec: InputSpec) -> Callable[[Any], Any]:
     def convert(value: Any) -> Decimal:
         # The amount grammar and bounds, then the pack's range (scores of 4.3.7-d: 0-100).
         if isinstance(value, bool):
-            raise ValidationError(name, value, "must be a number, not true/false", clause=clause)
+            raise ValidationError(
+                name, value, N_("must be a number, not true/false"), clause=clause
+            )
         if not isinstance(value, int | Decimal | str | float):
-            raise ValidationError(name, value, "must be a number", clause=clause)
+            raise ValidationError(name, value, N_("must be a number"), clause=clause)
         result = read_decimal(value, name, clause)
         if (lo is not None and result < lo) or (hi is not None and result > hi):
             raise ValidationError(name, value, f"must be between {lo} and {hi}", clause=clause)
@@ -132,7 +140,7 @@ def _bool(spec: InputSpec) -> Callable[[Any], Any]:
     def convert(value: Any) -> bool:
         if value is True or value is False:
             return bool(value)
-        raise ValidationError(name, value, "must be true or false (or absent)", clause=clause)
+        raise ValidationError(name, value, N_("must be true or false (or absent)"), clause=clause)
 
     return convert
 
@@ -175,7 +183,7 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             for i, row in enumerate(value):
                 if not isinstance(row, Mapping) or "period" not in row:
                     raise ValidationError(
-                        f"{name}[{i}]", row, "must be {period, amount}", clause=clause
+                        f"{name}[{i}]", row, N_("must be {period, amount}"), clause=clause
                     )
                 if len(row) > 2 or (len(row) == 2 and "amount" not in row):
                     # A misspelt "amont" would otherwise leave the period silently missing.
@@ -183,14 +191,14 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                     raise ValidationError(
                         f"{name}[{i}].{extra}",
                         row,
-                        "is not a key of a series row: give period and amount only",
+                        N_("is not a key of a series row: give period and amount only"),
                         clause=clause,
                     )
                 rows.append((row["period"], row.get("amount"), i))
             pairs = rows
         else:
             raise ValidationError(
-                name, value, "must map periods to amounts ({'2025Q1': '100000'})", clause=clause
+                name, value, N_("must map periods to amounts ({'2025Q1': '100000'})"), clause=clause
             )
         by_ordinal: dict[int, tuple[Period, Decimal] | None] = {}
         quarterly: bool | None = None
@@ -210,10 +218,10 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             if quarterly is None:
                 quarterly = is_quarter
             elif quarterly is not is_quarter:
-                raise ValidationError(name, value, "mixes years and quarters", clause=clause)
+                raise ValidationError(name, value, N_("mixes years and quarters"), clause=clause)
             if key in by_ordinal:
                 raise ValidationError(
-                    where(label, row), str(found), "is given twice", clause=clause
+                    where(label, row), str(found), N_("is given twice"), clause=clause
                 )
             if amount is None:
                 by_ordinal[key] = None  # a known period whose amount is missing

@@ -70,6 +70,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
+from sep._i18n import N_
 from sep._json import _text_ok, check_tree
 from sep._limits import (
     MAX_AMOUNT,
@@ -142,16 +143,16 @@ def _source(path: Any) -> str:
     """The text of a rule file path, or a RuleDefinitionError for one no file can have."""
     if not isinstance(path, str | os.PathLike):
         raise RuleDefinitionError(
-            f"<{type(path).__name__}>", "", "a rule file is named by a path (str or Path)"
+            f"<{type(path).__name__}>", "", N_("a rule file is named by a path (str or Path)")
         )
     source = os.fspath(path)
     if not isinstance(source, str):
-        raise RuleDefinitionError(repr(source), "", "a rule file path must be text")
+        raise RuleDefinitionError(repr(source), "", N_("a rule file path must be text"))
     if "\x00" in source:
-        raise RuleDefinitionError(repr(source), "", "a path cannot hold a NUL character")
+        raise RuleDefinitionError(repr(source), "", N_("a path cannot hold a NUL character"))
     if not _text_ok(source):
         shown = source.encode("utf-8", "backslashreplace").decode()
-        raise RuleDefinitionError(shown, "", "a path must be valid Unicode (a lone surrogate)")
+        raise RuleDefinitionError(shown, "", N_("a path must be valid Unicode (a lone surrogate)"))
     return source
 
 
@@ -159,7 +160,7 @@ def _read_bytes(path: str | Path) -> bytes:
     source = _source(path)
     suffix = Path(path).suffix.lower()
     if suffix not in (".toml", ".yaml", ".yml"):
-        raise RuleDefinitionError(source, "", "use a .toml, .yaml or .yml file")
+        raise RuleDefinitionError(source, "", N_("use a .toml, .yaml or .yml file"))
     try:
         with Path(path).open("rb") as handle:
             raw = handle.read(MAX_DEFINITION_BYTES + 1)
@@ -191,7 +192,7 @@ def _parse_definition(source: str, suffix: str, raw: bytes) -> dict[str, Any]:
             source, "", f"not valid {kind}: an integer has more than {MAX_INT_DIGITS} digits"
         ) from err
     if not isinstance(data, dict):
-        raise RuleDefinitionError(source, "", "the top level must be a mapping")
+        raise RuleDefinitionError(source, "", N_("the top level must be a mapping"))
     _check_definition(source, data)
     return cast(dict[str, Any], data)
 
@@ -387,12 +388,12 @@ def load_parameters(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:
     data = read_definition(path)
     section = data.get("parameters")
     if not isinstance(section, dict):
-        raise RuleDefinitionError(source, "parameters", "a [parameters.NAME] table is required")
+        raise RuleDefinitionError(source, "parameters", N_("a [parameters.NAME] table is required"))
     out: dict[str, tuple[ParameterValue, ...]] = {}
     for name, body in section.items():
         key = f"parameters.{name}"
         if not isinstance(body, dict):
-            raise RuleDefinitionError(source, key, "must be a table")
+            raise RuleDefinitionError(source, key, N_("must be a table"))
         ptype = body.get("type", "number")
         if ptype not in _PARAM_TYPES:
             raise RuleDefinitionError(
@@ -483,7 +484,7 @@ def iso_date(value: Any) -> dt.date:
         raise ValidationError(  # never isoformat() with its tzinfo: a foreign one may raise
             "",
             value.replace(tzinfo=None).isoformat(),
-            "must be a date, not a datetime (its day depends on a timezone)",
+            N_("must be a date, not a datetime (its day depends on a timezone)"),
         )
     if isinstance(value, dt.date):
         return value
@@ -493,7 +494,7 @@ def iso_date(value: Any) -> dt.date:
         except ValueError:
             pass
     shown = value if isinstance(value, str | int | float) else type(value).__name__
-    raise ValidationError("", shown, "must be a date (a datetime.date or 'YYYY-MM-DD')")
+    raise ValidationError("", shown, N_("must be a date (a datetime.date or 'YYYY-MM-DD')"))
 
 
 def _date(ctx: _Ctx, key: str, value: Any) -> dt.date:

@@ -18,6 +18,8 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from sep._i18n import N_
+
 __all__ = [
     "OPS",
     "All",
@@ -304,7 +306,7 @@ class RulePack:
 
         if not self.criteria:
             raise RuleDefinitionError(
-                self.source, "criteria", "a pack needs at least one criterion"
+                self.source, "criteria", N_("a pack needs at least one criterion")
             )
         seen: set[str] = set()
         stack = [(c, 0) for c in self.criteria]
@@ -315,7 +317,9 @@ class RulePack:
             seen.add(node.id)
             if (node.condition is None) == (not node.children):
                 raise RuleDefinitionError(
-                    self.source, node.id, "a criterion has a condition or children (one of them)"
+                    self.source,
+                    node.id,
+                    N_("a criterion has a condition or children (one of them)"),
                 )
             if depth >= MAX_DEPTH:
                 raise RuleDefinitionError(

@@ -68,6 +68,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Literal, cast
 
+from sep._i18n import N_
 from sep.domain._fields import money_sum
 from sep.domain._money import Period
 from sep.errors import ValidationError
@@ -100,7 +101,7 @@ def _key(key: Any) -> Hashable:
         hash(key)
     except Exception:
         raise ValidationError(
-            "key", key, "must be hashable (an id or a name, not a list or a mapping)"
+            "key", key, N_("must be hashable (an id or a name, not a list or a mapping)")
         ) from None
     return key  # type: ignore[no-any-return]
 
@@ -605,7 +606,7 @@ class RuleStream:
                 period = label if isinstance(label, Period) else Period.parse(str(label))
             except (ValidationError, ValueError):
                 raise ValidationError(
-                    f"{name}[{label}]", label, "is not a period", clause=clause
+                    f"{name}[{label}]", label, N_("is not a period"), clause=clause
                 ) from None
             wrong_kind = period_kind_error(self._pack.inputs[name], period, f"{name}[{label}]")
             if wrong_kind is not None:
@@ -626,7 +627,7 @@ class RuleStream:
         with self._lock:
             found = self._state.get(key)
         if found is None:
-            raise ValidationError("key", key, "nothing was posted for this key")
+            raise ValidationError("key", key, N_("nothing was posted for this key"))
         return found[1]
 
     def outcomes(self, key: Hashable) -> dict[str, Outcome]:
@@ -732,7 +733,7 @@ class GraduationStream(RuleStream):
             raise ValidationError(
                 "period",
                 period,
-                "must be a period label ('2025', '2025Q1') or a Period",
+                N_("must be a period label ('2025', '2025Q1') or a Period"),
                 clause="4.3.5(c)",
             )
         update: dict[str, Any] = {}
@@ -797,7 +798,7 @@ def check_stream(
     try:
         items = iter(many)
     except Exception:  # not iterable, or its __iter__ failed
-        raise ValidationError("many", many, "must be an iterable of fact sets") from None
+        raise ValidationError("many", many, N_("must be an iterable of fact sets")) from None
     with RuleStream(_pack(pack), params=params, on=on, extra=extra) as stream:
         out: list[Decision] = []
         while True:

@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from sep._i18n import N_
 from sep.errors import RuleDefinitionError
 
 __all__ = [
@@ -153,11 +154,13 @@ class ProcessDefinition:
         parts: list[tuple[Any, ...]] = []
         for key, items in (("states", states), ("transitions", transitions)):
             if isinstance(items, str | bytes | Mapping):
-                raise RuleDefinitionError(source, key, "must be a list", clause="4.3.2")
+                raise RuleDefinitionError(source, key, N_("must be a list"), clause="4.3.2")
             try:
                 parts.append(tuple(items))
             except Exception:
-                raise RuleDefinitionError(source, key, "must be a list", clause="4.3.2") from None
+                raise RuleDefinitionError(
+                    source, key, N_("must be a list"), clause="4.3.2"
+                ) from None
         definition = cls(parts[0], initial, parts[1], source)
         definition._check()
         return definition
@@ -167,7 +170,7 @@ class ProcessDefinition:
 
     def _check(self) -> None:
         if not isinstance(self.source, str):
-            raise RuleDefinitionError("<mapping>", "source", "must be text", clause="4.3.2")
+            raise RuleDefinitionError("<mapping>", "source", N_("must be text"), clause="4.3.2")
         if not isinstance(self.states, tuple) or not isinstance(self.transitions, tuple):
             raise self._err("states", "states and transitions must be tuples (use build())")
         names: set[str] = set()
@@ -707,10 +710,10 @@ def definition_from_mapping(
         RuleDefinitionError: for anything but a mapping of that shape, naming the key.
     """
     if not isinstance(data, Mapping):
-        raise RuleDefinitionError(source, "", "must be a mapping", clause="4.3.2")
+        raise RuleDefinitionError(source, "", N_("must be a mapping"), clause="4.3.2")
     for key in ("states", "initial", "transitions"):
         if key not in data:
-            raise RuleDefinitionError(source, key, "is required", clause="4.3.2")
+            raise RuleDefinitionError(source, key, N_("is required"), clause="4.3.2")
     specs: dict[str, list[Any]] = {}
     spec_types: tuple[tuple[str, Any], ...] = (
         ("states", StateSpec),
@@ -719,18 +722,18 @@ def definition_from_mapping(
     for key, cls in spec_types:
         items = data[key]
         if not isinstance(items, list | tuple):
-            raise RuleDefinitionError(source, key, "must be a list", clause="4.3.2")
+            raise RuleDefinitionError(source, key, N_("must be a list"), clause="4.3.2")
         names = {a.name for a in attrs.fields(cls)}
         specs[key] = []
         for i, item in enumerate(items):
             if not isinstance(item, Mapping):
                 raise RuleDefinitionError(
-                    source, f"{key}[{i}]", "must be a mapping", clause="4.3.2"
+                    source, f"{key}[{i}]", N_("must be a mapping"), clause="4.3.2"
                 )
             unknown = [k for k in item if k not in names]
             if unknown:
                 raise RuleDefinitionError(
-                    source, f"{key}[{i}].{_short(unknown[0])}", "is not a field", clause="4.3.2"
+                    source, f"{key}[{i}].{_short(unknown[0])}", N_("is not a field"), clause="4.3.2"
                 )
             fields: dict[str, Any] = {
                 k: tuple(v) if isinstance(v, list) else v for k, v in item.items()

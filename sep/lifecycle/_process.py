@@ -41,6 +41,7 @@ from typing import Any
 import attrs
 from transitions import Machine, MachineError
 
+from sep._i18n import N_
 from sep._limits import MAX_RECORD_TEXT
 from sep.domain import (
     Archive,
@@ -136,7 +137,7 @@ def _time(value: Any, field: str) -> dt.datetime:
         raise ValidationError(
             field,
             _shown(value),
-            "must be a timezone-aware datetime (a known UTC offset, in whole seconds)",
+            N_("must be a timezone-aware datetime (a known UTC offset, in whole seconds)"),
             clause="4.3.2",
         )
     try:
@@ -153,7 +154,7 @@ def _time(value: Any, field: str) -> dt.datetime:
         )
     except Exception:
         raise ValidationError(
-            field, _shown(value), "is not a readable datetime", clause="4.3.2"
+            field, _shown(value), N_("is not a readable datetime"), clause="4.3.2"
         ) from None
 
 
@@ -203,7 +204,7 @@ class IncubationFile:
     ) -> None:
         if not isinstance(process, IncubationProcess):
             raise ValidationError(
-                "process", _shown(process), "must be an IncubationProcess", clause="4.3.2"
+                "process", _shown(process), N_("must be an IncubationProcess"), clause="4.3.2"
             )
         state, history = process._restore(incubatee)
         self._process = process
@@ -356,26 +357,29 @@ class IncubationProcess:
             definition = standard_definition()
         elif not isinstance(definition, ProcessDefinition):
             raise ValidationError(
-                "definition", _shown(definition), "must be a ProcessDefinition", clause="4.3.2"
+                "definition", _shown(definition), N_("must be a ProcessDefinition"), clause="4.3.2"
             )
         else:
             # A definition made without build() has not been checked yet.
             definition._check()
         if graduation_params is not None and not isinstance(graduation_params, Mapping):
             raise ValidationError(
-                "graduation_params", _shown(graduation_params), "must be a mapping", clause="4.3.5"
+                "graduation_params",
+                _shown(graduation_params),
+                N_("must be a mapping"),
+                clause="4.3.5",
             )
         if not callable(clock):
-            raise ValidationError("clock", _shown(clock), "must be callable", clause="4.3.2")
+            raise ValidationError("clock", _shown(clock), N_("must be callable"), clause="4.3.2")
         if isinstance(listeners, str | bytes | Mapping) or not isinstance(listeners, Iterable):
             raise ValidationError(
-                "listeners", _shown(listeners), "must be a list of callables", clause="4.3.2"
+                "listeners", _shown(listeners), N_("must be a list of callables"), clause="4.3.2"
             )
         listeners = tuple(listeners)
         for i, listener in enumerate(listeners):
             if not callable(listener):
                 raise ValidationError(
-                    f"listeners[{i}]", _shown(listener), "must be callable", clause="4.3.2"
+                    f"listeners[{i}]", _shown(listener), N_("must be callable"), clause="4.3.2"
                 )
         self.definition = definition
         self.graduation_params = dict(graduation_params) if graduation_params else None
@@ -485,7 +489,7 @@ class IncubationProcess:
     def _restore(self, incubatee: Any) -> tuple[str, list[AuditRecord]]:
         """The state and history ``incubatee`` resumes with, once checked (see :meth:`open`)."""
         if not isinstance(incubatee, Incubatee):
-            raise ValidationError("", _shown(incubatee), "must be an Incubatee", clause="4.3.2")
+            raise ValidationError("", _shown(incubatee), N_("must be an Incubatee"), clause="4.3.2")
         try:
             return self._restored(incubatee)
         except SepError:
@@ -495,7 +499,7 @@ class IncubationProcess:
             raise ValidationError(
                 "",
                 _Shown(f"<Incubatee {type(err).__name__}>"),
-                "is not a readable Incubatee",
+                N_("is not a readable Incubatee"),
                 clause="4.3.2",
             ) from None
 
@@ -506,18 +510,20 @@ class IncubationProcess:
             isinstance(r, PlatformResource) for r in resources
         ):
             raise ValidationError(
-                "resources", _shown(resources), "must be PlatformResources", clause="4.3.6"
+                "resources", _shown(resources), N_("must be PlatformResources"), clause="4.3.6"
             )
         archive = incubatee.archive
         if archive is not None and not isinstance(archive, Archive):
-            raise ValidationError("archive", _shown(archive), "must be an Archive", clause="4.3.6")
+            raise ValidationError(
+                "archive", _shown(archive), N_("must be an Archive"), clause="4.3.6"
+            )
         record = incubatee.process
         if record is None:
             state: str = initial
             history: tuple[AuditRecord, ...] = ()
         elif not isinstance(record, ProcessRecord):
             raise ValidationError(
-                "process", _shown(record), "must be a ProcessRecord", clause="4.3.2"
+                "process", _shown(record), N_("must be a ProcessRecord"), clause="4.3.2"
             )
         else:
             state, history = record.state, record.history
@@ -530,7 +536,7 @@ class IncubationProcess:
                 )
             if not isinstance(history, tuple):
                 raise ValidationError(
-                    "process.history", _shown(history), "must be a list", clause="4.3.2"
+                    "process.history", _shown(history), N_("must be a list"), clause="4.3.2"
                 )
         at_state = initial
         last: dt.datetime | None = None
@@ -538,7 +544,9 @@ class IncubationProcess:
         for i, entry in enumerate(history):
             key = f"process.history[{i}]"
             if not isinstance(entry, AuditRecord):
-                raise ValidationError(key, _shown(entry), "must be an AuditRecord", clause="4.3.2")
+                raise ValidationError(
+                    key, _shown(entry), N_("must be an AuditRecord"), clause="4.3.2"
+                )
             if entry.from_state != at_state:
                 where = "the record before it" if i else "the process (its initial state)"
                 raise ValidationError(
@@ -556,19 +564,22 @@ class IncubationProcess:
                         f"{_shown(entry.from_state)} -> {_shown(entry.to_state)} "
                         f"by {_shown(entry.trigger)}"
                     ),
-                    "is not a transition of this process",
+                    N_("is not a transition of this process"),
                     clause="4.3.6" if self._clause.get(step[0]) == "4.3.6" else "4.3.2",
                 )
             if not is_aware(entry.at):
                 raise ValidationError(
                     f"{key}.at",
                     _shown(entry.at),
-                    "must be a timezone-aware datetime (a known UTC offset)",
+                    N_("must be a timezone-aware datetime (a known UTC offset)"),
                     clause="4.3.2",
                 )
             if last is not None and entry.at < last:
                 raise ValidationError(
-                    f"{key}.at", entry.at, "is earlier than the record before it", clause="4.3.2"
+                    f"{key}.at",
+                    entry.at,
+                    N_("is earlier than the record before it"),
+                    clause="4.3.2",
                 )
             last = entry.at
             clears, grants, archives = meaning
@@ -636,7 +647,7 @@ class IncubationProcess:
         """
         if not isinstance(file, IncubationFile) or file._process is not self:
             raise ValidationError(
-                "file", _shown(file), "must be a file opened by this process", clause="4.3.2"
+                "file", _shown(file), N_("must be a file opened by this process"), clause="4.3.2"
             )
         return file.fire(trigger, **kwargs)
 
@@ -900,7 +911,7 @@ def _refuse_text(field: str, value: Any) -> None:
             f"is longer than {MAX_RECORD_TEXT:,} characters",
             clause="4.3.2",
         )
-    raise ValidationError(field, _shown(value), "must be a non-empty string", clause="4.3.2")
+    raise ValidationError(field, _shown(value), N_("must be a non-empty string"), clause="4.3.2")
 
 
 def _clock_time(value: Any) -> dt.datetime:
@@ -921,7 +932,9 @@ def _text(name: str, value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple) and all(type(v) is str for v in value):
         return "; ".join(value)
-    raise ValidationError(name, _shown(value), "must be text (or a list of texts)", clause="4.3.2")
+    raise ValidationError(
+        name, _shown(value), N_("must be text (or a list of texts)"), clause="4.3.2"
+    )
 
 
 # -- guards (4.3.3, 4.3.6) --------------------------------------------------------------
@@ -952,7 +965,7 @@ def _screening_decision(ctx: _Firing, *, required: bool) -> Decision | None:
     if given is None:
         if required:
             raise ValidationError(
-                "decision", None, "a screening decision is required", clause="4.3.3"
+                "decision", None, N_("a screening decision is required"), clause="4.3.3"
             )
         return None
     if isinstance(given, Screening):
@@ -962,7 +975,7 @@ def _screening_decision(ctx: _Firing, *, required: bool) -> Decision | None:
         raise ValidationError(
             "decision",
             _shown(given),
-            "must be a screening Decision (sep.lifecycle.screen)",
+            N_("must be a screening Decision (sep.lifecycle.screen)"),
             clause="4.3.3",
         )
     _use_decision(ctx, given)
@@ -1000,7 +1013,7 @@ def _resource_grantable(proc: IncubationProcess, file: IncubationFile, ctx: _Fir
     resource = ctx.kwargs.get("resource")
     if not isinstance(resource, PlatformResource):
         raise ValidationError(
-            "resource", _shown(resource), "must be a PlatformResource", clause="4.3.6"
+            "resource", _shown(resource), N_("must be a PlatformResource"), clause="4.3.6"
         )
     if resource.returned_on is not None:
         return f"resource {_shown(resource.id)!r} is already returned"
@@ -1014,10 +1027,10 @@ def _resource_held(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) 
     rid = ctx.kwargs.get("resource_id")
     on = ctx.kwargs.get("on")
     if on is not None and type(on) is not dt.date:
-        raise ValidationError("on", _shown(on), "must be a date", clause="4.3.6")
+        raise ValidationError("on", _shown(on), N_("must be a date"), clause="4.3.6")
     if type(rid) is not str:
         raise ValidationError(
-            "resource_id", _shown(rid), "must be the id of a held resource", clause="4.3.6"
+            "resource_id", _shown(rid), N_("must be the id of a held resource"), clause="4.3.6"
         )
     if not any(r.id == rid and r.returned_on is None for r in file._resources):
         return f"no held resource {_shown(rid)!r}; held: {_ids(file.held_resources)}"
@@ -1034,7 +1047,7 @@ def _graduation_decision(proc: IncubationProcess, file: IncubationFile, ctx: _Fi
         raise ValidationError(
             "decision",
             _shown(given),
-            "must be a graduation Decision (check_graduation)",
+            N_("must be a graduation Decision (check_graduation)"),
             clause="4.3.5",
         )
     if given.document != _TCATE:
@@ -1135,7 +1148,7 @@ def _archive_reference(proc: IncubationProcess, file: IncubationFile, ctx: _Firi
     documents = ctx.kwargs.get("documents", ())
     if not isinstance(documents, list | tuple) or not all(_nonempty(d) for d in documents):
         raise ValidationError(
-            "documents", _shown(documents), "must be a list of names", clause="4.3.6"
+            "documents", _shown(documents), N_("must be a list of names"), clause="4.3.6"
         )
     return None
 

@@ -51,13 +51,15 @@ _CENT = Decimal("0.01")
 
 def _dec(value: Any, field: str) -> Decimal:
     if isinstance(value, bool | float):
-        raise ValidationError(field, value, "give a Decimal, an int or a string", clause="4.3.3")
+        raise ValidationError(
+            field, value, N_("give a Decimal, an int or a string"), clause="4.3.3"
+        )
     try:
         result = Decimal(value) if not isinstance(value, Decimal) else value
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(field, value, "is not a number", clause="4.3.3") from None
+        raise ValidationError(field, value, N_("is not a number"), clause="4.3.3") from None
     if not result.is_finite():
-        raise ValidationError(field, value, "must be finite", clause="4.3.3")
+        raise ValidationError(field, value, N_("must be finite"), clause="4.3.3")
     return result
 
 
@@ -99,12 +101,14 @@ class Rubric:
 
     def __attrs_post_init__(self) -> None:
         if not self.items:
-            raise RuleDefinitionError(self.source, "items", "at least one item", clause="4.3.3")
+            raise RuleDefinitionError(self.source, "items", N_("at least one item"), clause="4.3.3")
         seen: set[str] = set()
         for i, item in enumerate(self.items):
             key = f"items[{i}]"
             if not isinstance(item, RubricItem):
-                raise RuleDefinitionError(self.source, key, "must be a RubricItem", clause="4.3.3")
+                raise RuleDefinitionError(
+                    self.source, key, N_("must be a RubricItem"), clause="4.3.3"
+                )
             if not item.id or item.id in seen:
                 raise RuleDefinitionError(
                     self.source, f"{key}.id", f"empty or duplicate id {item.id!r}", clause="4.3.3"
@@ -112,11 +116,11 @@ class Rubric:
             seen.add(item.id)
             if not item.weight > 0:
                 raise RuleDefinitionError(
-                    self.source, f"{key}.weight", "must be above zero", clause="4.3.3"
+                    self.source, f"{key}.weight", N_("must be above zero"), clause="4.3.3"
                 )
             if not item.maximum > item.minimum:
                 raise RuleDefinitionError(
-                    self.source, f"{key}.maximum", "must be above the minimum", clause="4.3.3"
+                    self.source, f"{key}.maximum", N_("must be above the minimum"), clause="4.3.3"
                 )
 
     def total(self, marks: Mapping[str, Any], *, field: str = "marks") -> Decimal:
@@ -138,7 +142,7 @@ class Rubric:
         weights = Decimal(0)
         for item in self.items:
             if item.id not in marks:
-                raise ValidationError(f"{field}.{item.id}", None, "is required", clause="4.3.3")
+                raise ValidationError(f"{field}.{item.id}", None, N_("is required"), clause="4.3.3")
             mark = _dec(marks[item.id], f"{field}.{item.id}")
             if not item.minimum <= mark <= item.maximum:
                 raise ValidationError(
@@ -177,7 +181,7 @@ class Score:
         for name in ("applicant", "reviewer", "reason"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
-                raise ValidationError(name, value, "must be a non-empty string", clause="4.3.3")
+                raise ValidationError(name, value, N_("must be a non-empty string"), clause="4.3.3")
 
 
 @attrs.frozen
@@ -391,7 +395,7 @@ def screen(
     pairs: set[tuple[str, str]] = set()
     for i, score in enumerate(items):
         if not isinstance(score, Score):
-            raise ValidationError(f"scores[{i}]", score, "must be a Score", clause="4.3.3")
+            raise ValidationError(f"scores[{i}]", score, N_("must be a Score"), clause="4.3.3")
         pair = (score.applicant, score.reviewer)
         if pair in pairs:
             raise ValidationError(

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from sep._i18n import translation
+from sep._i18n import N_, translation
 from sep.errors import ValidationError
 from sep.evaluation import ELIGIBILITY, EVALUATION, GRADUATION, RulePack, load_parameters
 from sep.portfolio._frame import evaluate
@@ -30,7 +30,7 @@ def _params(path: str) -> dict[str, Any]:
         raise ValidationError("", path, f"cannot be read: {exc}") from None
     data = loads(text, what=path)
     if not isinstance(data, dict):
-        raise ValidationError("", path, "must hold an object of parameter values")
+        raise ValidationError("", path, N_("must hold an object of parameter values"))
     return data
 
 
@@ -114,6 +114,6 @@ def _save(frame: Any, path: str) -> None:
         elif suffix == ".csv":
             frame.to_csv(path)
         else:
-            raise ValidationError("--out", path, "must be a .parquet or .csv file")
+            raise ValidationError("--out", path, N_("must be a .parquet or .csv file"))
     except OSError as exc:
         raise ValidationError("--out", path, f"cannot be written: {exc}") from None

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import attrs
 import pandas as pd
 
+from sep._i18n import N_
 from sep.errors import SepError, ValidationError
 from sep.evaluation import GRADUATION, RulePack, builtin_pack
 from sep.portfolio._frame import OUTCOME_CATEGORIES, _pack_of, _walk, evaluate
@@ -169,7 +170,7 @@ def _local_files(data: Any) -> list[str]:
         text = os.path.join(text, "*.parquet")
     found = sorted(glob.glob(text))
     if not found:
-        raise ValidationError("data", str(data), "no Parquet file matches this path")
+        raise ValidationError("data", str(data), N_("no Parquet file matches this path"))
     return found
 
 
@@ -181,5 +182,5 @@ def _dask_frame(data: Any) -> Any:
     if isinstance(data, str):
         data = dd.read_parquet(data)
     if not hasattr(data, "map_partitions"):
-        raise ValidationError("data", type(data).__name__, "must be a Dask DataFrame or path")
+        raise ValidationError("data", type(data).__name__, N_("must be a Dask DataFrame or path"))
     return data

@@ -26,6 +26,7 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 
+from sep._i18n import N_
 from sep.errors import SepError, ValidationError
 from sep.evaluation import (
     GRADUATION,
@@ -109,7 +110,7 @@ def read_portfolio(source: Any) -> pd.DataFrame:
                 return pd.read_json(path, orient="records", dtype_backend="numpy_nullable")
         except (OSError, ValueError) as exc:
             raise ValidationError("", str(path), f"cannot be read: {exc}") from None
-        raise ValidationError("", str(path), "must be a .parquet, .csv or .json (records) file")
+        raise ValidationError("", str(path), N_("must be a .parquet, .csv or .json (records) file"))
     if type(source).__module__.split(".", 1)[0] == "polars":
         # A LazyFrame is collected first; a Polars frame goes through Arrow, where its
         # nulls stay missing (a null flag becomes None in an object column, never False).
@@ -126,7 +127,7 @@ def read_portfolio(source: Any) -> pd.DataFrame:
     raise ValidationError(
         "",
         type(source).__name__,
-        "give a DataFrame (pandas or Polars), a pyarrow Table, a mapping or a file path",
+        N_("give a DataFrame (pandas or Polars), a pyarrow Table, a mapping or a file path"),
     )
 
 
@@ -211,7 +212,7 @@ def _read(
     frame: pd.DataFrame, rules: Sequence[RulePack], extra: str
 ) -> tuple[dict[str, Any], dict[str, _Source]]:
     if extra not in ("error", "ignore"):
-        raise ValidationError("extra", extra, "must be 'error' or 'ignore'")
+        raise ValidationError("extra", extra, N_("must be 'error' or 'ignore'"))
     specs: dict[str, InputSpec] = {}
     for pack in rules:
         for name, declared in pack.inputs.items():
@@ -253,7 +254,7 @@ def _read(
             raise ValidationError(
                 name,
                 name,
-                "is given both as one column and as period columns; give one of them",
+                N_("is given both as one column and as period columns; give one of them"),
                 clause=specs[name].clause,
             )
         labels = tuple(by_period)
@@ -382,7 +383,7 @@ def evaluate(
     frame = read_portfolio(data)
     if index is not None:
         if index not in frame.columns:
-            raise ValidationError("index", index, "is not a column of the portfolio")
+            raise ValidationError("index", index, N_("is not a column of the portfolio"))
         frame = frame.set_index(index)
     rules = _pack_of(pack)
     columns, sources = _read(frame, [rules], extra)
@@ -400,7 +401,7 @@ def _run(
     chunk_rows: int,
 ) -> PortfolioResult:
     if chunk_rows < 1:
-        raise ValidationError("chunk_rows", chunk_rows, "must be at least 1")
+        raise ValidationError("chunk_rows", chunk_rows, N_("must be at least 1"))
     n = len(index)
     chunks = _chunks(n, chunk_rows)
     results: list[BatchResult] = []
@@ -482,9 +483,9 @@ class PortfolioResult:
         try:
             where = self.index.get_loc(label)
         except KeyError:
-            raise ValidationError("row", label, "is not a row label of the portfolio") from None
+            raise ValidationError("row", label, N_("is not a row label of the portfolio")) from None
         if not isinstance(where, int | np.integer):
-            raise ValidationError("row", label, "labels more than one row; use a unique index")
+            raise ValidationError("row", label, N_("labels more than one row; use a unique index"))
         k = bisect.bisect_right(self.starts, int(where)) - 1
         return self.parts[k], int(where) - self.starts[k]
 

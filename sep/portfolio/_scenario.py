@@ -89,23 +89,23 @@ def load_scenario(path: str | Path) -> Scenario:
         except tomllib.TOMLDecodeError as exc:
             raise ValidationError("", str(path), f"is not valid TOML: {exc}") from None
     if not isinstance(data, Mapping):
-        raise ValidationError("", str(path), "must hold a table of name, pack, params, on")
+        raise ValidationError("", str(path), N_("must hold a table of name, pack, params, on"))
     unknown = set(data) - {"name", "pack", "params", "on"}
     if unknown:
         raise ValidationError(
-            sorted(unknown)[0], str(path), "is not a scenario key (name, pack, params, on)"
+            sorted(unknown)[0], str(path), N_("is not a scenario key (name, pack, params, on)")
         )
     on = data.get("on")
     if isinstance(on, str):
         try:
             on = dt.date.fromisoformat(on)
         except ValueError:
-            raise ValidationError("on", on, "must be a date written YYYY-MM-DD") from None
+            raise ValidationError("on", on, N_("must be a date written YYYY-MM-DD")) from None
     if on is not None and not isinstance(on, dt.date):
-        raise ValidationError("on", on, "must be a date written YYYY-MM-DD")
+        raise ValidationError("on", on, N_("must be a date written YYYY-MM-DD"))
     params = data.get("params")
     if params is not None and not isinstance(params, Mapping):
-        raise ValidationError("params", params, "must be a table of parameter values")
+        raise ValidationError("params", params, N_("must be a table of parameter values"))
     return Scenario(
         name=str(data.get("name", source.stem)),
         pack=str(data.get("pack", GRADUATION)),
@@ -229,7 +229,7 @@ class Comparison:
             ValidationError: ``lang`` is not ``en`` or ``zh``.
         """
         if lang not in LANGS:
-            raise ValidationError("lang", lang, "must be 'en' or 'zh'")
+            raise ValidationError("lang", lang, N_("must be 'en' or 'zh'"))
         t = translation(lang)
         _ = t.gettext
         counts = self.counts()["outcome"]
@@ -300,7 +300,7 @@ def _prepare(
     frame = read_portfolio(data)
     if index is not None:
         if index not in frame.columns:
-            raise ValidationError("index", index, "is not a column of the portfolio")
+            raise ValidationError("index", index, N_("is not a column of the portfolio"))
         frame = frame.set_index(index)
     columns, sources = _read(frame, packs, extra)
     return frame.index, columns, sources

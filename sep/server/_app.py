@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
 import sep
+from sep._i18n import N_
 from sep._json import loads
 from sep._limits import MAX_JSON_BYTES
 from sep._written import WRITTEN_SCHEMAS, batch_summary
@@ -149,6 +150,7 @@ def _problem_of(err: SepError, instance: str, lang: str | None = None) -> Respon
     extra: dict[str, Any] = {"error": type(err).__name__, "clause": err.clause}
     if lang in _LANGS:
         extra["clause_text"] = err.clause_text(lang)
+        extra["reason_text"] = err.reason_text(lang)
     if isinstance(err, ValidationError):
         value = err.value
         extra.update(field=err.field, reason=err.reason)
@@ -221,7 +223,7 @@ def _parse(raw: bytes) -> Any:
 
 def _object(data: Any, field: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise ValidationError(field, _jsonable(data), "must be a JSON object")
+        raise ValidationError(field, _jsonable(data), N_("must be a JSON object"))
     return data
 
 
@@ -240,7 +242,7 @@ def _date(value: Any, field: str) -> dt.date | None:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValidationError(field, _jsonable(value), "must be a date written YYYY-MM-DD")
+    raise ValidationError(field, _jsonable(value), N_("must be a date written YYYY-MM-DD"))
 
 
 def _datetime(value: Any, field: str) -> dt.datetime | None:
@@ -254,7 +256,7 @@ def _datetime(value: Any, field: str) -> dt.datetime | None:
         if found is not None and found.tzinfo is not None:
             return found
     raise ValidationError(
-        field, _jsonable(value), "must be an ISO 8601 date and time with a UTC offset"
+        field, _jsonable(value), N_("must be an ISO 8601 date and time with a UTC offset")
     )
 
 
@@ -304,7 +306,7 @@ def _facts_of(body: Mapping[str, Any], question: str) -> tuple[str, Any]:
     has_facts, has_document = "facts" in body, "document" in body
     if has_facts == has_document:
         raise ValidationError(
-            "", MISSING, "give exactly one of 'facts' (named inputs) or 'document'"
+            "", MISSING, N_("give exactly one of 'facts' (named inputs) or 'document'")
         )
     if has_facts:
         return "facts", _object(body["facts"], "facts")
@@ -387,7 +389,7 @@ def _decision_arg(record: Any) -> Any:
     elif isinstance(pack_id, str) and pack_id in builtin_packs():
         pack = builtin_pack(pack_id)
     else:
-        raise ValidationError("args.decision.pack", _jsonable(pack_id), "unknown rule pack")
+        raise ValidationError("args.decision.pack", _jsonable(pack_id), N_("unknown rule pack"))
     try:
         again = replay(data, pack=pack)
     except ValidationError as err:
@@ -396,7 +398,7 @@ def _decision_arg(record: Any) -> Any:
         raise ValidationError(
             "args.decision.digest",
             _jsonable(data.get("digest")),
-            "the decision record does not verify: replaying it gives another digest",
+            N_("the decision record does not verify: replaying it gives another digest"),
         )
     return again
 
@@ -414,7 +416,7 @@ def _trigger_args(args: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "on":
             out[name] = _date(value, "args.on")
         elif name in ("actor", "reason", "at"):
-            raise ValidationError(f"args.{name}", MISSING, "give it at the top of the request")
+            raise ValidationError(f"args.{name}", MISSING, N_("give it at the top of the request"))
         else:
             out[name] = value
     return out
@@ -430,7 +432,7 @@ def _fire(body: Any, if_match: str | None) -> tuple[dict[str, Any], str]:
     _check_if_match(if_match, version)
     trigger = body.get("trigger")
     if not isinstance(trigger, str):
-        raise ValidationError("trigger", _jsonable(trigger), "must be a trigger's name")
+        raise ValidationError("trigger", _jsonable(trigger), N_("must be a trigger's name"))
     kwargs = _trigger_args(_object(body.get("args", {}), "args"))
     for name in ("actor", "reason"):
         if body.get(name) is not None:
@@ -455,7 +457,7 @@ def _fire(body: Any, if_match: str | None) -> tuple[dict[str, Any], str]:
 
 def _incubatee(body: Mapping[str, Any]) -> Incubatee:
     if "incubatee" not in body:
-        raise ValidationError("incubatee", MISSING, "the incubatee document is required")
+        raise ValidationError("incubatee", MISSING, N_("the incubatee document is required"))
     try:
         return from_dict(Incubatee, _object(body["incubatee"], "incubatee"))
     except ValidationError as err:
@@ -522,13 +524,15 @@ def _number(value: Any, field: str) -> Decimal:
             and (not tail or (tail.isdecimal() and tail.isascii()))
         ):
             return Decimal(text)
-    raise ValidationError(field, _jsonable(value), "must be a number", clause="4.3.3")
+    raise ValidationError(field, _jsonable(value), N_("must be a number"), clause="4.3.3")
 
 
 def _text_field(data: Mapping[str, Any], name: str, at: str) -> str:
     value = data.get(name)
     if not isinstance(value, str):
-        raise ValidationError(f"{at}.{name}", _jsonable(value), "must be a string", clause="4.3.3")
+        raise ValidationError(
+            f"{at}.{name}", _jsonable(value), N_("must be a string"), clause="4.3.3"
+        )
     return value
 
 
@@ -540,7 +544,7 @@ def _rubric(raw: Any) -> Any:
     rows = data.get("items")
     if not isinstance(rows, list):
         raise ValidationError(
-            "rubric.items", _jsonable(rows), "must be a JSON array", clause="4.3.3"
+            "rubric.items", _jsonable(rows), N_("must be a JSON array"), clause="4.3.3"
         )
     items = []
     for i, row in enumerate(rows):
@@ -567,7 +571,7 @@ def _screen(body: Any) -> dict[str, Any]:
     rubric = _rubric(body.get("rubric"))
     rows = body.get("scores")
     if not isinstance(rows, list):
-        raise ValidationError("scores", _jsonable(rows), "must be a JSON array", clause="4.3.3")
+        raise ValidationError("scores", _jsonable(rows), N_("must be a JSON array"), clause="4.3.3")
     scores = []
     for i, row in enumerate(rows):
         checkpoint()
@@ -586,7 +590,7 @@ def _screen(body: Any) -> dict[str, Any]:
             raise err.at(at) from None
     applicants = body.get("applicants", [])
     if not isinstance(applicants, list) or not all(isinstance(a, str) for a in applicants):
-        raise ValidationError("applicants", _jsonable(applicants), "must be a list of ids")
+        raise ValidationError("applicants", _jsonable(applicants), N_("must be a list of ids"))
     result = screen(
         rubric,
         scores,
@@ -678,11 +682,11 @@ def _batch(question: str, body: Any) -> dict[str, Any]:
     _refuse_extra(extra)
     pack = _pack_for(question, body.get("pack"))
     if ("facts" in body) == ("documents" in body):
-        raise ValidationError("", MISSING, "give exactly one of 'facts' or 'documents' (lists)")
+        raise ValidationError("", MISSING, N_("give exactly one of 'facts' or 'documents' (lists)"))
     key = "facts" if "facts" in body else "documents"
     rows = body[key]
     if not isinstance(rows, list):
-        raise ValidationError(key, _jsonable(rows), "must be a JSON array")
+        raise ValidationError(key, _jsonable(rows), N_("must be a JSON array"))
     if len(rows) > MAX_BATCH_ROWS:
         raise ValidationError(key, len(rows), f"has more than {MAX_BATCH_ROWS} rows")
     items: list[Any] = []
@@ -719,13 +723,15 @@ def _record_of(body: Any) -> tuple[dict[str, Any], Any]:
         )
     for name, kind in (("parameters", list), ("inputs", dict), ("as_of", str)):
         if not isinstance(data.get(name), kind):
-            raise ValidationError(name, _jsonable(data.get(name)), "missing or of the wrong type")
+            raise ValidationError(
+                name, _jsonable(data.get(name)), N_("missing or of the wrong type")
+            )
     for i, use in enumerate(data["parameters"]):
         use = _object(use, f"parameters[{i}]")
         for name in ("name", "since", "value", "source"):
             if not isinstance(use.get(name), str):
                 raise ValidationError(
-                    f"parameters[{i}].{name}", _jsonable(use.get(name)), "must be a string"
+                    f"parameters[{i}].{name}", _jsonable(use.get(name)), N_("must be a string")
                 )
         _date(use["since"], f"parameters[{i}].since")
     _date(data["as_of"], "as_of")
@@ -757,7 +763,7 @@ def _platform_of(body: Mapping[str, Any]) -> Platform:
     from sep.server._openapi import shipped_schemes
 
     if "platform" not in body:
-        raise ValidationError("platform", MISSING, "the platform document is required")
+        raise ValidationError("platform", MISSING, N_("the platform document is required"))
     try:
         platform = from_dict(Platform, _object(body["platform"], "platform"))
     except ValidationError as err:
@@ -777,7 +783,7 @@ def _platform_of(body: Mapping[str, Any]) -> Platform:
 def _rows(data: Mapping[str, Any], name: str, at: str, bound: int) -> list[Any]:
     rows = data.get(name, [])
     if not isinstance(rows, list):
-        raise ValidationError(f"{at}.{name}", _jsonable(rows), "must be a JSON array")
+        raise ValidationError(f"{at}.{name}", _jsonable(rows), N_("must be a JSON array"))
     if len(rows) > bound:
         raise ValidationError(f"{at}.{name}", len(rows), f"has more than {bound} items")
     return rows
@@ -837,10 +843,10 @@ def _audit(body: Any, fmt: str, lang: str) -> tuple[str, str]:
     values: dict[str, int] = {}
     for name, value in raw.items():
         if name not in ("service_max_age_days", "evaluation_grace_days"):
-            raise ValidationError(f"parameters.{name}", MISSING, "is not an audit parameter")
+            raise ValidationError(f"parameters.{name}", MISSING, N_("is not an audit parameter"))
         if type(value) is not int or not 0 <= value <= 100_000:
             raise ValidationError(
-                f"parameters.{name}", _jsonable(value), "must be a whole number of days"
+                f"parameters.{name}", _jsonable(value), N_("must be a whole number of days")
             )
         values[name] = value
     try:
@@ -962,7 +968,7 @@ def create_app(
             "max_body_bytes", max_body_bytes, f"must be between 1 and {MAX_JSON_BYTES}"
         )
     if not isinstance(time_limit, int | float) or not 0 < time_limit <= 3600:
-        raise ValidationError("time_limit", time_limit, "must be between 0 and 3600 seconds")
+        raise ValidationError("time_limit", time_limit, N_("must be between 0 and 3600 seconds"))
     if type(workers) is not int or not 1 <= workers <= MAX_WORKERS:
         raise ValidationError("workers", workers, f"must be between 1 and {MAX_WORKERS}")
     _warm()

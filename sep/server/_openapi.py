@@ -84,6 +84,10 @@ def _components() -> dict[str, Any]:
                 "type": "string",
                 "description": "the clause with its title in the language of ?lang=",
             },
+            "reason_text": {
+                "type": "string",
+                "description": "the reason in the language of ?lang= (where translated)",
+            },
             "trigger": {"type": "string"},
             "state": {"type": "string"},
             "version": {"type": "string"},
