@@ -140,7 +140,8 @@ class SepError(Exception):
 
     def text(self, lang: str = "en") -> str:
         """The error's message in ``lang``: ``str(error)`` with its reason translated
-        (:meth:`reason_text`) and its clause said with its title (:meth:`clause_text`).
+        (:meth:`~sep.errors.SepError.reason_text`) and its clause said with its title
+        (:meth:`~sep.errors.SepError.clause_text`).
 
         Example:
             >>> err = ValidationError("on", "x", "must be a date", clause="4.3.5")
