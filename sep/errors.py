@@ -151,9 +151,9 @@ class SepError(Exception):
             True
         """
         message = str(self)
-        reason = self.reason_text(lang)
         if lang == "en":
             return message
+        reason = self.reason_text(lang)
         original = getattr(self, "reason", None)
         if isinstance(self, ValidationError):
             message = self._said(lang, reason or "")

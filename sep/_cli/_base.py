@@ -352,12 +352,6 @@ def _write_err(line: str) -> None:
         stream.flush()
 
 
-def _error_text(err: SepError, lang: str) -> str:
-    """The error's message in ``lang`` (:meth:`SepError.text`): in Chinese its reason is
-    translated where the catalogue has it, and its clause is said with its title."""
-    return err.text(lang)
-
-
 def report(err: SepError, as_json: bool, lang: str | None = None) -> None:
     """One line on standard error: ``sep: error: …`` or the JSON error object."""
     lang = cli_lang() if lang is None else lang
@@ -366,7 +360,7 @@ def report(err: SepError, as_json: bool, lang: str | None = None) -> None:
     else:
         stream = _err_stream()
         prefix = paint(_("sep: error:", lang), stream, "red")
-        _write_err(f"{prefix} {_one_line(_error_text(err, lang))}")
+        _write_err(f"{prefix} {_one_line(err.text(lang))}")
 
 
 def warn(text: str) -> None:
