@@ -65,11 +65,7 @@ def wants_lang(argv: list[str]) -> str:
 
 def cli_lang() -> str:
     """The language of the running command's messages (``--lang``; ``en`` without one)."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is None:
-        return "en"
-    lang = ctx.find_root().meta.get(_LANG, "en")
-    return lang if lang in ("en", "zh") else "en"
+    return _help.asked_lang() or "en"
 
 
 def _(message: str, lang: str | None = None) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "SepFormatter",
     "SepGroup",
     "SepOption",
+    "asked_lang",
     "english",
     "help_text",
     "install",
@@ -70,8 +71,12 @@ _ENGLISH: contextvars.ContextVar[bool] = contextvars.ContextVar("sep_english", d
 def lang_of_run() -> str | None:
     """The ``--lang`` of the ``sep`` command running now, or ``None`` outside one (another
     click program, or no command at all)."""
-    if _ENGLISH.get():
-        return None
+    return None if _ENGLISH.get() else asked_lang()
+
+
+def asked_lang() -> str | None:
+    """The ``--lang`` the running ``sep`` command was given (read before parsing), or
+    ``None`` outside a ``sep`` command."""
     ctx = click.get_current_context(silent=True)
     if ctx is None:
         return None
