@@ -189,3 +189,18 @@ def test_chunked_reading_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> Non
     chunked = columns_from(objects, progress=False)
     _assert_same(chunked, whole)
     _assert_same(chunked, _outcome(_via_facts(objects)))  # type: ignore[arg-type]
+
+
+def test_a_record_of_the_last_year_a_period_allows_gives_its_facts() -> None:
+    """4.3.5(c): financials of 2999, the last year a ``Period`` allows, are a series of
+    that one year; reading them never builds the year after (which would be refused as
+    ``year: must be a year from 1900 to 2999`` of a value nobody gave). Found by the
+    property above."""
+    last = Incubatee(
+        id="x",
+        name="X",
+        origin=Origin.INTERNAL,
+        financials=(PeriodFinancials(Period(2999), None, None, Money(Decimal(5))),),
+    )
+    assert list(last.cash_flow_series()) == ["2999"]
+    _assert_same(_outcome([last]), _reference([last]))

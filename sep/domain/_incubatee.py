@@ -357,11 +357,12 @@ class Incubatee:
         by_period = {r.period: r.operating_cash_flow for r in records}
         ordered = sorted(by_period)
         series: dict[str, Money | None] = {}
-        current = ordered[0]
-        while current <= ordered[-1]:
+        current, last = ordered[0], ordered[-1]
+        while True:
             series[str(current)] = by_period.get(current)
+            if current == last:  # the period after 2999 is not a Period: never build it
+                return series
             current = current.next()
-        return series
 
     def _check_currencies(self) -> None:
         # The rules read CNY and sep converts no currency: a figure in another currency is
