@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sep._limits import MONEY_CONTEXT
+from sep._reason import N_
 from sep._suggest import check_lang
 
 __all__ = [
@@ -55,16 +56,6 @@ CLICK_DOMAIN = "click"
 LOCALE_DIR = Path(__file__).parent / "locale"
 #: The catalogue of each language ``sep`` speaks; English is the code's own text.
 _CATALOGUES = {"zh": "zh_Hans"}
-
-
-def N_(message: str) -> str:  # the name gettext's extractors look for
-    """Mark ``message`` for the catalogue without translating it (said later by key).
-
-    Example:
-        >>> N_("met")
-        'met'
-    """
-    return message
 
 
 def translation(lang: str = "en") -> _gettext.NullTranslations:

@@ -19,6 +19,7 @@ from typing import Any
 
 from sep._i18n import N_
 from sep._limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_JSON_BYTES, MAX_NUMBER_CHARS
+from sep._reason import R_
 from sep.errors import MISSING, ValidationError
 
 __all__ = ["check_tree", "loads"]
@@ -32,32 +33,45 @@ class _Refused(Exception):
 
 def _parse_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise _Refused(f"an integer has more than {MAX_INT_DIGITS} digits", text[:20] + "…")
+        raise _Refused(
+            R_("an integer has more than {max_int_digits} digits", max_int_digits=MAX_INT_DIGITS),
+            text[:20] + "…",
+        )
     return int(text)
 
 
 def _parse_float(text: str) -> Decimal:
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refused(f"a number is longer than {MAX_NUMBER_CHARS} characters", text[:20] + "…")
+        raise _Refused(
+            R_(
+                "a number is longer than {max_number_chars} characters",
+                max_number_chars=MAX_NUMBER_CHARS,
+            ),
+            text[:20] + "…",
+        )
     value = Decimal(text)
     # A short text can still name a huge number ("1e999999999"): turning that into an int
     # or a float downstream takes minutes or overflows. Nothing sep reads needs it.
     if value and not -MAX_INT_DIGITS <= value.adjusted() <= MAX_INT_DIGITS:
         raise _Refused(
-            f"a number's magnitude is outside 10^-{MAX_INT_DIGITS}..10^{MAX_INT_DIGITS}", text
+            R_(
+                "a number's magnitude is outside 10^-{max_int_digits}..10^{max_int_digits}",
+                max_int_digits=MAX_INT_DIGITS,
+            ),
+            text,
         )
     return value
 
 
 def _parse_constant(text: str) -> Any:
-    raise _Refused(f"{text} is not a number JSON allows", text)
+    raise _Refused(R_("{text} is not a number JSON allows", text=text), text)
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _Refused(f"the key {key!r} is given twice", key)
+            raise _Refused(R_("the key {key!r} is given twice", key=key), key)
         result[key] = value
     return result
 
@@ -94,7 +108,11 @@ def check_tree(data: Any, *, what: str = "", max_depth: int = MAX_DEPTH) -> None
                 )
             continue
         if depth >= max_depth:
-            raise ValidationError(path, MISSING, f"is nested more than {max_depth} levels deep")
+            raise ValidationError(
+                path,
+                MISSING,
+                R_("is nested more than {max_depth} levels deep", max_depth=max_depth),
+            )
         for key, value in items:
             if isinstance(node, dict) and isinstance(key, str) and not _text_ok(key):
                 raise ValidationError(path, MISSING, N_("has a key that is not valid Unicode text"))
@@ -128,7 +146,11 @@ def loads(text: str | bytes | bytearray, *, what: str = "") -> Any:
     """
     if isinstance(text, bytes | bytearray):
         if len(text) > MAX_JSON_BYTES:
-            raise ValidationError(what, MISSING, f"is larger than {MAX_JSON_BYTES} bytes")
+            raise ValidationError(
+                what,
+                MISSING,
+                R_("is larger than {max_json_bytes} bytes", max_json_bytes=MAX_JSON_BYTES),
+            )
         raw = bytes(text)
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -136,12 +158,16 @@ def loads(text: str | bytes | bytearray, *, what: str = "") -> Any:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as err:
             raise ValidationError(
-                what, MISSING, f"is not UTF-8 text (bad byte at offset {err.start})"
+                what, MISSING, R_("is not UTF-8 text (bad byte at offset {start})", start=err.start)
             ) from None
     elif not isinstance(text, str):
         raise ValidationError(what, type(text).__name__, N_("must be JSON text or bytes"))
     elif len(text) > MAX_JSON_BYTES:
-        raise ValidationError(what, MISSING, f"is larger than {MAX_JSON_BYTES} bytes")
+        raise ValidationError(
+            what,
+            MISSING,
+            R_("is larger than {max_json_bytes} bytes", max_json_bytes=MAX_JSON_BYTES),
+        )
     text = text.removeprefix("\ufeff")
     try:
         data = json.loads(
@@ -155,11 +181,18 @@ def loads(text: str | bytes | bytearray, *, what: str = "") -> Any:
         raise ValidationError(what, err.value, err.reason) from None
     except json.JSONDecodeError as err:
         raise ValidationError(
-            what, MISSING, f"is not JSON: {err.msg} at line {err.lineno} column {err.colno}"
+            what,
+            MISSING,
+            R_(
+                "is not JSON: {msg} at line {lineno} column {colno}",
+                msg=err.msg,
+                lineno=err.lineno,
+                colno=err.colno,
+            ),
         ) from None
     except RecursionError:
         raise ValidationError(
-            what, MISSING, f"is nested more than {MAX_DEPTH} levels deep"
+            what, MISSING, R_("is nested more than {max_depth} levels deep", max_depth=MAX_DEPTH)
         ) from None
     check_tree(data, what=what)
     return data

@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from sep._reason import N_, R_
 from sep.errors import ValidationError
 
 __all__ = ["LANGS", "check_indent", "check_lang", "unknown"]
@@ -29,13 +30,19 @@ def unknown(
         clause: unknown audited clause; did you mean '4.2.5'? One of: 4.2.5, 4.2.6 (got '4.2.55')
     """
     names = list(dict.fromkeys(known))
-    hint = ""
-    if isinstance(value, str):
-        close = difflib.get_close_matches(value, names, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
     listed = ", ".join(names) if names else "(none)"
-    tail = f" One of: {listed}" if hint else f"; one of: {listed}"
-    return ValidationError(field, value, f"unknown {what}{hint}{tail}", clause=clause)
+    named = R_(what)  # said in the reader's language when it is a catalogue entry
+    close = difflib.get_close_matches(value, names, n=1) if isinstance(value, str) else []
+    if close:
+        reason = R_(
+            "unknown {what}; did you mean {close!r}? One of: {known}",
+            what=named,
+            close=close[0],
+            known=listed,
+        )
+    else:
+        reason = R_("unknown {what}; one of: {known}", what=named, known=listed)
+    return ValidationError(field, value, reason, clause=clause)
 
 
 def check_lang(lang: Any, field: str = "lang") -> str:
@@ -47,7 +54,7 @@ def check_lang(lang: Any, field: str = "lang") -> str:
     """
     if isinstance(lang, str) and lang in LANGS:
         return lang
-    raise unknown(field, lang, LANGS, what="language")
+    raise unknown(field, lang, LANGS, what=N_("language"))
 
 
 def check_indent(indent: Any, field: str = "indent") -> int | None:
@@ -61,4 +68,4 @@ def check_indent(indent: Any, field: str = "indent") -> int | None:
         return None
     if isinstance(indent, int) and not isinstance(indent, bool) and 0 <= indent <= 16:
         return indent
-    raise ValidationError(field, indent, "must be None or a number of spaces from 0 to 16")
+    raise ValidationError(field, indent, N_("must be None or a number of spaces from 0 to 16"))

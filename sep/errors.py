@@ -22,6 +22,8 @@ from __future__ import annotations
 import reprlib
 from typing import Any
 
+from sep._reason import N_
+
 __all__ = [
     "CurrencyMismatchError",
     "EngineError",
@@ -116,7 +118,9 @@ class SepError(Exception):
         """The error's reason (what is wrong) as a reader of ``lang`` reads it.
 
         A reason that is an entry of sep's message catalogue is translated; one built
-        from the data (``must be at most 30``) is said as written, in English.
+        from the data by ``R_`` (``must be at most 30``) has its template translated
+        and then filled with the same values. Words that come from outside ``sep`` (the
+        operating system's, a parser's) stay as they were written.
 
         Returns:
             The reason, ``None`` for an error without one.
@@ -131,12 +135,15 @@ class SepError(Exception):
             'is required'
         """
         from sep._i18n import translation
+        from sep._reason import Reason
 
         reason = getattr(self, "reason", None)
+        tr = translation(lang)  # the language is checked even for an error without a reason
+        if isinstance(reason, Reason):
+            return reason.text(lang)
         if not isinstance(reason, str):
-            translation(lang)  # the language is checked even so
             return None
-        return translation(lang).gettext(reason) if reason else reason
+        return tr.gettext(reason) if reason else reason
 
     def text(self, lang: str = "en") -> str:
         """The error's message in ``lang``: ``str(error)`` with its reason translated
@@ -155,7 +162,7 @@ class SepError(Exception):
             return message
         reason = self.reason_text(lang)
         original = getattr(self, "reason", None)
-        if isinstance(self, ValidationError):
+        if isinstance(self, (ValidationError, TransitionError)):
             message = self._said(lang, reason or "")
         elif reason is not None and isinstance(original, str) and original:
             message = message.replace(original, reason, 1)
@@ -271,7 +278,17 @@ class TransitionError(SepError):
         self.trigger = trigger
         self.state = state
         self.reason = reason
-        super().__init__(f"cannot {trigger!r} from {state!r}: {reason}", clause=clause)
+        super().__init__(_CANNOT.format(trigger=trigger, state=state, reason=reason), clause=clause)
+
+    def _said(self, lang: str, reason: str) -> str:
+        from sep._i18n import translation
+
+        said = translation(lang).gettext(_CANNOT)
+        return said.format(trigger=self.trigger, state=self.state, reason=reason)
+
+
+#: How a refused trigger is said; a catalogue entry, so a Chinese line says it in Chinese.
+_CANNOT = N_("cannot {trigger!r} from {state!r}: {reason}")
 
 
 class EngineUnavailableError(SepError):

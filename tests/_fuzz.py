@@ -29,6 +29,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from sep._i18n import translation
+from sep._reason import Reason
 from sep.errors import SepError
 
 __all__ = [
@@ -318,7 +320,37 @@ def _check_message(err: SepError, boundary: str, shown: str) -> SepError | None:
             f"the refusal's message cannot be printed ({type(exc).__qualname__}) on {shown}",
             exc,
         )
+    untranslated = _untranslated(getattr(err, "reason", None))
+    if untranslated:
+        return _fail(
+            boundary,
+            f"untranslated reason {untranslated[0]!r}",
+            f"the refusal's reason {untranslated[0]!r} has no Chinese in sep's catalogue "
+            f"(mark it N_ or R_ and translate it) on {shown}",
+        )
     return err
+
+
+def _untranslated(reason: Any) -> list[str]:
+    """The templates of ``reason`` (and of the reasons inside it) the catalogue lacks.
+
+    Every reason ``sep`` gives is said in Chinese too (``SepError.reason_text``): a fixed
+    text is a catalogue entry, one built from data is an ``R_`` template that is. A reason
+    already in the reader's language (the CLI's own, translated when it was made) counts.
+    """
+    if not isinstance(reason, str) or not reason:
+        return []
+    templates = [reason.template] if isinstance(reason, Reason) else [reason]
+    values = reason.values.values() if isinstance(reason, Reason) else ()
+    zh = translation("zh")
+    missing = [t for t in templates if zh.gettext(t) == t and not _is_chinese(t)]
+    for value in values:
+        missing.extend(_untranslated(value) if isinstance(value, Reason) else [])
+    return missing
+
+
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 #: Prepended to the code :func:`run_isolated` runs: a memory cap, and the classification.

@@ -6,7 +6,9 @@ Chinese; a reason built from the data stays as written; English is unchanged.
 from __future__ import annotations
 
 import ast
+import copy
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -14,52 +16,89 @@ from click.testing import CliRunner
 
 from sep._cli import cli
 from sep._i18n import translation
-from sep.errors import MISSING, RuleDefinitionError, TransitionError, ValidationError
+from sep._reason import R_, Reason
+from sep.errors import MISSING, RuleDefinitionError, SepError, TransitionError, ValidationError
 
 pytestmark = pytest.mark.clause("4.3.5", "4.2.1", "4.3.5(b)")
 
 SEP = Path(__file__).resolve().parent.parent / "sep"
-#: Modules the catalogue itself imports, which cannot import N_ back.
-BELOW_THE_CATALOGUE = {"_i18n.py", "_suggest.py", "_limits.py", "errors.py"}
+#: The calls that make a sep error, and the position of the reason among their arguments:
+#: the error classes, and the helpers that build one from a reason (``ctx.err``,
+#: ``fail``, ``_bad``, the parsers' ``_Refused``, ...).
+REASON_AT = {
+    "ValidationError": 2,
+    "RuleDefinitionError": 2,
+    "TransitionError": 2,
+    "CurrencyMismatchError": 2,
+    "err": 1,
+    "_err": 1,
+    "_error": 1,
+    "fail": 2,
+    "_bad": 3,
+    "_Refused": 0,
+}
 
 
-def _literal_reasons() -> list[tuple[str, int, str, bool]]:
-    """(file, line, reason, marked) for each ``ValidationError``/``RuleDefinitionError``
-    whose reason is written in the code, marked when wrapped in ``N_``."""
+def _called(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _reasons() -> list[tuple[str, int, str, str]]:
+    """(file, line, kind, text) for the reason of every call that makes a sep error.
+
+    kind: ``"N_"``/``"R_"`` (a marked text or template), ``"literal"`` (an unmarked text),
+    ``"f-string"`` or ``"concatenation"`` (built in place, so no catalogue can hold it),
+    ``"other"`` (a variable, another error's reason: checked where it is made).
+    """
     found = []
     for path in sorted(SEP.rglob("*.py")):
-        if path.name in BELOW_THE_CATALOGUE and path.parent == SEP:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in ("ValidationError", "RuleDefinitionError")
-                and len(node.args) >= 3
-            ):
+        name = str(path.relative_to(SEP))
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.Call):
                 continue
-            reason = node.args[2]
-            name = str(path.relative_to(SEP))
+            at = REASON_AT.get(_called(node.func) or "")
+            if at is None or len(node.args) <= at:
+                continue
+            reason = node.args[at]
+            text = ast.get_source_segment(source, reason) or ""
             if isinstance(reason, ast.Constant) and isinstance(reason.value, str):
-                found.append((name, node.lineno, reason.value, False))
+                found.append((name, node.lineno, "literal", reason.value))
+            elif isinstance(reason, ast.JoinedStr):
+                found.append((name, node.lineno, "f-string", text))
+            elif isinstance(reason, ast.BinOp):
+                found.append((name, node.lineno, "concatenation", text))
             elif (
                 isinstance(reason, ast.Call)
-                and isinstance(reason.func, ast.Name)
-                and reason.func.id == "N_"
+                and _called(reason.func) in ("N_", "R_")
+                and reason.args
                 and isinstance(reason.args[0], ast.Constant)
             ):
-                found.append((name, node.lineno, reason.args[0].value, True))
+                found.append((name, node.lineno, _called(reason.func) or "", reason.args[0].value))
+            else:
+                found.append((name, node.lineno, "other", text))
     return found
 
 
 def test_every_reason_written_in_the_code_is_a_translated_catalogue_entry() -> None:
-    """A fixed reason is marked N_ (so it is extracted), and the Chinese catalogue has it."""
-    reasons = _literal_reasons()
-    assert len(reasons) > 150  # the walk found the sites
-    unmarked = [f"{f}:{line}: {r!r}" for f, line, r, marked in reasons if not marked]
-    assert unmarked == [], "wrap these reasons in N_(...)"
+    """A fixed reason is marked ``N_``, one built from data is an ``R_`` template (never an
+    f-string or a concatenation, which no catalogue can hold), and the Chinese catalogue
+    has every one of them."""
+    reasons = _reasons()
+    assert sum(kind == "N_" for *_, kind, _ in reasons) > 250  # the walk found the sites
+    assert sum(kind == "R_" for *_, kind, _ in reasons) > 150
+    unmarked = [
+        f"{f}:{line}: {kind} {text!r}"
+        for f, line, kind, text in reasons
+        if kind in ("literal", "f-string", "concatenation")
+    ]
+    assert unmarked == [], "mark these reasons N_(...) or R_(template, **values)"
     zh = translation("zh")
-    untranslated = sorted({r for _, _, r, _ in reasons if zh.gettext(r) == r})
+    untranslated = sorted(
+        {t for _, _, kind, t in reasons if kind in ("N_", "R_") and zh.gettext(t) == t}
+    )
     assert untranslated == []
 
 
@@ -78,14 +117,26 @@ def test_every_reason_written_in_the_code_is_a_translated_catalogue_entry() -> N
             "pack.toml: criteria: 规则包至少需要一个判据",
         ),
         (
-            ValidationError("n", 40, "must be at most 30"),  # built from data: as written
+            ValidationError("n", 40, "must be at most 30"),  # not a catalogue text: as written
             "n: must be at most 30 (got 40)",
             "n: must be at most 30（实际为 40）",
+        ),
+        (
+            ValidationError("n", 40, R_("must be at most {max_points}", max_points=30)),
+            "n: must be at most 30 (got 40)",
+            "n: 不能超过 30（实际为 40）",
+        ),
+        (
+            TransitionError(
+                "graduate", "incubating", R_("unknown trigger; one of {events}", events=["admit"])
+            ),
+            "cannot 'graduate' from 'incubating': unknown trigger; one of ['admit']",
+            "不能在 'incubating' 状态下执行 'graduate'：未知的触发器；可选 ['admit']",
         ),
     ],
 )
 def test_an_errors_text_says_its_reason_in_the_language_asked(
-    error: ValidationError | RuleDefinitionError, english: str, chinese: str
+    error: SepError, english: str, chinese: str
 ) -> None:
     """``text("en")`` is ``str(error)``; ``text("zh")`` translates the reason, the "got"
     and the clause's title."""
@@ -135,3 +186,76 @@ def test_the_services_problem_carries_the_reason_in_the_language_asked() -> None
     assert answer.status_code == 422
     body = answer.json()
     assert body["reason"] == "is required" and body["reason_text"] == "为必填项"
+
+
+def test_a_reason_built_from_data_is_its_english_text_and_keeps_its_template() -> None:
+    """An ``R_`` reason is the same ``str`` as the f-string it replaced (equal, same hash,
+    JSON), so programs matching on ``reason`` or ``str(error)`` keep working; copies and
+    pickles keep the template, so a reason sent between processes is still translated."""
+    reason = R_("must be between {lo} and {hi}", lo=1, hi=5)
+    assert reason == "must be between 1 and 5" and hash(reason) == hash("must be between 1 and 5")
+    assert json.dumps({"reason": reason}) == '{"reason": "must be between 1 and 5"}'
+    for again in (copy.copy(reason), copy.deepcopy(reason), pickle.loads(pickle.dumps(reason))):
+        assert isinstance(again, Reason) and again == reason
+        assert again.text("zh") == "必须在 1 与 5 之间"
+    assert R_(reason) is reason  # a reason passed on is not wrapped twice
+
+
+def test_a_reason_inside_a_reason_is_said_in_the_same_language() -> None:
+    """The named thing of "unknown {what}" and a "did you mean" are catalogue texts too:
+    the whole reason reads in Chinese, the data (names, values) as given."""
+    err = ValidationError(
+        "clause",
+        "4.2.55",
+        R_("unknown {what}; one of: {known}", what=R_("audited clause"), known="4.2.5"),
+    )
+    assert err.reason_text("zh") == "未知的审核条款；可选：4.2.5"
+    assert err.reason_text("en") == "unknown audited clause; one of: 4.2.5"
+
+
+def test_a_translation_that_cannot_be_filled_falls_back_to_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A catalogue whose Chinese names a placeholder the template lacks (a translator's
+    slip) does not lose the refusal: it is said in English instead of raising."""
+    import sep._i18n
+
+    class Broken:
+        def gettext(self, message: str) -> str:
+            return "必须在 {low} 与 {high} 之间"
+
+    monkeypatch.setattr(sep._i18n, "translation", lambda lang="en": Broken())
+    assert R_("must be between {lo} and {hi}", lo=1, hi=5).text("zh") == "must be between 1 and 5"
+
+
+@pytest.mark.parametrize(
+    ("document", "chinese", "english"),
+    [
+        (
+            {"id": "x", "name": "A", "origin": "internal", "finacials": []},
+            "不是 Incubatee 的字段；是否想写 'financials'？",
+            "is not a field of Incubatee; did you mean 'financials'?",
+        ),
+        (
+            {
+                "id": "x",
+                "name": "A",
+                "origin": "internal",
+                "financials": [{"period": "2025", "revenue": {"amount": "1e3", "currency": "CNY"}}],
+            },
+            "不能用指数书写（写 1000，而不是 1e3）",
+            "must be written without an exponent (write 1000, not 1e3)",
+        ),
+    ],
+)
+def test_a_chinese_error_line_says_a_reason_built_from_data_in_chinese(
+    tmp_path: Path, document: dict[str, object], chinese: str, english: str
+) -> None:
+    """``sep --lang zh validate`` on a misspelled field or an amount with an exponent: the
+    reason, made from the data, reads in Chinese; in English it is as before."""
+    doc = tmp_path / "incubatee.json"
+    doc.write_text(json.dumps(document), encoding="utf-8")
+    zh = CliRunner().invoke(cli, ["--lang", "zh", "validate", "incubatee", str(doc)])
+    assert zh.exit_code == 2 and chinese in zh.stderr and english not in zh.stderr
+    en = CliRunner().invoke(cli, ["validate", "incubatee", str(doc)])
+    assert en.exit_code == 2 and english in en.stderr

@@ -41,6 +41,7 @@ from sep._cli._base import (
 )
 from sep._cli._help import SepOption, option
 from sep._i18n import N_, label, pad, width
+from sep._reason import R_
 from sep.domain import Enterprise, Incubatee, Platform, from_dict, json_schema, to_json
 from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
 
@@ -140,7 +141,14 @@ def _pack(value: str | None) -> Any:
 
         raw = read_bytes("-", MAX_DEFINITION_BYTES + 1)
         if len(raw) > MAX_DEFINITION_BYTES:
-            raise RuleDefinitionError("-", "", f"is larger than {MAX_DEFINITION_BYTES} bytes")
+            raise RuleDefinitionError(
+                "-",
+                "",
+                R_(
+                    "is larger than {max_definition_bytes} bytes",
+                    max_definition_bytes=MAX_DEFINITION_BYTES,
+                ),
+            )
         return pack_from_mapping(_parse_definition("-", ".toml", raw), source="-")
     return load_pack(value)
 
@@ -326,7 +334,7 @@ def schema(name: str | None, list_: bool) -> None:
     if name not in table:
         from sep._suggest import unknown
 
-        raise unknown("NAME", name, table, what="schema")
+        raise unknown("NAME", name, table, what=N_("schema name"))
     emit(json.dumps(table[name](), ensure_ascii=False, indent=2))
     finish(EXIT_OK)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from sep._i18n import join, label, translation
+from sep._i18n import N_, join, label, translation
 from sep._suggest import check_indent, check_lang, unknown
 from sep.assessment._cycles import EvaluationHistory
 from sep.assessment._messages import LABELS, MESSAGES, TITLES
@@ -147,8 +147,11 @@ class Note:
     def text(self, lang: str = "en") -> str:
         """The note in English (``en``) or Chinese (``zh``)."""
         template = translation(lang).gettext(MESSAGES[self.key])
-        # Values of the standard's lists and the report's own words are said in its language.
-        return template.format(**{k: _say(k, v, lang) for k, v in self.args.items()})
+        # Values of the standard's lists and the report's own words are said in its language;
+        # an argument given in the language too ("reason" beside "reason_zh": an error's
+        # text, which cannot be translated back from its English) is said as given.
+        said = {k: self.args.get(f"{k}_{lang}") or _say(k, v, lang) for k, v in self.args.items()}
+        return template.format(**said)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form with both languages."""
@@ -263,7 +266,7 @@ class AuditReport:
             for row in self.rows:
                 if row.clause == clause:
                     return row
-        raise unknown("clause", clause, (r.clause for r in self.rows), what="audited clause")
+        raise unknown("clause", clause, (r.clause for r in self.rows), what=N_("audited clause"))
 
     def status_of(self, clause: str) -> Status:
         """The status of ``clause`` (a :class:`~sep.errors.ValidationError` if not audited)."""
@@ -626,10 +629,12 @@ def _graduation(platform: Platform) -> AuditRow:
         elif ref.endswith((".toml", ".yaml", ".yml")):
             pack = load_pack(ref)
         else:
-            f.problems.append(_n("pack_invalid", ref=ref, reason="not a shipped pack nor a file"))
+            f.problems.append(
+                _n("pack_invalid", ref=ref, reason=N_("not a shipped pack nor a file"))
+            )
             return f.row()
     except SepError as err:
-        f.problems.append(_n("pack_invalid", ref=ref, reason=str(err)))
+        f.problems.append(_n("pack_invalid", ref=ref, reason=str(err), reason_zh=err.text("zh")))
         return f.row()
     f.evidence.append(_n("pack", id=pack.id, version=pack.version, document=pack.document))
     decided: set[str] = set()
@@ -694,7 +699,7 @@ def _scheme(platform: Platform) -> AuditRow:
     try:
         scheme = resolve_scheme(ref)
     except SepError as err:
-        f.problems.append(_n("scheme_invalid", ref=ref, reason=str(err)))
+        f.problems.append(_n("scheme_invalid", ref=ref, reason=str(err), reason_zh=err.text("zh")))
         return f.row()
     f.evidence.append(_n("scheme", id=scheme.id, version=scheme.version))
     if scheme.example:

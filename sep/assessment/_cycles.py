@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from sep._i18n import N_, join, label, translation
+from sep._reason import R_
 from sep._suggest import check_lang, unknown
 from sep.assessment._scheme import ScoringScheme, resolve_scheme
 from sep.domain._assessment import CycleInputs, ImprovementPlan, ScoringModule
@@ -341,7 +342,7 @@ class EvaluationHistory:
             "period",
             str(period),
             (str(r.period) for r in self.cycles),
-            what="evaluation cycle (none starts then)",
+            what=N_("evaluation cycle (none starts then)"),
             clause="4.3.7-b",
         )
 
@@ -369,7 +370,10 @@ class EvaluationHistory:
             raise ValidationError(
                 "period",
                 str(inputs.period),
-                f"must start after the previous cycle ends ({previous.inputs.last_year})",
+                R_(
+                    "must start after the previous cycle ends ({last_year})",
+                    last_year=previous.inputs.last_year,
+                ),
                 clause="4.3.7-b",
             )
         monitored = previous.failing if previous is not None else frozenset()
@@ -391,7 +395,10 @@ class EvaluationHistory:
             raise ValidationError(
                 "module",
                 plan.module.value,
-                f"did not fail in the cycle {plan.cycle}; no improvement plan is due",
+                R_(
+                    "did not fail in the cycle {cycle}; no improvement plan is due",
+                    cycle=plan.cycle,
+                ),
                 clause="4.3.7-c",
             )
         return attrs.evolve(self, plans=(*self.plans, plan))

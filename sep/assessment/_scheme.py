@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from sep._i18n import N_
+from sep._reason import R_
 from sep.domain._assessment import ScoringModule
 from sep.domain._fields import to_decimal
 from sep.errors import RuleDefinitionError, SepError, ValidationError
@@ -253,11 +254,13 @@ class ScoringScheme:
 
 def _number(source: str, key: str, value: Any, *, positive: bool = False) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise RuleDefinitionError(source, key, f"must be a number, got {value!r}")
+        raise RuleDefinitionError(source, key, R_("must be a number, got {value!r}", value=value))
     try:
         result = to_decimal(value)
     except SepError:
-        raise RuleDefinitionError(source, key, f"must be a number, got {value!r}") from None
+        raise RuleDefinitionError(
+            source, key, R_("must be a number, got {value!r}", value=value)
+        ) from None
     if positive and result <= 0:
         raise RuleDefinitionError(source, key, N_("must be greater than zero"))
     return result
@@ -345,7 +348,9 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
             )
             if points[module] > _MAX_POINTS:
                 raise RuleDefinitionError(
-                    source, f"modules.{module.value}.points", f"must be at most {_MAX_POINTS}"
+                    source,
+                    f"modules.{module.value}.points",
+                    R_("must be at most {max_points}", max_points=_MAX_POINTS),
                 )
     unknown = sorted(set(modules) - {m.value for m in ScoringModule})
     if unknown:
@@ -359,7 +364,12 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
         ident = entry.get("id")
         if not isinstance(ident, str) or ident not in INDICATOR_SOURCES:
             raise RuleDefinitionError(
-                source, f"{key}.id", f"must be one of {sorted(INDICATOR_SOURCES)}"
+                source,
+                f"{key}.id",
+                R_(
+                    "must be one of {indicator_sources}",
+                    indicator_sources=sorted(INDICATOR_SOURCES),
+                ),
             )
         if ident in seen:
             raise RuleDefinitionError(source, f"{key}.id", N_("repeats an earlier indicator"))
@@ -367,7 +377,9 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
         module = INDICATOR_SOURCES[ident]
         if entry.get("module") != module.value:
             raise RuleDefinitionError(
-                source, f"{key}.module", f"{ident} belongs to {module.value} (Table 2)"
+                source,
+                f"{key}.module",
+                R_("{ident} belongs to {module} (Table 2)", ident=ident, module=module.value),
             )
         indicators.append(
             Indicator(
@@ -382,13 +394,17 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
     for module in ScoringModule:
         if not any(i.module is module for i in indicators):
             raise RuleDefinitionError(
-                source, "indicators", f"module {module.value} has no indicator (4.3.7-d)"
+                source,
+                "indicators",
+                R_("module {module} has no indicator (4.3.7-d)", module=module.value),
             )
     thresholds: dict[str, Decimal] = {}
     allowed = {m.value for m in ScoringModule} | {"total"}
     for name, value in dict(data.get("thresholds", {})).items():
         if name not in allowed:
-            raise RuleDefinitionError(source, f"thresholds.{name}", f"one of {sorted(allowed)}")
+            raise RuleDefinitionError(
+                source, f"thresholds.{name}", R_("one of {allowed}", allowed=sorted(allowed))
+            )
         mark = _number(source, f"thresholds.{name}", value)
         if name == "total":
             top = (
@@ -402,7 +418,7 @@ def scheme_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -
             raise RuleDefinitionError(
                 source,
                 f"thresholds.{name}",
-                f"must be on the {name} score's scale, 0 to {top}",
+                R_("must be on the {name} score's scale, 0 to {top}", name=name, top=top),
                 clause="4.3.7-b",
             )
         thresholds[name] = mark
@@ -458,7 +474,10 @@ def builtin_scheme(scheme_id: str = EXAMPLE_SCHEME) -> ScoringScheme:
     name = _FILES.get(scheme_id)
     if name is None:
         raise ValidationError(
-            "scheme", scheme_id, f"unknown scheme; one of {sorted(_FILES)}", clause="4.3.7-d"
+            "scheme",
+            scheme_id,
+            R_("unknown scheme; one of {files}", files=sorted(_FILES)),
+            clause="4.3.7-d",
         )
     resource = files("sep.assessment") / "schemes" / name
     data = read_definition(str(resource))
@@ -476,5 +495,8 @@ def resolve_scheme(scheme: ScoringScheme | str | None) -> ScoringScheme:
     if scheme.endswith((".toml", ".yaml", ".yml")):
         return load_scheme(scheme)
     raise ValidationError(
-        "scheme", scheme, f"not a shipped scheme {sorted(_FILES)} nor a file", clause="4.3.7-d"
+        "scheme",
+        scheme,
+        R_("not a shipped scheme {files} nor a file", files=sorted(_FILES)),
+        clause="4.3.7-d",
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from sep._reason import R_
 from sep.domain._fields import (
     OwnFacts,
     clause_of,
@@ -70,8 +71,11 @@ def _in_cny(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ValidationError(
             f"{attribute.name}.currency",
             value.currency,
-            f"must be {CNY}: the rules read {CNY} amounts and sep converts no currency; "
-            f"convert it to {CNY} at the rate the platform relies on",
+            R_(
+                "must be {cny}: the rules read {cny} amounts and sep converts no currency; "
+                "convert it to {cny} at the rate the platform relies on",
+                cny=CNY,
+            ),
             clause=clause_of(attribute),
         )
 

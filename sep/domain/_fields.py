@@ -21,6 +21,7 @@ import attrs
 
 from sep._i18n import N_
 from sep._limits import MAX_AMOUNT, MAX_DECIMALS, MAX_NUMBER_CHARS, MONEY_CONTEXT
+from sep._reason import R_
 from sep.errors import ValidationError
 
 T = TypeVar("T")
@@ -92,8 +93,12 @@ def is_a(tp: type | tuple[type, ...], *, optional: bool = False) -> Validator:
         if not isinstance(value, tp) or (numeric and isinstance(value, bool)):
             if isinstance(tp, type) and issubclass(tp, enum.Enum):
                 allowed = ", ".join(repr(m.value) for m in tp)
-                raise fail(attribute, value, f"must be a {tp.__name__}, one of {allowed}")
-            raise fail(attribute, value, f"must be {_type_name(tp)}")
+                raise fail(
+                    attribute,
+                    value,
+                    R_("must be a {tp}, one of {allowed}", tp=tp.__name__, allowed=allowed),
+                )
+            raise fail(attribute, value, R_("must be {type_name}", type_name=_type_name(tp)))
 
     return check
 
@@ -106,7 +111,7 @@ def non_negative(*, optional: bool = True) -> Validator:
             return
         amount = getattr(value, "amount", value)
         if amount < 0:
-            raise fail(attribute, value, "must not be negative")
+            raise fail(attribute, value, N_("must not be negative"))
 
     return schema_hint(check, minimum=0)
 
@@ -118,7 +123,7 @@ def in_range(low: Any, high: Any, *, optional: bool = True) -> Validator:
         if value is None and optional:
             return
         if not low <= value <= high:
-            raise fail(attribute, value, f"must be between {low} and {high}")
+            raise fail(attribute, value, R_("must be between {low} and {high}", low=low, high=high))
 
     return schema_hint(check, minimum=low, maximum=high)
 
@@ -126,9 +131,9 @@ def in_range(low: Any, high: Any, *, optional: bool = True) -> Validator:
 def non_empty_str(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """A string with at least one non-blank character, valid Unicode (see :func:`unicode_str`)."""
     if not isinstance(value, str):
-        raise fail(attribute, value, "must be a string")
+        raise fail(attribute, value, N_("must be a string"))
     if not value.strip():
-        raise fail(attribute, value, "must not be empty")
+        raise fail(attribute, value, N_("must not be empty"))
     unicode_str(_inst, attribute, value)
 
 
@@ -142,13 +147,15 @@ def unicode_str(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None
     if value is None:
         return
     if not isinstance(value, str):
-        raise fail(attribute, value, "must be a string")
+        raise fail(attribute, value, N_("must be a string"))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as err:
         shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
         raise fail(
-            attribute, shown, f"is not valid Unicode text (a lone surrogate at {err.start})"
+            attribute,
+            shown,
+            R_("is not valid Unicode text (a lone surrogate at {start})", start=err.start),
         ) from None
 
 
@@ -161,14 +168,14 @@ def items_are(tp: type, *, unique_by: Callable[[Any], Any] | None = None) -> Val
 
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple | frozenset):
-            raise fail(attribute, value, "must be a tuple (a JSON array)")
+            raise fail(attribute, value, N_("must be a tuple (a JSON array)"))
         seen: set[Any] = set()
         for i, item in enumerate(value):
             if not isinstance(item, tp):
                 raise ValidationError(
                     f"{attribute.name}[{i}]",
                     item,
-                    f"must be a {tp.__name__}",
+                    R_("must be a {tp}", tp=tp.__name__),
                     clause=clause_of(attribute),
                 )
             if unique_by is not None:
@@ -212,20 +219,20 @@ def _shown(value: Any) -> Any:
 def _why_not_plain(text: str) -> str:
     """Say which clause of the grammar ``text`` breaks (only called on refusal)."""
     if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
-        return "must be written with ASCII digits 0-9 (no full-width or other scripts)"
+        return N_("must be written with ASCII digits 0-9 (no full-width or other scripts)")
     lowered = text.lower()
     if "e" in lowered and any(ch.isdigit() for ch in lowered.split("e", 1)[0]):
-        return "must be written without an exponent (write 1000, not 1e3)"
+        return N_("must be written without an exponent (write 1000, not 1e3)")
     if lowered in ("nan", "inf", "infinity", "+inf", "-inf", "+infinity", "-infinity", "snan"):
-        return "must be a finite number"
+        return N_("must be a finite number")
     if "_" in text:
-        return "must be written without underscores (write 8200000 or 8,200,000)"
+        return N_("must be written without underscores (write 8200000 or 8,200,000)")
     if "," in text:
-        return (
+        return N_(
             "has a comma that is not a thousands separator: commas only between groups of "
             "three digits (8,200,000); '1,5' is ambiguous, write 1.5 or 15"
         )
-    return "is not a plain decimal number (write 8200000, -120000.50 or 8,200,000)"
+    return N_("is not a plain decimal number (write 8200000, -120000.50 or 8,200,000)")
 
 
 def _bounded(result: Decimal, value: Any, field: str, clause: str | None) -> Decimal:
@@ -237,7 +244,10 @@ def _bounded(result: Decimal, value: Any, field: str, clause: str | None) -> Dec
         raise ValidationError(
             field,
             _shown(value),
-            f"has more than {MAX_DECIMALS} digits after the decimal point",
+            R_(
+                "has more than {max_decimals} digits after the decimal point",
+                max_decimals=MAX_DECIMALS,
+            ),
             clause=clause,
         )
     if result.adjusted() >= _SHORT and result.copy_abs() > MAX_AMOUNT:
@@ -280,7 +290,10 @@ def read_text(text: str, field: str = "amount", clause: str | None = None) -> De
             raise ValidationError(
                 field,
                 _shown(text),
-                f"is longer than {MAX_NUMBER_CHARS} characters, too long for a number",
+                R_(
+                    "is longer than {max_number_chars} characters, too long for a number",
+                    max_number_chars=MAX_NUMBER_CHARS,
+                ),
                 clause=clause,
             )
     match = _PLAIN.fullmatch(text)
@@ -295,7 +308,10 @@ def read_text(text: str, field: str = "amount", clause: str | None = None) -> De
         raise ValidationError(
             field,
             text,
-            f"has more than {MAX_DECIMALS} digits after the decimal point",
+            R_(
+                "has more than {max_decimals} digits after the decimal point",
+                max_decimals=MAX_DECIMALS,
+            ),
             clause=clause,
         )
     result = Decimal(text.replace(",", "") if "," in text else text)
@@ -434,7 +450,7 @@ def date_field(clause: str, doc: str, *, optional: bool = True) -> Any:
         if value is None and optional:
             return
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise fail(attribute, value, "must be a date (YYYY-MM-DD)")
+            raise fail(attribute, value, N_("must be a date (YYYY-MM-DD)"))
 
     if optional:
         return attrs.field(default=None, validator=check, metadata=meta(clause, doc))

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import attrs
 
 from sep._i18n import N_
+from sep._reason import R_
 from sep.domain._enums import EventKind, FinancingStage, GrowthClass, Origin
 from sep.domain._fields import (
     OwnFacts,
@@ -161,7 +162,7 @@ def _aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise fail(
             attribute,
             value,
-            "must be a timezone-aware datetime (a known UTC offset, in whole seconds)",
+            N_("must be a timezone-aware datetime (a known UTC offset, in whole seconds)"),
         )
 
 
@@ -293,7 +294,10 @@ class Incubatee:
         ):
             if flag is False and self._has(kind):
                 raise ValidationError(
-                    name, False, f"contradicts a recorded {kind.value!r} event", clause=clause
+                    name,
+                    False,
+                    R_("contradicts a recorded {kind!r} event", kind=kind.value),
+                    clause=clause,
                 )
 
     def _has(self, kind: EventKind) -> bool:
@@ -452,8 +456,11 @@ def _not_cny(field: str, value: Money, clause: str) -> NoReturn:
     raise ValidationError(
         f"{field}.currency",
         value.currency,
-        f"must be {CNY}: the rules read {CNY} amounts and sep converts no currency; "
-        f"convert it to {CNY} at the rate the platform relies on",
+        R_(
+            "must be {cny}: the rules read {cny} amounts and sep converts no currency; convert it "
+            "to {cny} at the rate the platform relies on",
+            cny=CNY,
+        ),
         clause=clause,
     )
 

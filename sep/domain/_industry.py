@@ -23,6 +23,7 @@ import re
 import attrs
 
 from sep._i18n import N_
+from sep._reason import R_
 from sep.errors import ValidationError
 
 __all__ = ["GBT_4754_2017_SECTIONS", "IndustryCode", "IndustrySection", "section_of"]
@@ -209,15 +210,22 @@ class IndustryCode:
                 raise ValidationError(
                     _FIELD,
                     shown,
-                    f"division {self.digits[:2]} is not in GB/T 4754-2017 (divisions run 01–97)",
+                    R_(
+                        "division {digits} is not in GB/T 4754-2017 (divisions run 01–97)",
+                        digits=self.digits[:2],
+                    ),
                     clause=_CLAUSE,
                 )
             if owner.letter != self.section:
                 raise ValidationError(
                     _FIELD,
                     shown,
-                    f"division {self.digits[:2]} belongs to section {owner.letter}, "
-                    f"not {self.section}",
+                    R_(
+                        "division {digits} belongs to section {letter}, not {section}",
+                        digits=self.digits[:2],
+                        letter=owner.letter,
+                        section=self.section,
+                    ),
                     clause=_CLAUSE,
                 )
 
@@ -263,14 +271,22 @@ class IndustryCode:
             raise ValidationError(
                 _FIELD,
                 text,
-                f"division {digits[:2]} is not in GB/T 4754-2017 (divisions run 01–97)",
+                R_(
+                    "division {digits} is not in GB/T 4754-2017 (divisions run 01–97)",
+                    digits=digits[:2],
+                ),
                 clause=_CLAUSE,
             )
         if letter is not None and letter != owner.letter:
             raise ValidationError(
                 _FIELD,
                 text,
-                f"division {digits[:2]} belongs to section {owner.letter}, not {letter}",
+                R_(
+                    "division {digits} belongs to section {letter}, not {letter2}",
+                    digits=digits[:2],
+                    letter=owner.letter,
+                    letter2=letter,
+                ),
                 clause=_CLAUSE,
             )
         return cls(owner.letter, digits)

@@ -22,6 +22,7 @@ import attrs
 
 from sep._i18n import N_, format_cny_zh, group_digits
 from sep._limits import MONEY_CONTEXT
+from sep._reason import R_
 from sep.domain._fields import fail, to_decimal
 from sep.errors import CurrencyMismatchError, ValidationError
 
@@ -34,7 +35,7 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 def _check_currency(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
-        raise fail(attribute, value, "must be an ISO 4217 code of three capital letters")
+        raise fail(attribute, value, N_("must be an ISO 4217 code of three capital letters"))
 
 
 @total_ordering
@@ -83,10 +84,19 @@ class Money:
 
     def _same(self, other: Money, op: str) -> None:
         if not isinstance(other, Money):
-            raise ValidationError("", other, f"cannot {op} Money and {type(other).__name__}")
+            raise ValidationError(
+                "", other, R_("cannot {op} Money and {type}", op=op, type=type(other).__name__)
+            )
         if other.currency != self.currency:
             raise CurrencyMismatchError(
-                "currency", other.currency, f"cannot {op} {self.currency} and {other.currency}"
+                "currency",
+                other.currency,
+                R_(
+                    "cannot {op} {currency} and {currency2}",
+                    op=op,
+                    currency=self.currency,
+                    currency2=other.currency,
+                ),
             )
 
     def __add__(self, other: Money) -> Money:
@@ -160,14 +170,14 @@ class Period:
     @year.validator
     def _check_year(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2999:
-            raise fail(attribute, value, "must be a year from 1900 to 2999")
+            raise fail(attribute, value, N_("must be a year from 1900 to 2999"))
 
     @quarter.validator
     def _check_quarter(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
             return
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 4:
-            raise fail(attribute, value, "must be 1, 2, 3 or 4 (or null for a year)")
+            raise fail(attribute, value, N_("must be 1, 2, 3 or 4 (or null for a year)"))
 
     @classmethod
     def parse(cls, text: str) -> Period:

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from sep._i18n import N_
+from sep._reason import R_
 from sep.domain._enterprise import Enterprise
 from sep.domain._enums import (
     Alignment,
@@ -137,7 +138,12 @@ def _check_body(inst: EvaluationBody, attribute: attrs.Attribute[Any], value: An
         raise ValidationError(
             "members",
             found,
-            f"members of {inst.kind.value} must be {words}; they are {found}",
+            R_(
+                "members of {kind} must be {words}; they are {found}",
+                kind=inst.kind.value,
+                words=words,
+                found=found,
+            ),
             clause="4.3.7-a",
         )
 

@@ -41,6 +41,7 @@ from sep._limits import (
     YEAR_PATTERN,
     decimal_pattern,
 )
+from sep._reason import R_
 from sep.domain._enterprise import Enterprise
 from sep.domain._fields import close_match, plain, to_decimal
 from sep.domain._incubatee import Incubatee
@@ -132,9 +133,15 @@ def _structure_strict(tp: type) -> Any:
             # StrEnums are strs: the dispatch on ``str`` reaches here for them too.
             return _structure_enum(value, actual)
         if not isinstance(value, tp) or (tp is int and isinstance(value, bool)):
-            raise ValidationError("", value, f"must be {_json_type_name(tp)}")
+            raise ValidationError(
+                "", value, R_("must be {json_type_name}", json_type_name=_json_type_name(tp))
+            )
         if tp is int and not -_INT_BOUND < value < _INT_BOUND:
-            raise ValidationError("", value, f"has more than {MAX_INT_DIGITS} digits")
+            raise ValidationError(
+                "",
+                value,
+                R_("has more than {max_int_digits} digits", max_int_digits=MAX_INT_DIGITS),
+            )
         return value
 
     return hook
@@ -173,7 +180,7 @@ def _structure_enum(value: Any, tp: type[enum.Enum]) -> enum.Enum:
         return tp(value)
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in tp)
-        raise ValidationError("", value, f"must be one of {allowed}") from None
+        raise ValidationError("", value, R_("must be one of {allowed}", allowed=allowed)) from None
 
 
 def _make_converter() -> cattrs.Converter:
@@ -228,7 +235,9 @@ def _kind_marked(cls: type, kind: str, conv: cattrs.Converter) -> Any:
         # A document may say what it is; it must then say it right, and the marker is no field.
         if isinstance(value, Mapping) and KIND in value:
             if value[KIND] != kind or type(value[KIND]) is not str:
-                raise ValidationError(KIND, value[KIND], f"must be {kind!r} for {cls.__name__}")
+                raise ValidationError(
+                    KIND, value[KIND], R_("must be {kind!r} for {cls}", kind=kind, cls=cls.__name__)
+                )
             value = {k: v for k, v in value.items() if k != KIND}
         return base(value, tp)
 
@@ -331,11 +340,11 @@ def _translate(exc: BaseException, cls: type) -> ValidationError:
         key = sorted(leaf.extra_fields)[0]
         names = [f.name for f in attrs.fields(leaf.cl)] if attrs.has(leaf.cl) else []
         close = close_match(str(key), names)
-        guess = f"; did you mean {close!r}?" if close else ""
+        guess = R_("; did you mean {close!r}?", close=close) if close else ""
         return ValidationError(
             _join(path, key),
             MISSING,
-            f"is not a field of {leaf.cl.__name__}{guess}",
+            R_("is not a field of {cl}{guess}", cl=leaf.cl.__name__, guess=guess),
             clause=clause,
         )
     if isinstance(leaf, KeyError):
@@ -348,8 +357,12 @@ def _translate(exc: BaseException, cls: type) -> ValidationError:
     if isinstance(leaf, AttributeError) and not path:
         return ValidationError("", type(exc).__name__, N_("must be a JSON object"), clause=clause)
     if isinstance(leaf, TypeError | ValueError | AttributeError):
-        return ValidationError(path, MISSING, f"has the wrong shape: {leaf}", clause=clause)
-    return ValidationError(path, MISSING, f"could not be read: {leaf!r}", clause=clause)
+        return ValidationError(
+            path, MISSING, R_("has the wrong shape: {leaf}", leaf=leaf), clause=clause
+        )
+    return ValidationError(
+        path, MISSING, R_("could not be read: {leaf!r}", leaf=leaf), clause=clause
+    )
 
 
 def _clause_at(cls: type, path: str) -> str | None:

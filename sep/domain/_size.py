@@ -60,6 +60,7 @@ import attrs
 
 from sep._i18n import N_, join, label, translation
 from sep._outcome import Outcome
+from sep._reason import R_
 from sep._suggest import check_lang
 from sep.domain._industry import IndustryCode
 from sep.domain._money import CNY, Money
@@ -273,7 +274,9 @@ class SizeTable:
         for where, codes, target in targets:
             for code in codes:
                 if code in keys:
-                    raise RuleDefinitionError("<builtin>", where, f"code {code} is placed twice")
+                    raise RuleDefinitionError(
+                        "<builtin>", where, R_("code {code} is placed twice", code=code)
+                    )
                 keys[code] = target
         object.__setattr__(self, "_keys", keys)
 
@@ -605,7 +608,10 @@ def _check_money(field: str, value: Any) -> Decimal | None:
         raise ValidationError(
             field,
             value,
-            f"must be in CNY: the NBS 2017 bounds are in 万元 (got {value.currency})",
+            R_(
+                "must be in CNY: the NBS 2017 bounds are in 万元 (got {currency})",
+                currency=value.currency,
+            ),
             clause=_CLAUSE,
         )
     if value.amount < 0:

@@ -20,6 +20,7 @@ import attrs
 
 from sep._i18n import N_
 from sep._json import check_tree, loads
+from sep._reason import R_
 from sep.domain import Enterprise, Incubatee, Origin, from_dict
 from sep.domain._fields import OwnFacts, close_match
 from sep.domain._serde import DOCUMENT_KINDS, KIND
@@ -73,7 +74,9 @@ def builtin_pack(pack_id: str) -> RulePack:
     """
     name = _FILES.get(pack_id)
     if name is None:
-        raise ValidationError("pack", pack_id, f"unknown rule pack; one of {sorted(_FILES)}")
+        raise ValidationError(
+            "pack", pack_id, R_("unknown rule pack; one of {files}", files=sorted(_FILES))
+        )
     resource = files("sep.evaluation") / "packs" / name
     data = read_definition(str(resource))
     return pack_from_mapping(data, source=f"sep/evaluation/packs/{name}")
@@ -106,7 +109,7 @@ def _refuse_extra(extra: Any) -> bool:
 
 
 def refuse_unknown_names(
-    rules: RulePack, keys: Iterable[Any], *, what: str = "input", hint: str = "names"
+    rules: RulePack, keys: Iterable[Any], *, what: str = N_("input"), hint: str = N_("names")
 ) -> None:
     """Refuse the first of ``keys`` that is not an input of ``rules``, with a "did you mean".
 
@@ -122,12 +125,19 @@ def refuse_unknown_names(
             continue
         name = str(key) or repr(key)  # an empty name is still named, as ''
         close = close_match(name, inputs)
-        guess = f"; did you mean {close!r}?" if close else ""
+        guess = R_("; did you mean {close!r}?", close=close) if close else ""
         raise ValidationError(
             name,
             name,
-            f"is not an {what} of {rules.id} (inputs: {', '.join(inputs)}){guess}; "
-            f"pass extra='ignore' to allow other {hint}",
+            R_(
+                "is not an {what} of {rules} (inputs: {inputs}){guess}; pass extra='ignore' to "
+                "allow other {hint}",
+                what=R_(what),
+                rules=rules.id,
+                inputs=", ".join(inputs),
+                guess=guess,
+                hint=R_(hint),
+            ),
             clause=inputs[close].clause if close else rules.clause,
         )
 
@@ -194,8 +204,13 @@ def _document_class(data: Mapping[Any, Any], rules: RulePack) -> type | None:
             raise ValidationError(
                 _KIND,
                 kind,
-                f"must be {_KINDS[cls]!r}: {rules.id} decides {rules.question} "
-                f"from {_KINDS[cls]} documents or named inputs",
+                R_(
+                    "must be {kinds!r}: {rules} decides {question} from {kinds} documents or "
+                    "named inputs",
+                    kinds=_KINDS[cls],
+                    rules=rules.id,
+                    question=rules.question,
+                ),
                 clause=rules.clause,
             )
         return cls
@@ -218,7 +233,7 @@ def _plain(data: Mapping[Any, Any]) -> dict[Any, Any]:
     except Exception as exc:  # any failure of a foreign mapping is bad input
         field = "" if key is None else str(key)
         raise ValidationError(
-            field, type(data).__name__, f"could not be read from the mapping: {exc!r}"
+            field, type(data).__name__, R_("could not be read from the mapping: {exc!r}", exc=exc)
         ) from None
     return out
 
@@ -256,7 +271,9 @@ def _facts(obj: Any, rules: RulePack | None = None, extra: Any = "forbid") -> Ma
             raise
         except Exception as exc:  # the caller's facts() failed: bad input, not a sep error
             raise ValidationError(
-                "", type(obj).__name__, f"facts() failed: {type(exc).__name__}: {exc}"
+                "",
+                type(obj).__name__,
+                R_("facts() failed: {type}: {exc}", type=type(exc).__name__, exc=exc),
             ) from exc
         if not isinstance(result, Mapping):
             raise ValidationError("", obj, N_("facts() must return a mapping of named inputs"))
@@ -275,7 +292,9 @@ def _pack(pack: RulePack | str) -> RulePack:
         return builtin_pack(pack)
     if isinstance(pack, str) and pack.endswith((".toml", ".yaml", ".yml")):
         return load_pack(pack)
-    raise ValidationError("pack", pack, f"unknown rule pack; one of {sorted(_FILES)} or a file")
+    raise ValidationError(
+        "pack", pack, R_("unknown rule pack; one of {files} or a file", files=sorted(_FILES))
+    )
 
 
 def compile_pack(
@@ -422,7 +441,7 @@ def check_evaluation(
     return check(pack, scores, params=params, on=on, extra=extra)
 
 
-_RECORD_HELP = "a decision record is a Decision, its to_dict() mapping or its JSON"
+_RECORD_HELP = N_("a decision record is a Decision, its to_dict() mapping or its JSON")
 
 
 def _record(record: Any) -> Mapping[str, Any]:
@@ -448,7 +467,7 @@ def _key(data: Mapping[str, Any], key: str, tp: type | tuple[type, ...], where: 
     value = data[key]
     if not isinstance(value, tp) or isinstance(value, bool):
         names = " or ".join(t.__name__ for t in (tp if isinstance(tp, tuple) else (tp,)))
-        raise ValidationError(field, value, f"must be {names}")
+        raise ValidationError(field, value, R_("must be {names}", names=names))
     return value
 
 
@@ -510,7 +529,9 @@ def replay(
         raise ValidationError("record.pack", recorded_pack, err.reason) from None
     if recorded_pack != rules.id:
         raise ValidationError(
-            "record.pack", recorded_pack, f"is a record of another rule pack than {rules.id!r}"
+            "record.pack",
+            recorded_pack,
+            R_("is a record of another rule pack than {rules!r}", rules=rules.id),
         )
     params, paths = _parameters(data)
     on = _iso_date(_key(data, "as_of", str, "record"), "record.as_of")

@@ -53,6 +53,7 @@ import numpy as np
 from sep._i18n import N_
 from sep._limits import MONEY_CONTEXT
 from sep._progress import progress_bar
+from sep._reason import R_
 from sep.errors import ValidationError
 from sep.evaluation._api import (
     ELIGIBILITY,
@@ -600,7 +601,11 @@ class BatchResult:
             raise ValidationError(
                 "criterion_id",
                 criterion_id,
-                f"not a criterion of {self.pack}: {list(self.criteria)}",
+                R_(
+                    "not a criterion of {pack}: {criteria}",
+                    pack=self.pack,
+                    criteria=list(self.criteria),
+                ),
             )
         return found
 
@@ -702,7 +707,7 @@ def _keys(columns: Any) -> list[str] | None:
             return [str(k) for k in listed]
     except Exception as exc:  # a caller's mapping or frame whose names cannot be read
         raise ValidationError(
-            "columns", type(columns).__name__, f"its names could not be read: {exc!r}"
+            "columns", type(columns).__name__, R_("its names could not be read: {exc!r}", exc=exc)
         ) from None
     if not callable(getattr(columns, "__getitem__", None)) or isinstance(columns, str | bytes):
         raise ValidationError(
@@ -714,7 +719,7 @@ def _keys(columns: Any) -> list[str] | None:
 def _gather(pack: RulePack, columns: Any, extra: str, n: int | None) -> tuple[dict[str, Any], int]:
     keys = _keys(columns)
     if _refuse_extra(extra) and keys is not None:
-        refuse_unknown_names(pack, keys, what="input", hint="columns")
+        refuse_unknown_names(pack, keys, what=N_("input"), hint=N_("columns"))
     raw: dict[str, Any] = {}
     for name in pack.inputs:
         if keys is not None and name not in keys:
@@ -725,7 +730,7 @@ def _gather(pack: RulePack, columns: Any, extra: str, n: int | None) -> tuple[di
             continue
         except Exception as exc:  # a list of rows, or a column whose read fails
             raise ValidationError(
-                name, type(columns).__name__, f"the column could not be read: {exc!r}"
+                name, type(columns).__name__, R_("the column could not be read: {exc!r}", exc=exc)
             ) from None
     rows = n
     if rows is None:
@@ -737,8 +742,11 @@ def _gather(pack: RulePack, columns: Any, extra: str, n: int | None) -> tuple[di
         raise ValidationError(
             "columns",
             keys,
-            f"no input column of {pack.id} given: pass n= to evaluate rows with every "
-            "input missing",
+            R_(
+                "no input column of {pack} given: pass n= to evaluate rows with every input "
+                "missing",
+                pack=pack.id,
+            ),
             clause=pack.clause,
         )
     return raw, rows

@@ -29,6 +29,7 @@ import attrs
 import numpy as np
 
 from sep._limits import MAX_AMOUNT, MAX_SERIES_SPAN, MONEY_CONTEXT
+from sep._reason import N_, R_
 from sep.domain._fields import read_decimal
 from sep.errors import ValidationError
 from sep.evaluation._inputs import (
@@ -277,7 +278,7 @@ def _bool(spec: InputSpec, arr: np.ndarray[Any, Any]) -> BoolColumn:
         bad &= ~missing
         if bad.any():
             i = _first(bad)
-            raise _bad(spec, i, arr[i].item(), "must be true or false (1/0), or missing")
+            raise _bad(spec, i, arr[i].item(), N_("must be true or false (1/0), or missing"))
         codes = (values == 1.0).view(np.uint8) << 1
         codes |= missing.view(np.uint8)
         return BoolColumn(codes)
@@ -293,9 +294,9 @@ def _bool(spec: InputSpec, arr: np.ndarray[Any, Any]) -> BoolColumn:
             elif is_blank(value):
                 codes[i] = 1
             else:
-                raise _bad(spec, i, value, "must be true or false (or missing)")
+                raise _bad(spec, i, value, N_("must be true or false (or missing)"))
         return BoolColumn(codes)
-    raise _bad(spec, None, str(arr.dtype), "a bool column must be bool, float (NaN) or object")
+    raise _bad(spec, None, str(arr.dtype), N_("a bool column must be bool, float (NaN) or object"))
 
 
 # -- money --------------------------------------------------------------------------------
@@ -305,7 +306,7 @@ def _fen_of(spec: InputSpec, value: Decimal, row: int, sub: str = "") -> int:
     # In MONEY_CONTEXT: the default context would round a 30-decimal amount to the fen.
     fen = value.scaleb(2, MONEY_CONTEXT)
     if fen != fen.to_integral_value():
-        raise _bad(spec, row, str(value), "batch money is kept to the fen (0.01 CNY)", sub)
+        raise _bad(spec, row, str(value), N_("batch money is kept to the fen (0.01 CNY)"), sub)
     if abs(fen) > _FEN_LIMIT:
         raise _bad(spec, row, str(value), _BEYOND, sub)
     return int(fen)
@@ -358,7 +359,7 @@ def _money_objects(spec: InputSpec, arr: np.ndarray[Any, Any], sub: str = "") ->
         row = i // width
         if isinstance(value, float | np.floating):
             if not math.isfinite(value):
-                raise _bad(spec, row, value, "must be a finite amount", sub)
+                raise _bad(spec, row, value, N_("must be a finite amount"), sub)
             if abs(float(value)) > MONEY_LIMIT:
                 raise _bad(spec, row, value, _BEYOND, sub)
             fen[i] = round(float(value) * 100.0)
@@ -420,10 +421,10 @@ def _money_array_unchecked(
             raise _bad(spec, i, int(arr.ravel()[flat]), _BEYOND, sub)
         return arr.astype(np.int64) * 100, np.ones(arr.shape, np.bool_)
     if kind == "b":
-        raise _bad(spec, None, "bool", "a money column must hold amounts, not true/false", sub)
+        raise _bad(spec, None, "bool", N_("a money column must hold amounts, not true/false"), sub)
     if kind in "OUS":
         return _money_objects(spec, arr.astype(object, copy=False), sub)
-    raise _bad(spec, None, str(arr.dtype), "a money column must be float, int or object", sub)
+    raise _bad(spec, None, str(arr.dtype), N_("a money column must be float, int or object"), sub)
 
 
 # -- number -------------------------------------------------------------------------------
@@ -452,7 +453,7 @@ def _number(spec: InputSpec, arr: np.ndarray[Any, Any]) -> NumberColumn:
         values = arr.astype(np.float64, copy=False)
         if np.isinf(values).any():
             i = _first(np.isinf(values))
-            raise _bad(spec, i, float(values[i]), "must be a finite number")
+            raise _bad(spec, i, float(values[i]), N_("must be a finite number"))
         _check_number_floats(spec, values)
     elif kind in "OUS":
         convert = normaliser(spec)
@@ -466,7 +467,7 @@ def _number(spec: InputSpec, arr: np.ndarray[Any, Any]) -> NumberColumn:
                 raise _bad(spec, i, value, err.reason) from None
         return NumberColumn(values)
     else:
-        raise _bad(spec, None, str(arr.dtype), "a number column must be float, int or object")
+        raise _bad(spec, None, str(arr.dtype), N_("a number column must be float, int or object"))
     lo, hi = spec.minimum, spec.maximum
     if lo is not None or hi is not None:
         out = np.zeros(values.shape, np.bool_)
@@ -476,7 +477,7 @@ def _number(spec: InputSpec, arr: np.ndarray[Any, Any]) -> NumberColumn:
             out |= values > float(hi)
         if out.any():
             i = _first(out)
-            raise _bad(spec, i, float(values[i]), f"must be between {lo} and {hi}")
+            raise _bad(spec, i, float(values[i]), R_("must be between {lo} and {hi}", lo=lo, hi=hi))
     return NumberColumn(values)
 
 
@@ -487,7 +488,7 @@ def _enum(spec: InputSpec, arr: np.ndarray[Any, Any]) -> EnumColumn:
     n = arr.shape[0]
     codes = np.full(n, len(spec.values), np.uint8)
     if arr.dtype.kind not in "OUS":
-        raise _bad(spec, None, str(arr.dtype), "an enum column must hold strings")
+        raise _bad(spec, None, str(arr.dtype), N_("an enum column must hold strings"))
     try:
         matched = np.zeros(n, np.bool_)
         for code, value in enumerate(spec.values):
@@ -509,7 +510,7 @@ def _enum(spec: InputSpec, arr: np.ndarray[Any, Any]) -> EnumColumn:
             codes[i] = index[value]
         elif not (isinstance(value, str) and value in spec.unknown):
             allowed = ", ".join(repr(v) for v in (*spec.values, *spec.unknown))
-            raise _bad(spec, i, value, f"must be one of {allowed} (or missing)")
+            raise _bad(spec, i, value, R_("must be one of {allowed} (or missing)", allowed=allowed))
     return EnumColumn(codes)
 
 
@@ -524,7 +525,7 @@ def _series_parts(spec: InputSpec, raw: Any, n: int | None) -> tuple[list[str], 
                 spec,
                 None,
                 values.shape,
-                f"values must be n × {len(raw.periods)} (one column per period)",
+                R_("values must be n × {len} (one column per period)", len=len(raw.periods)),
             )
         return list(raw.periods), [values[:, j] for j in range(values.shape[1])]
     if isinstance(raw, Mapping):
@@ -540,8 +541,10 @@ def _series_parts(spec: InputSpec, raw: Any, n: int | None) -> tuple[list[str], 
         spec,
         None,
         f"array of shape {arr.shape}",
-        "a series column is SeriesColumn(values, periods), {period: column} or per-row "
-        "mappings {period: amount}",
+        N_(
+            "a series column is SeriesColumn(values, periods), {period: column} or per-row "
+            "mappings {period: amount}"
+        ),
     )
 
 
@@ -557,7 +560,9 @@ def _series_from_rows(spec: InputSpec, arr: np.ndarray[Any, Any]) -> tuple[list[
             try:
                 series = convert(value)
             except ValidationError as err:
-                raise _bad(spec, i, value, f"{err.field}: {err.reason}") from None
+                raise _bad(
+                    spec, i, value, R_("{field}: {reason}", field=err.field, reason=R_(err.reason))
+                ) from None
             if series is MISSING_INPUT:
                 series = ()
         rows.append({str(p): a for p, a in series})
@@ -585,23 +590,31 @@ def _series(spec: InputSpec, raw: Any, n: int | None) -> SeriesGrid:
         if quarterly is None:
             quarterly = period.quarter is not None
         elif quarterly != (period.quarter is not None):
-            raise _bad(spec, None, labels, "mixes years and quarters")
+            raise _bad(spec, None, labels, N_("mixes years and quarters"))
         key = ordinal(period)
         if key in ordinals:
-            raise _bad(spec, None, label, "is given twice", f"[{label}]")
+            raise _bad(spec, None, label, N_("is given twice"), f"[{label}]")
         ordinals.append(key)
     rows = n
     arrays = [to_array(p) for p in parts]
     for label, arr in zip(labels, arrays, strict=True):
         if arr.ndim != 1:
             raise _bad(
-                spec, None, arr.shape, "each period's column must be one-dimensional", f"[{label}]"
+                spec,
+                None,
+                arr.shape,
+                N_("each period's column must be one-dimensional"),
+                f"[{label}]",
             )
         if rows is None:
             rows = arr.shape[0]
         elif arr.shape[0] != rows:
             raise _bad(
-                spec, None, arr.shape[0], f"has {arr.shape[0]} rows, expected {rows}", f"[{label}]"
+                spec,
+                None,
+                arr.shape[0],
+                R_("has {shape} rows, expected {rows}", shape=arr.shape[0], rows=rows),
+                f"[{label}]",
             )
     rows = rows or 0
     if not ordinals:
@@ -615,7 +628,11 @@ def _series(spec: InputSpec, raw: Any, n: int | None) -> SeriesGrid:
             spec,
             None,
             f"{low} to {high}",
-            f"spans {width} periods; a series spans at most {MAX_SERIES_SPAN}",
+            R_(
+                "spans {width} periods; a series spans at most {max_series_span}",
+                width=width,
+                max_series_span=MAX_SERIES_SPAN,
+            ),
         )
     fen = np.zeros((width, rows), np.int64)
     known = np.zeros((width, rows), np.bool_)
@@ -658,12 +675,16 @@ def encode(spec: InputSpec, raw: Any, n: int | None) -> Encoded:
     if spec.type == "series":
         return _series(spec, raw, n)
     if isinstance(raw, Mapping | SeriesColumn):
-        raise _bad(spec, None, type(raw).__name__, f"a {spec.type} column is one-dimensional")
+        raise _bad(
+            spec, None, type(raw).__name__, R_("a {type} column is one-dimensional", type=spec.type)
+        )
     arr = to_array(raw)
     if arr.ndim != 1:
-        raise _bad(spec, None, arr.shape, "must be a one-dimensional column")
+        raise _bad(spec, None, arr.shape, N_("must be a one-dimensional column"))
     if n is not None and arr.shape[0] != n:
-        raise _bad(spec, None, arr.shape[0], f"has {arr.shape[0]} rows, expected {n}")
+        raise _bad(
+            spec, None, arr.shape[0], R_("has {shape} rows, expected {n}", shape=arr.shape[0], n=n)
+        )
     return _ENCODERS[spec.type](spec, arr)
 
 

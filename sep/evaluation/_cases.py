@@ -28,6 +28,7 @@ import attrs
 
 from sep import errors
 from sep._i18n import N_, gettext, label
+from sep._reason import R_
 from sep.errors import RuleDefinitionError, SepError, ValidationError
 from sep.evaluation._api import _FILES, builtin_pack, check
 from sep.evaluation._loader import _source, iso_date, load_pack, read_definition
@@ -131,7 +132,9 @@ class RuleCase:
 
 def _outcome(source: str, key: str, value: Any) -> Outcome:
     if not isinstance(value, str) or value not in _OUTCOMES:
-        raise RuleDefinitionError(source, key, f"must be one of {sorted(_OUTCOMES)}")
+        raise RuleDefinitionError(
+            source, key, R_("must be one of {outcomes}", outcomes=sorted(_OUTCOMES))
+        )
     return _OUTCOMES[value]
 
 
@@ -152,7 +155,9 @@ def _keys(source: str, key: str, table: Mapping[str, Any], allowed: frozenset[st
     for name in table:
         if name not in allowed:
             raise RuleDefinitionError(
-                source, f"{key}.{name}", f"unknown key; expected one of {sorted(allowed)}"
+                source,
+                f"{key}.{name}",
+                R_("unknown key; expected one of {allowed}", allowed=sorted(allowed)),
             )
 
 
@@ -196,7 +201,7 @@ def load_cases(path: str | Path) -> list[RuleCase]:
         if not isinstance(name, str) or not name:
             raise RuleDefinitionError(source, f"{key}.name", N_("is required: a non-empty string"))
         if name in names:
-            raise RuleDefinitionError(source, f"{key}.name", f"duplicate id {name!r}")
+            raise RuleDefinitionError(source, f"{key}.name", R_("duplicate id {name!r}", name=name))
         names.add(name)
         criteria = _table(source, f"{key}.criteria", raw.get("criteria", {}))
         missing = raw.get("missing", [])
@@ -205,7 +210,9 @@ def load_cases(path: str | Path) -> list[RuleCase]:
         error = raw.get("error")
         if error is not None and error not in _ERRORS:
             raise RuleDefinitionError(
-                source, f"{key}.error", f"must be one of {sorted(_ERRORS)} (got {error!r})"
+                source,
+                f"{key}.error",
+                R_("must be one of {errors} (got {error!r})", errors=sorted(_ERRORS), error=error),
             )
         on = _on(source, f"{key}.on", raw["on"]) if "on" in raw else default_on
         out.append(

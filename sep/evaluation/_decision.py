@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sep._reason import R_
 from sep._suggest import check_indent, check_lang, unknown
 from sep.domain._fields import plain
 from sep.errors import ValidationError
@@ -399,7 +400,9 @@ class Decision:
 
     def _unknown(self, criterion_id: Any) -> ValidationError:
         known = (r.id for top in self.criteria for r in top.walk())
-        return unknown("criterion_id", criterion_id, known, what=f"criterion of {self.pack}")
+        return unknown(
+            "criterion_id", criterion_id, known, what=R_("criterion of {pack}", pack=self.pack)
+        )
 
     def _outcomes(self) -> dict[str, Outcome]:
         found: dict[str, Outcome] | None = self._cache.get("outcomes")

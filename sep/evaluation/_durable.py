@@ -88,6 +88,7 @@ from typing import Any, Final
 import attrs
 
 from sep._i18n import N_
+from sep._reason import R_
 from sep.errors import EngineError, EngineUnavailableError, RuleDefinitionError, ValidationError
 
 __all__ = [
@@ -421,36 +422,56 @@ class DurableRuleset:
 
     def _validate(self) -> None:
         if not self._leaves:
-            raise self._error("leaves", "at least one leaf is needed")
+            raise self._error("leaves", N_("at least one leaf is needed"))
         if len(self._leaves) > MAX_LEAVES:
             raise self._error(
-                "leaves", f"{len(self._leaves)} leaves; durable-rules allows at most {MAX_LEAVES}"
+                "leaves",
+                R_(
+                    "{len} leaves; durable-rules allows at most {max_leaves}",
+                    len=len(self._leaves),
+                    max_leaves=MAX_LEAVES,
+                ),
             )
         seen: set[str] = set()
         for index, leaf in enumerate(self._leaves):
             where = f"leaves[{index}]"
             if not isinstance(leaf, Leaf):
-                raise self._error(where, f"expected a Leaf, got {type(leaf).__name__}")
+                raise self._error(
+                    where, R_("expected a Leaf, got {type}", type=type(leaf).__name__)
+                )
             if not isinstance(leaf.id, str) or not leaf.id:
-                raise self._error(f"{where}.id", "must be a non-empty string", leaf)
+                raise self._error(f"{where}.id", N_("must be a non-empty string"), leaf)
             if leaf.id in seen:
-                raise self._error(f"{where}.id", f"duplicate leaf id {leaf.id!r}", leaf)
+                raise self._error(
+                    f"{where}.id", R_("duplicate leaf id {leaf!r}", leaf=leaf.id), leaf
+                )
             seen.add(leaf.id)
             if not isinstance(leaf.input, str) or not _INPUT_NAME.match(leaf.input):
                 raise self._error(
                     f"{where}.input",
-                    f"{leaf.input!r} is not a name of ASCII letters, digits and '_'",
+                    R_(
+                        "{input!r} is not a name of ASCII letters, digits and '_'", input=leaf.input
+                    ),
                     leaf,
                 )
             if not isinstance(leaf.op, str) or leaf.op not in _DURABLE_OP:
                 raise self._error(
-                    f"{where}.op", f"unknown op {leaf.op!r}; use one of {sorted(_DURABLE_OP)}", leaf
+                    f"{where}.op",
+                    R_(
+                        "unknown op {op!r}; use one of {durable_op}",
+                        op=leaf.op,
+                        durable_op=sorted(_DURABLE_OP),
+                    ),
+                    leaf,
                 )
             kind = _kind_of(leaf.value)
             if kind is None:
                 raise self._error(
                     f"{where}.value",
-                    f"expected a number, bool or string, got {type(leaf.value).__name__}",
+                    R_(
+                        "expected a number, bool or string, got {type}",
+                        type=type(leaf.value).__name__,
+                    ),
                     leaf,
                 )
             problem = self._value_problem(leaf, kind)
@@ -462,8 +483,13 @@ class DurableRuleset:
             elif known.kind != kind:
                 raise self._error(
                     f"{where}.value",
-                    f"input {leaf.input!r} is compared with a {known.kind} elsewhere "
-                    f"and with a {kind} here",
+                    R_(
+                        "input {input!r} is compared with a {kind} elsewhere and with a {kind2} "
+                        "here",
+                        input=leaf.input,
+                        kind=known.kind,
+                        kind2=kind,
+                    ),
                     leaf,
                 )
             self._slots.append((leaf.id, leaf.input, f"l{index}"))
@@ -576,7 +602,7 @@ class DurableRuleset:
                 raise ValidationError(
                     name,
                     value,
-                    f"expected a {spec.kind}, got {type(value).__name__}",
+                    R_("expected a {kind}, got {type}", kind=spec.kind, type=type(value).__name__),
                     clause=spec.clause,
                 )
             if kind == _NUMBER:

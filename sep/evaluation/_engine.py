@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from sep._i18n import N_
 from sep._limits import MAX_PARAMETER_VALUES, MONEY_CONTEXT
+from sep._reason import R_
 from sep.domain._fields import money_sum
 from sep.domain._money import Money
 from sep.errors import ValidationError
@@ -339,7 +340,13 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
     field = f"params.{name}"
     if spec is None:
         raise ValidationError(
-            field, raw, f"unknown parameter; {pack.id} has {sorted(pack.parameters)}"
+            field,
+            raw,
+            R_(
+                "unknown parameter; {pack} has {parameters}",
+                pack=pack.id,
+                parameters=sorted(pack.parameters),
+            ),
         )
     if isinstance(raw, ParameterUse | ParameterValue):
         raw = [raw]  # keeps its own since and source
@@ -348,7 +355,10 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
             raise ValidationError(
                 field,
                 f"{len(raw)} dated values",
-                f"a parameter holds at most {MAX_PARAMETER_VALUES} dated values",
+                R_(
+                    "a parameter holds at most {max_parameter_values} dated values",
+                    max_parameter_values=MAX_PARAMETER_VALUES,
+                ),
             )
         chosen: Any = None
         for i, item in enumerate(raw):
@@ -374,18 +384,22 @@ def _override(pack: RulePack, name: str, raw: Any, as_of: dt.date) -> ParameterU
             if since <= as_of and (chosen is None or since >= chosen[0]):
                 chosen = (since, picked, source or "override", f"{field}[{i}].value")
         if chosen is None:
-            raise ValidationError(field, raw, f"has no value in force on {as_of.isoformat()}")
+            raise ValidationError(
+                field, raw, R_("has no value in force on {as_of}", as_of=as_of.isoformat())
+            )
         since, raw, source, field = chosen
     else:
         since, source = as_of, "override"
     if isinstance(raw, Money):
         if raw.currency != "CNY":  # thresholds are in CNY: another currency is never relabelled
-            raise ValidationError(field, raw, f"must be in CNY, not {raw.currency}")
+            raise ValidationError(
+                field, raw, R_("must be in CNY, not {currency}", currency=raw.currency)
+            )
         raw = raw.amount
     if isinstance(raw, float) and spec.type == "money":
         raise ValidationError(field, raw, N_("money is never a float: pass a string or a Decimal"))
     if isinstance(raw, bool) or not isinstance(raw, int | str | Decimal | float):
-        raise ValidationError(field, raw, f"must be a {spec.type} value")
+        raise ValidationError(field, raw, R_("must be a {type} value", type=spec.type))
     try:
         value = parameter_number(raw, spec.type)
     except ValidationError as err:
@@ -413,7 +427,7 @@ def _params(params: Any) -> Mapping[str, Any] | None:
             params = dict(params.items())
         except Exception as exc:
             raise ValidationError(
-                "params", type(params).__name__, f"could not be read: {exc!r}"
+                "params", type(params).__name__, R_("could not be read: {exc!r}", exc=exc)
             ) from None
     for name in params:
         if not isinstance(name, str):
@@ -452,7 +466,12 @@ def evaluator_for(
             raise ValidationError(
                 "on",
                 as_of.isoformat(),
-                f"parameter {name!r} of {pack.id} has no value before {spec.values[0].since}",
+                R_(
+                    "parameter {name!r} of {pack} has no value before {since}",
+                    name=name,
+                    pack=pack.id,
+                    since=spec.values[0].since,
+                ),
             )
         uses.append(ParameterUse(name, pv.value, spec.unit, pv.since, pv.source))
     for name, raw in (params or {}).items():

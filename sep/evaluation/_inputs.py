@@ -17,6 +17,7 @@ from typing import Any
 
 from sep._i18n import N_
 from sep._limits import MAX_AMOUNT, MAX_SERIES_SPAN
+from sep._reason import R_
 from sep.domain._fields import plain, read_decimal, read_text
 from sep.domain._money import CNY, Money, Period
 from sep.errors import CurrencyMismatchError, ValidationError
@@ -77,7 +78,10 @@ def _money_converter(name: str, clause: str) -> Callable[..., Decimal]:
         if isinstance(value, Money):
             if value.currency != CNY:
                 raise CurrencyMismatchError(
-                    field, value, f"must be in {CNY}, not {value.currency}", clause=clause
+                    field,
+                    value,
+                    R_("must be in {cny}, not {currency}", cny=CNY, currency=value.currency),
+                    clause=clause,
                 )
             return value.amount
         if isinstance(value, Mapping):
@@ -90,7 +94,7 @@ def _money_converter(name: str, clause: str) -> Callable[..., Decimal]:
             currency = value.get("currency", CNY)
             if type(currency) is not str or currency != CNY:
                 raise CurrencyMismatchError(
-                    f"{field}.currency", currency, f"must be {CNY}", clause=clause
+                    f"{field}.currency", currency, R_("must be {cny}", cny=CNY), clause=clause
                 )
             if "amount" not in value:
                 raise ValidationError(f"{field}.amount", value, N_("is required"), clause=clause)
@@ -128,7 +132,9 @@ def _number(spec: InputSpec) -> Callable[[Any], Any]:
             raise ValidationError(name, value, N_("must be a number"), clause=clause)
         result = read_decimal(value, name, clause)
         if (lo is not None and result < lo) or (hi is not None and result > hi):
-            raise ValidationError(name, value, f"must be between {lo} and {hi}", clause=clause)
+            raise ValidationError(
+                name, value, R_("must be between {lo} and {hi}", lo=lo, hi=hi), clause=clause
+            )
         return result
 
     return convert
@@ -158,7 +164,9 @@ def _enum(spec: InputSpec) -> Callable[[Any], Any]:
             if value in unknown:
                 return MISSING_INPUT
         allowed = ", ".join(repr(v) for v in (*values, *unknown))
-        raise ValidationError(name, value, f"must be one of {allowed}", clause=clause)
+        raise ValidationError(
+            name, value, R_("must be one of {allowed}", allowed=allowed), clause=clause
+        )
 
     return convert
 
@@ -242,7 +250,11 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             raise ValidationError(
                 name,
                 f"{first[0]} to {last[0]}",
-                f"spans {keys[-1] - keys[0] + 1} periods; a series spans at most {MAX_SERIES_SPAN}",
+                R_(
+                    "spans {n} periods; a series spans at most {max_series_span}",
+                    n=keys[-1] - keys[0] + 1,
+                    max_series_span=MAX_SERIES_SPAN,
+                ),
                 clause=clause,
             )
         return tuple(item for k in keys if (item := by_ordinal[k]) is not None)
@@ -251,8 +263,8 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
 
 
 _KIND_REASON = {
-    False: "must be a calendar year (2025): the input is a yearly series",
-    True: "must be a quarter (2025Q1): the input is a quarterly series",
+    False: N_("must be a calendar year (2025): the input is a yearly series"),
+    True: N_("must be a quarter (2025Q1): the input is a quarterly series"),
 }
 
 

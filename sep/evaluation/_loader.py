@@ -82,6 +82,7 @@ from sep._limits import (
     MAX_PARAMETER_VALUES,
     MAX_PERIOD_COUNT,
 )
+from sep._reason import R_
 from sep.domain._fields import close_match, to_decimal
 from sep.errors import EngineUnavailableError, RuleDefinitionError, ValidationError, _shown
 from sep.evaluation._clauses import TCATE_CLAUSES, TCATE_DOCUMENT
@@ -117,10 +118,15 @@ class _TooDeep(Exception):
 
 def _toml_float(text: str) -> float:
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refused(f"a number is longer than {MAX_NUMBER_CHARS} characters")
+        raise _Refused(
+            R_(
+                "a number is longer than {max_number_chars} characters",
+                max_number_chars=MAX_NUMBER_CHARS,
+            )
+        )
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused(f"{text} is not a finite number")
+        raise _Refused(R_("{text} is not a finite number", text=text))
     return value
 
 
@@ -165,9 +171,18 @@ def _read_bytes(path: str | Path) -> bytes:
         with Path(path).open("rb") as handle:
             raw = handle.read(MAX_DEFINITION_BYTES + 1)
     except OSError as err:
-        raise RuleDefinitionError(source, "", f"cannot read the file: {err.strerror}") from None
+        raise RuleDefinitionError(
+            source, "", R_("cannot read the file: {strerror}", strerror=err.strerror)
+        ) from None
     if len(raw) > MAX_DEFINITION_BYTES:
-        raise RuleDefinitionError(source, "", f"is larger than {MAX_DEFINITION_BYTES} bytes")
+        raise RuleDefinitionError(
+            source,
+            "",
+            R_(
+                "is larger than {max_definition_bytes} bytes",
+                max_definition_bytes=MAX_DEFINITION_BYTES,
+            ),
+        )
     return raw
 
 
@@ -176,20 +191,28 @@ def _parse_definition(source: str, suffix: str, raw: bytes) -> dict[str, Any]:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
         raise RuleDefinitionError(
-            source, "", f"is not UTF-8 text (bad byte at offset {err.start})"
+            source, "", R_("is not UTF-8 text (bad byte at offset {start})", start=err.start)
         ) from None
     kind = "TOML" if suffix == ".toml" else "YAML"
     try:
         data = _parse_toml(text) if kind == "TOML" else _parse_yaml(text)
     except _Refused as err:
-        raise RuleDefinitionError(source, "", f"not valid {kind}: {err}") from None
+        raise RuleDefinitionError(
+            source, "", R_("not valid {kind}: {err}", kind=kind, err=err)
+        ) from None
     except (RecursionError, _TooDeep):
         raise RuleDefinitionError(
-            source, "", f"is nested more than {MAX_DEPTH} levels deep"
+            source, "", R_("is nested more than {max_depth} levels deep", max_depth=MAX_DEPTH)
         ) from None
     except ValueError as err:  # int() refusing thousands of digits, inside the parser
         raise RuleDefinitionError(
-            source, "", f"not valid {kind}: an integer has more than {MAX_INT_DIGITS} digits"
+            source,
+            "",
+            R_(
+                "not valid {kind}: an integer has more than {max_int_digits} digits",
+                kind=kind,
+                max_int_digits=MAX_INT_DIGITS,
+            ),
         ) from err
     if not isinstance(data, dict):
         raise RuleDefinitionError(source, "", N_("the top level must be a mapping"))
@@ -229,7 +252,9 @@ def _check_definition(source: str, data: Any) -> None:
         if isinstance(node, dict):
             for name, value in node.items():
                 if not isinstance(name, str):
-                    raise RuleDefinitionError(source, key, f"a key must be a string (got {name!r})")
+                    raise RuleDefinitionError(
+                        source, key, R_("a key must be a string (got {name!r})", name=name)
+                    )
                 stack.append((value, _join(key, name)))
         elif isinstance(node, list):
             stack.extend((value, f"{key}[{i}]") for i, value in enumerate(node))
@@ -238,10 +263,17 @@ def _check_definition(source: str, data: Any) -> None:
         elif isinstance(node, int):
             if node.bit_length() > _MAX_INT_BITS and len(str(abs(node))) > MAX_INT_DIGITS:
                 raise RuleDefinitionError(
-                    source, key, f"an integer has more than {MAX_INT_DIGITS} digits"
+                    source,
+                    key,
+                    R_(
+                        "an integer has more than {max_int_digits} digits",
+                        max_int_digits=MAX_INT_DIGITS,
+                    ),
                 )
         elif isinstance(node, float) and not math.isfinite(node):
-            raise RuleDefinitionError(source, key, f"must be a finite number (got {node!r})")
+            raise RuleDefinitionError(
+                source, key, R_("must be a finite number (got {node!r})", node=node)
+            )
 
 
 # Integers below 2**133 have at most 40 decimal digits; only larger ones are counted.
@@ -268,8 +300,12 @@ def _yaml_loader(yaml: Any) -> Any:
                 if self.check_event(yaml.AliasEvent):
                     event = self.peek_event()
                     raise _Refused(
-                        f"aliases (*{event.anchor}) are not allowed in rule files, "
-                        f"write the value out{event.start_mark}"
+                        R_(
+                            "aliases (*{anchor}) are not allowed in rule files, write the value "
+                            "out{start_mark}",
+                            anchor=event.anchor,
+                            start_mark=event.start_mark,
+                        )
                     )
                 # Stop at the bound rather than recurse until Python's limit: a document
                 # 50,000 brackets deep took seconds of recursion before it was refused.
@@ -288,9 +324,17 @@ def _yaml_loader(yaml: Any) -> Any:
                     try:
                         repeated = key in seen
                     except TypeError:
-                        raise _Refused(f"a key must be a string{key_node.start_mark}") from None
+                        raise _Refused(
+                            R_("a key must be a string{start_mark}", start_mark=key_node.start_mark)
+                        ) from None
                     if repeated:
-                        raise _Refused(f"the key {key!r} is given twice{key_node.start_mark}")
+                        raise _Refused(
+                            R_(
+                                "the key {key!r} is given twice{start_mark}",
+                                key=key,
+                                start_mark=key_node.start_mark,
+                            )
+                        )
                     seen.add(key)
                 return super().construct_mapping(node, deep=deep)
 
@@ -397,7 +441,13 @@ def load_parameters(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:
         ptype = body.get("type", "number")
         if ptype not in _PARAM_TYPES:
             raise RuleDefinitionError(
-                source, f"{key}.type", f"unknown type {_shown(ptype)}; use one of {_PARAM_TYPES}"
+                source,
+                f"{key}.type",
+                R_(
+                    "unknown type {ptype}; use one of {param_types}",
+                    ptype=_shown(ptype),
+                    param_types=_PARAM_TYPES,
+                ),
             )
         out[name] = _parameter_values(source, key, body, ptype)
     return out
@@ -418,24 +468,27 @@ class _Ctx:
     def table(self, data: Mapping[str, Any], key: str, name: str) -> Mapping[str, Any]:
         value = data.get(name)
         if value is None:
-            raise self.err(_join(key, name), "is required")
+            raise self.err(_join(key, name), N_("is required"))
         if not isinstance(value, Mapping):
-            raise self.err(_join(key, name), "must be a table")
+            raise self.err(_join(key, name), N_("must be a table"))
         return value
 
     def text(self, data: Mapping[str, Any], key: str, name: str, default: str | None = None) -> str:
         value = data.get(name, default)
         if value is None:
-            raise self.err(_join(key, name), "is required")
+            raise self.err(_join(key, name), N_("is required"))
         if not isinstance(value, str) or not value.strip():
-            raise self.err(_join(key, name), f"must be a non-empty string (got {_shown(value)})")
+            raise self.err(
+                _join(key, name),
+                R_("must be a non-empty string (got {value})", value=_shown(value)),
+            )
         return value
 
 
 def _optional_text(ctx: _Ctx, body: Mapping[str, Any], key: str, name: str, default: str) -> str:
     value = body.get(name, default)
     if not isinstance(value, str):  # never str() of it: that makes text of anything
-        raise ctx.err(_join(key, name), f"must be a string (got {_shown(value)})")
+        raise ctx.err(_join(key, name), R_("must be a string (got {value})", value=_shown(value)))
     return value
 
 
@@ -448,7 +501,9 @@ def _decimal(ctx: _Ctx, key: str, value: Any) -> Decimal:
     try:
         return to_decimal(value)
     except ValidationError as err:
-        raise ctx.err(key, f"type mismatch: {err.reason} ({_shown(value)})") from None
+        raise ctx.err(
+            key, R_("type mismatch: {reason} ({value})", reason=R_(err.reason), value=_shown(value))
+        ) from None
 
 
 def parameter_number(raw: Any, ptype: str) -> Decimal | int:
@@ -463,11 +518,20 @@ def parameter_number(raw: Any, ptype: str) -> Decimal | int:
     """
     number = to_decimal(raw)
     if number.copy_abs() > MAX_AMOUNT:
-        raise ValidationError("", raw, f"must be at most {MAX_AMOUNT:,} in magnitude")
+        raise ValidationError(
+            "", raw, R_("must be at most {max_amount:,} in magnitude", max_amount=MAX_AMOUNT)
+        )
     if ptype != "integer":
         return number
     if not 1 <= number <= MAX_PERIOD_COUNT or number != number.to_integral_value():
-        raise ValidationError("", raw, f"must be a whole count from 1 to {MAX_PERIOD_COUNT}")
+        raise ValidationError(
+            "",
+            raw,
+            R_(
+                "must be a whole count from 1 to {max_period_count}",
+                max_period_count=MAX_PERIOD_COUNT,
+            ),
+        )
     return int(number)
 
 
@@ -501,7 +565,9 @@ def _date(ctx: _Ctx, key: str, value: Any) -> dt.date:
     try:
         return iso_date(value)
     except ValidationError as err:
-        raise ctx.err(key, f"{err.reason} (got {_shown(value)})") from None
+        raise ctx.err(
+            key, R_("{reason} (got {value})", reason=R_(err.reason), value=_shown(value))
+        ) from None
 
 
 def _parameter_values(
@@ -510,30 +576,39 @@ def _parameter_values(
     ctx = _Ctx(source)
     raw = body.get("values")
     if raw is None:
-        raise ctx.err(f"{key}.values", "is required: a list of {since, value, source}")
+        raise ctx.err(f"{key}.values", N_("is required: a list of {since, value, source}"))
     if not isinstance(raw, list) or not raw:
-        raise ctx.err(f"{key}.values", "must be a non-empty list of {since, value, source}")
+        raise ctx.err(f"{key}.values", N_("must be a non-empty list of {since, value, source}"))
     if len(raw) > MAX_PARAMETER_VALUES:
         raise ctx.err(
             f"{key}.values",
-            f"{len(raw)} dated values; a parameter holds at most {MAX_PARAMETER_VALUES}",
+            R_(
+                "{len} dated values; a parameter holds at most {max_parameter_values}",
+                len=len(raw),
+                max_parameter_values=MAX_PARAMETER_VALUES,
+            ),
         )
     values: list[ParameterValue] = []
     seen: set[dt.date] = set()
     for i, item in enumerate(raw):
         ikey = f"{key}.values[{i}]"
         if not isinstance(item, Mapping):
-            raise ctx.err(ikey, "must be a table {since, value, source}")
+            raise ctx.err(ikey, N_("must be a table {since, value, source}"))
         since = _date(ctx, f"{ikey}.since", item.get("since"))
         if since in seen:
-            raise ctx.err(f"{ikey}.since", f"duplicate id: a value since {since} already exists")
+            raise ctx.err(
+                f"{ikey}.since",
+                R_("duplicate id: a value since {since} already exists", since=since),
+            )
         seen.add(since)
         if "value" not in item:
-            raise ctx.err(f"{ikey}.value", "is required")
+            raise ctx.err(f"{ikey}.value", N_("is required"))
         try:
             value = parameter_number(item["value"], ptype)
         except ValidationError as err:
-            raise ctx.err(f"{ikey}.value", f"type mismatch: {err.reason}") from None
+            raise ctx.err(
+                f"{ikey}.value", R_("type mismatch: {reason}", reason=R_(err.reason))
+            ) from None
         values.append(ParameterValue(since, value, ctx.text(item, ikey, "source")))
     values.sort(key=lambda v: v.since)
     return tuple(values)
@@ -563,7 +638,7 @@ def pack_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> 
     """
     ctx = _Ctx(source)
     if not isinstance(data, Mapping):
-        raise ctx.err("", f"a pack definition is a table, not {type(data).__name__}")
+        raise ctx.err("", R_("a pack definition is a table, not {type}", type=type(data).__name__))
     try:  # a mapping built in Python meets the bounds a parsed file does (depth, text)
         check_tree(data, what="")
     except ValidationError as err:
@@ -572,7 +647,9 @@ def pack_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> 
     known = {"pack", "inputs", "parameters", "criteria"}
     for name in data:
         if name not in known:
-            raise ctx.err(str(name), f"unknown table; expected one of {sorted(known)}")
+            raise ctx.err(
+                str(name), R_("unknown table; expected one of {known}", known=sorted(known))
+            )
     _only(ctx, head, "pack", _PACK_KEYS)
     document = ctx.text(head, "pack", "document")
     clauses = head.get("clauses")
@@ -580,19 +657,31 @@ def pack_from_mapping(data: Mapping[str, Any], *, source: str = "<mapping>") -> 
         if document != TCATE_DOCUMENT:
             raise ctx.err(
                 "pack.clauses",
-                f"is required: list the clause ids of {document!r} the criteria may cite",
+                R_(
+                    "is required: list the clause ids of {document!r} the criteria may cite",
+                    document=document,
+                ),
             )
         valid: frozenset[str] = TCATE_CLAUSES
     else:
         if not isinstance(clauses, list) or not all(isinstance(c, str) for c in clauses):
-            raise ctx.err("pack.clauses", "must be a list of clause id strings")
+            raise ctx.err("pack.clauses", N_("must be a list of clause id strings"))
         valid = frozenset(clauses)
     combine = ctx.text(head, "pack", "combine", "all")
     if combine not in ("all", "any"):
-        raise ctx.err("pack.combine", f"must be 'all' or 'any' (got {_shown(combine)})")
+        raise ctx.err(
+            "pack.combine", R_("must be 'all' or 'any' (got {combine})", combine=_shown(combine))
+        )
     pack_clause = ctx.text(head, "pack", "clause")
     if pack_clause not in valid:
-        raise ctx.err("pack.clause", f"clause id {pack_clause!r} is not in {document}")
+        raise ctx.err(
+            "pack.clause",
+            R_(
+                "clause id {pack_clause!r} is not in {document}",
+                pack_clause=pack_clause,
+                document=document,
+            ),
+        )
 
     inputs = _inputs(ctx, data, valid, document)
     parameters = _parameters(ctx, data)
@@ -632,8 +721,11 @@ def _only(ctx: _Ctx, body: Mapping[str, Any], key: str, allowed: frozenset[str])
     for name in body:
         if name not in allowed:
             hint = close_match(str(name), sorted(allowed))
-            meant = f"; did you mean {hint!r}?" if hint else ""
-            raise ctx.err(f"{key}.{name}", f"unknown key; one of {sorted(allowed)}{meant}")
+            meant = R_("; did you mean {close!r}?", close=hint) if hint else ""
+            raise ctx.err(
+                f"{key}.{name}",
+                R_("unknown key; one of {allowed}{meant}", allowed=sorted(allowed), meant=meant),
+            )
 
 
 def _inputs(
@@ -644,25 +736,35 @@ def _inputs(
     for name, body in section.items():
         key = f"inputs.{name}"
         if not isinstance(body, Mapping):
-            raise ctx.err(key, "must be a table")
+            raise ctx.err(key, N_("must be a table"))
         _only(ctx, body, key, _INPUT_KEYS)
         itype = ctx.text(body, key, "type")
         if itype not in _INPUT_TYPES:
-            raise ctx.err(f"{key}.type", f"unknown type {itype!r}; use one of {_INPUT_TYPES}")
+            raise ctx.err(
+                f"{key}.type",
+                R_(
+                    "unknown type {itype!r}; use one of {input_types}",
+                    itype=itype,
+                    input_types=_INPUT_TYPES,
+                ),
+            )
         clause = ctx.text(body, key, "clause")
         if clause not in valid:
-            raise ctx.err(f"{key}.clause", f"clause id {clause!r} is not in {document}")
+            raise ctx.err(
+                f"{key}.clause",
+                R_("clause id {clause!r} is not in {document}", clause=clause, document=document),
+            )
         raw_values, raw_unknown = body.get("values", []), body.get("unknown", [])
         if not isinstance(raw_values, list | tuple):
-            raise ctx.err(f"{key}.values", "must be a list of allowed strings")
+            raise ctx.err(f"{key}.values", N_("must be a list of allowed strings"))
         values = tuple(raw_values)
         if itype == "enum" and (not values or not all(isinstance(v, str) for v in values)):
-            raise ctx.err(f"{key}.values", "an enum input needs a list of allowed strings")
+            raise ctx.err(f"{key}.values", N_("an enum input needs a list of allowed strings"))
         if not isinstance(raw_unknown, list | tuple):
-            raise ctx.err(f"{key}.unknown", "must be a list of strings")
+            raise ctx.err(f"{key}.unknown", N_("must be a list of strings"))
         unknown = tuple(raw_unknown)
         if not all(isinstance(v, str) for v in unknown):
-            raise ctx.err(f"{key}.unknown", "must be a list of strings")
+            raise ctx.err(f"{key}.unknown", N_("must be a list of strings"))
         lo = body.get("minimum")
         hi = body.get("maximum")
         period = body.get("period", "any")
@@ -673,7 +775,10 @@ def _inputs(
         ):
             raise ctx.err(
                 f"{key}.period",
-                f"must be one of {_PERIOD_KINDS}, and only on a series input",
+                R_(
+                    "must be one of {period_kinds}, and only on a series input",
+                    period_kinds=_PERIOD_KINDS,
+                ),
             )
         unit_default = "CNY" if itype in ("money", "series") else ""
         out[str(name)] = InputSpec(
@@ -695,16 +800,23 @@ def _inputs(
 def _parameters(ctx: _Ctx, data: Mapping[str, Any]) -> dict[str, ParameterSpec]:
     section = data.get("parameters", {})
     if not isinstance(section, Mapping):
-        raise ctx.err("parameters", "must be a table")
+        raise ctx.err("parameters", N_("must be a table"))
     out: dict[str, ParameterSpec] = {}
     for name, body in section.items():
         key = f"parameters.{name}"
         if not isinstance(body, Mapping):
-            raise ctx.err(key, "must be a table")
+            raise ctx.err(key, N_("must be a table"))
         _only(ctx, body, key, _PARAMETER_KEYS)
         ptype = ctx.text(body, key, "type")
         if ptype not in _PARAM_TYPES:
-            raise ctx.err(f"{key}.type", f"unknown type {_shown(ptype)}; use one of {_PARAM_TYPES}")
+            raise ctx.err(
+                f"{key}.type",
+                R_(
+                    "unknown type {ptype}; use one of {param_types}",
+                    ptype=_shown(ptype),
+                    param_types=_PARAM_TYPES,
+                ),
+            )
         out[str(name)] = ParameterSpec(
             name=str(name),
             type=cast(Any, ptype),
@@ -727,11 +839,18 @@ def _criteria(
 ) -> tuple[Criterion, ...]:
     raw = data.get("criteria")
     if raw is None:
-        raise ctx.err("criteria", "is required: a list of [[criteria]] tables")
+        raise ctx.err("criteria", N_("is required: a list of [[criteria]] tables"))
     if not isinstance(raw, list) or not raw:
-        raise ctx.err("criteria", "must be a non-empty list of [[criteria]] tables")
+        raise ctx.err("criteria", N_("must be a non-empty list of [[criteria]] tables"))
     if len(raw) > MAX_CRITERIA:
-        raise ctx.err("criteria", f"{len(raw)} criteria; a pack has at most {MAX_CRITERIA}")
+        raise ctx.err(
+            "criteria",
+            R_(
+                "{len} criteria; a pack has at most {max_criteria}",
+                len=len(raw),
+                max_criteria=MAX_CRITERIA,
+            ),
+        )
     bodies: dict[str, tuple[str, Mapping[str, Any]]] = {}
     parents: dict[str, str | None] = {}
     # Children by parent in file order, found once: looking them up per criterion made
@@ -740,23 +859,28 @@ def _criteria(
     for i, body in enumerate(raw):
         key = f"criteria[{i}]"
         if not isinstance(body, Mapping):
-            raise ctx.err(key, "must be a table")
+            raise ctx.err(key, N_("must be a table"))
         _only(ctx, body, key, _CRITERION_KEYS)
         cid = ctx.text(body, key, "id")
         if cid in bodies:
-            raise ctx.err(f"{key}.id", f"duplicate id {cid!r}")
+            raise ctx.err(f"{key}.id", R_("duplicate id {cid!r}", cid=cid))
         clause = ctx.text(body, key, "clause")
         if clause not in valid:
-            raise ctx.err(f"{key}.clause", f"clause id {clause!r} is not in {document}")
+            raise ctx.err(
+                f"{key}.clause",
+                R_("clause id {clause!r} is not in {document}", clause=clause, document=document),
+            )
         parent = body.get("parent")
         if parent is not None and not isinstance(parent, str):
-            raise ctx.err(f"{key}.parent", "must be a criterion id")
+            raise ctx.err(f"{key}.parent", N_("must be a criterion id"))
         bodies[cid] = (key, body)
         parents[cid] = parent
         kids_of.setdefault(parent, []).append(cid)
     for cid, parent in parents.items():
         if parent is not None and parent not in bodies:
-            raise ctx.err(f"{bodies[cid][0]}.parent", f"unknown criterion id {parent!r}")
+            raise ctx.err(
+                f"{bodies[cid][0]}.parent", R_("unknown criterion id {parent!r}", parent=parent)
+            )
     _check_tree_shape(ctx, bodies, parents)
 
     def build(cid: str) -> Criterion:
@@ -764,12 +888,17 @@ def _criteria(
         kids = tuple(build(k) for k in kids_of.get(cid, ()))
         has_condition = "condition" in body
         if kids and has_condition:
-            raise ctx.err(f"{key}.condition", "a criterion has a condition or children, not both")
+            raise ctx.err(
+                f"{key}.condition", N_("a criterion has a condition or children, not both")
+            )
         if not kids and not has_condition:
-            raise ctx.err(f"{key}.condition", "is required (or give the criterion children)")
+            raise ctx.err(f"{key}.condition", N_("is required (or give the criterion children)"))
         combine = ctx.text(body, key, "combine", "all")
         if combine not in ("all", "any"):
-            raise ctx.err(f"{key}.combine", f"must be 'all' or 'any' (got {_shown(combine)})")
+            raise ctx.err(
+                f"{key}.combine",
+                R_("must be 'all' or 'any' (got {combine})", combine=_shown(combine)),
+            )
         condition = (
             _condition(ctx, f"{key}.condition", body["condition"], inputs, parameters)
             if has_condition
@@ -816,10 +945,12 @@ def scale_problem(value: Decimal | int, spec: InputSpec) -> str | None:
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         low = "" if lo is None else f"{lo}"
         high = "" if hi is None else f"{hi}"
-        return (
-            f"is outside the scale {low}–{high} {spec.unit} of {spec.name!r}: "
-            "a threshold there can never decide"
-        ).replace("  ", " ")
+        scale = f"{low}–{high} {spec.unit}".rstrip()
+        return R_(
+            "is outside the scale {scale} of {name!r}: a threshold there can never decide",
+            scale=scale,
+            name=spec.name,
+        )
     return None
 
 
@@ -882,7 +1013,7 @@ def _check_tree_shape(
                 first = min(cycle[:-1], key=lambda c: _index(bodies[c][0]))
                 raise ctx.err(
                     f"{bodies[first][0]}.parent",
-                    "criteria form a cycle: " + " → ".join(cycle),
+                    R_("criteria form a cycle: {cycle}", cycle=" → ".join(cycle)),
                 )
             path.append(node)
             on_path.add(node)
@@ -893,7 +1024,9 @@ def _check_tree_shape(
             if level >= MAX_DEPTH:
                 raise ctx.err(
                     f"{bodies[cid][0]}.parent",
-                    f"criteria are nested more than {MAX_DEPTH} levels deep",
+                    R_(
+                        "criteria are nested more than {max_depth} levels deep", max_depth=MAX_DEPTH
+                    ),
                 )
             level += 1
 
@@ -910,14 +1043,15 @@ def _condition(
     parameters: Mapping[str, ParameterSpec],
 ) -> Condition:
     if not isinstance(raw, Mapping):
-        raise ctx.err(key, "must be a table: {all=[...]}, {any=[...]}, {not={...}} or a leaf")
+        forms = "{all=[...]}, {any=[...]}, {not={...}}"
+        raise ctx.err(key, R_("must be a table: {forms} or a leaf", forms=forms))
     for word, node in (("all", All), ("any", AnyOf)):
         if word in raw:
             if len(raw) != 1:
-                raise ctx.err(key, f"{word!r} must be the only key of its table")
+                raise ctx.err(key, R_("{word!r} must be the only key of its table", word=word))
             items = raw[word]
             if not isinstance(items, Sequence) or isinstance(items, str) or not items:
-                raise ctx.err(f"{key}.{word}", "must be a non-empty list of conditions")
+                raise ctx.err(f"{key}.{word}", N_("must be a non-empty list of conditions"))
             return node(
                 tuple(
                     _condition(ctx, f"{key}.{word}[{i}]", item, inputs, parameters)
@@ -926,7 +1060,7 @@ def _condition(
             )
     if "not" in raw:
         if len(raw) != 1:
-            raise ctx.err(key, "'not' must be the only key of its table")
+            raise ctx.err(key, N_("'not' must be the only key of its table"))
         return Not(_condition(ctx, f"{key}.not", raw["not"], inputs, parameters))
     return _leaf(ctx, key, raw, inputs, parameters)
 
@@ -941,34 +1075,60 @@ def _leaf(
     allowed = {"input", "op", "param", "value", "measure", "periods"}
     for name in raw:
         if name not in allowed:
-            raise ctx.err(f"{key}.{name}", f"unknown key; a leaf has {sorted(allowed)}")
+            raise ctx.err(
+                f"{key}.{name}", R_("unknown key; a leaf has {allowed}", allowed=sorted(allowed))
+            )
     name = ctx.text(raw, key, "input")
     spec = inputs.get(name)
     if spec is None:
-        raise ctx.err(f"{key}.input", f"unknown input {name!r}; declare it under [inputs]")
+        raise ctx.err(
+            f"{key}.input", R_("unknown input {name!r}; declare it under [inputs]", name=name)
+        )
     op = ctx.text(raw, key, "op")
     if op not in OPS:
-        raise ctx.err(f"{key}.op", f"unknown operator {op!r}; use one of {OPS}")
+        raise ctx.err(f"{key}.op", R_("unknown operator {op!r}; use one of {ops}", op=op, ops=OPS))
     measure = ctx.text(raw, key, "measure", "value")
     if measure not in _MEASURES:
-        raise ctx.err(f"{key}.measure", f"unknown measure {measure!r}; use one of {_MEASURES}")
+        raise ctx.err(
+            f"{key}.measure",
+            R_(
+                "unknown measure {measure!r}; use one of {measures}",
+                measure=measure,
+                measures=_MEASURES,
+            ),
+        )
     if (measure == "value") == (spec.type == "series"):
         need = "needs a measure over periods" if spec.type == "series" else "is not a series"
-        raise ctx.err(f"{key}.measure", f"type mismatch: input {name!r} ({spec.type}) {need}")
+        raise ctx.err(
+            f"{key}.measure",
+            R_(
+                "type mismatch: input {name!r} ({type}) {need}",
+                name=name,
+                type=spec.type,
+                need=need,
+            ),
+        )
 
     periods: str | int | None = None
     if measure != "value":
         raw_periods = raw.get("periods")
         if raw_periods is None:
-            raise ctx.err(f"{key}.periods", "is required for a measure over periods")
+            raise ctx.err(f"{key}.periods", N_("is required for a measure over periods"))
         if isinstance(raw_periods, str):
             pspec = parameters.get(raw_periods)
             if pspec is None:
-                raise ctx.err(f"{key}.periods", f"unknown parameter {raw_periods!r}")
+                raise ctx.err(
+                    f"{key}.periods",
+                    R_("unknown parameter {raw_periods!r}", raw_periods=raw_periods),
+                )
             if pspec.type != "integer":
                 raise ctx.err(
                     f"{key}.periods",
-                    f"type mismatch: parameter {raw_periods!r} is {pspec.type}, needs integer",
+                    R_(
+                        "type mismatch: parameter {raw_periods!r} is {type}, needs integer",
+                        raw_periods=raw_periods,
+                        type=pspec.type,
+                    ),
                 )
             periods = raw_periods
         elif (
@@ -980,7 +1140,10 @@ def _leaf(
         else:
             raise ctx.err(
                 f"{key}.periods",
-                f"must be a parameter name or a count from 1 to {MAX_PERIOD_COUNT}",
+                R_(
+                    "must be a parameter name or a count from 1 to {max_period_count}",
+                    max_period_count=MAX_PERIOD_COUNT,
+                ),
             )
 
     # What the threshold must be: bool/enum constants, or a money/number quantity.
@@ -992,38 +1155,57 @@ def _leaf(
         want = spec.type
     if want in ("bool", "enum") and op not in ("==", "!="):
         raise ctx.err(
-            f"{key}.op", f"type mismatch: a {want} input can only be compared by == or !="
+            f"{key}.op",
+            R_("type mismatch: a {want} input can only be compared by == or !=", want=want),
         )
 
     has_param = "param" in raw
     has_value = "value" in raw
     if has_param == has_value:
-        raise ctx.err(key, "give exactly one of 'param' (a parameter name) or 'value'")
+        raise ctx.err(key, N_("give exactly one of 'param' (a parameter name) or 'value'"))
     if has_param:
         pname = raw["param"]
         pspec = parameters.get(pname) if isinstance(pname, str) else None
         if pspec is None:
-            raise ctx.err(f"{key}.param", f"unknown parameter {pname!r}; declare it")
+            raise ctx.err(
+                f"{key}.param", R_("unknown parameter {pname!r}; declare it", pname=pname)
+            )
         ok = (want == "money" and pspec.type == "money") or (
             want == "number" and pspec.type in ("number", "integer")
         )
         if not ok:
             raise ctx.err(
                 f"{key}.param",
-                f"type mismatch: input {name!r} is {want}, parameter {pname!r} is {pspec.type}",
+                R_(
+                    "type mismatch: input {name!r} is {want}, parameter {pname!r} is {type}",
+                    name=name,
+                    want=want,
+                    pname=pname,
+                    type=pspec.type,
+                ),
             )
         return Leaf(name, op, pname, None, cast(Any, measure), periods, key)
     value = raw["value"]
     if want == "bool":
         if not isinstance(value, bool):
             raise ctx.err(
-                f"{key}.value", f"type mismatch: input {name!r} is bool, got {_shown(value)}"
+                f"{key}.value",
+                R_(
+                    "type mismatch: input {name!r} is bool, got {value}",
+                    name=name,
+                    value=_shown(value),
+                ),
             )
         constant: Any = value
     elif want == "enum":
         if value not in spec.values:
             raise ctx.err(
-                f"{key}.value", f"type mismatch: {_shown(value)} is not one of {list(spec.values)}"
+                f"{key}.value",
+                R_(
+                    "type mismatch: {value} is not one of {values}",
+                    value=_shown(value),
+                    values=list(spec.values),
+                ),
             )
         constant = value
     else:

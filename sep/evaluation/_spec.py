@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from sep._i18n import N_
+from sep._reason import R_
 
 __all__ = [
     "OPS",
@@ -313,7 +314,9 @@ class RulePack:
         while stack:
             node, depth = stack.pop()
             if node.id in seen:
-                raise RuleDefinitionError(self.source, "criteria", f"duplicate id {node.id!r}")
+                raise RuleDefinitionError(
+                    self.source, "criteria", R_("duplicate id {node!r}", node=node.id)
+                )
             seen.add(node.id)
             if (node.condition is None) == (not node.children):
                 raise RuleDefinitionError(
@@ -323,7 +326,11 @@ class RulePack:
                 )
             if depth >= MAX_DEPTH:
                 raise RuleDefinitionError(
-                    self.source, node.id, f"criteria are nested more than {MAX_DEPTH} levels deep"
+                    self.source,
+                    node.id,
+                    R_(
+                        "criteria are nested more than {max_depth} levels deep", max_depth=MAX_DEPTH
+                    ),
                 )
             stack.extend((c, depth + 1) for c in node.children)
 

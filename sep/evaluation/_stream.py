@@ -69,6 +69,7 @@ from types import TracebackType
 from typing import Any, Literal, cast
 
 from sep._i18n import N_
+from sep._reason import R_
 from sep.domain._fields import money_sum
 from sep.domain._money import Period
 from sep.errors import ValidationError
@@ -597,7 +598,7 @@ class RuleStream:
                 raise ValidationError(
                     name,
                     value,
-                    f"mixes years and quarters (recorded so far: {kind})",
+                    R_("mixes years and quarters (recorded so far: {kind})", kind=kind),
                     clause=clause,
                 )
             periods.update((ordinal(p), (p, a)) for p, a in new)
@@ -808,6 +809,8 @@ def check_stream(
                 return out
             except Exception as err:  # the caller's iterator failed, not sep
                 raise ValidationError(
-                    "many", f"item {len(out)}", f"could not be read: {type(err).__name__}: {err}"
+                    "many",
+                    f"item {len(out)}",
+                    R_("could not be read: {type}: {err}", type=type(err).__name__, err=err),
                 ) from err
             out.append(stream.evaluate(facts))

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from sep._i18n import N_
+from sep._reason import R_
 from sep.errors import RuleDefinitionError
 
 __all__ = [
@@ -172,21 +173,26 @@ class ProcessDefinition:
         if not isinstance(self.source, str):
             raise RuleDefinitionError("<mapping>", "source", N_("must be text"), clause="4.3.2")
         if not isinstance(self.states, tuple) or not isinstance(self.transitions, tuple):
-            raise self._err("states", "states and transitions must be tuples (use build())")
+            raise self._err("states", N_("states and transitions must be tuples (use build())"))
         names: set[str] = set()
         for i, state in enumerate(self.states):
             if not isinstance(state, StateSpec):
-                raise self._err(f"states[{i}]", "must be a StateSpec")
+                raise self._err(f"states[{i}]", N_("must be a StateSpec"))
             _check_fields(self, f"states[{i}]", state, _STATE_FIELDS)
             if not state.name.isidentifier():
-                raise self._err(f"states[{i}].name", f"{_short(state.name)} is not an identifier")
+                raise self._err(
+                    f"states[{i}].name",
+                    R_("{short} is not an identifier", short=_short(state.name)),
+                )
             if state.name in names:
-                raise self._err(f"states[{i}].name", f"duplicate state {state.name!r}")
+                raise self._err(
+                    f"states[{i}].name", R_("duplicate state {name!r}", name=state.name)
+                )
             names.add(state.name)
         if not self.states:
-            raise self._err("states", "at least one state is required")
+            raise self._err("states", N_("at least one state is required"))
         if not isinstance(self.initial, str) or self.initial not in names:
-            raise self._err("initial", f"unknown state {_short(self.initial)}")
+            raise self._err("initial", R_("unknown state {short}", short=_short(self.initial)))
         seen: set[tuple[str, str]] = set()
         # Built in one pass so that the checks below stay linear in the definition's size.
         leaving: dict[str, str] = {}
@@ -194,48 +200,62 @@ class ProcessDefinition:
         for i, tr in enumerate(self.transitions):
             key = f"transitions[{i}]"
             if not isinstance(tr, TransitionSpec):
-                raise self._err(key, "must be a TransitionSpec")
+                raise self._err(key, N_("must be a TransitionSpec"))
             _check_fields(self, key, tr, _TRANSITION_FIELDS)
             if not tr.trigger.isidentifier() or tr.trigger.startswith("_"):
                 raise self._err(
-                    f"{key}.trigger", f"{_short(tr.trigger)} is not a public identifier"
+                    f"{key}.trigger",
+                    R_("{short} is not a public identifier", short=_short(tr.trigger)),
                 )
             if not tr.sources:
-                raise self._err(f"{key}.sources", "at least one source state is required")
+                raise self._err(f"{key}.sources", N_("at least one source state is required"))
             for j, src in enumerate(tr.sources):
                 if src not in names:
-                    raise self._err(f"{key}.sources[{j}]", f"unknown state {_short(src)}")
+                    raise self._err(
+                        f"{key}.sources[{j}]", R_("unknown state {short}", short=_short(src))
+                    )
                 # One trigger leaves a state at most once unless guards choose between ways.
                 if (tr.trigger, src) in seen and not tr.guards:
                     raise self._err(
                         f"{key}.sources[{j}]",
-                        f"{tr.trigger!r} from {src!r} is defined twice without a guard",
+                        R_(
+                            "{trigger!r} from {src!r} is defined twice without a guard",
+                            trigger=tr.trigger,
+                            src=src,
+                        ),
                     )
                 seen.add((tr.trigger, src))
                 leaving.setdefault(src, tr.trigger)
                 if tr.dest is not None:
                     targets.setdefault(src, []).append(tr.dest)
             if tr.dest is not None and tr.dest not in names:
-                raise self._err(f"{key}.dest", f"unknown state {_short(tr.dest)}")
+                raise self._err(f"{key}.dest", R_("unknown state {short}", short=_short(tr.dest)))
             for j, guard in enumerate(tr.guards):
                 if guard not in GUARDS:
-                    raise self._err(f"{key}.guards[{j}]", f"unknown guard {_short(guard)}")
+                    raise self._err(
+                        f"{key}.guards[{j}]", R_("unknown guard {short}", short=_short(guard))
+                    )
             for j, effect in enumerate(tr.effects):
                 if effect not in EFFECTS:
-                    raise self._err(f"{key}.effects[{j}]", f"unknown effect {_short(effect)}")
+                    raise self._err(
+                        f"{key}.effects[{j}]", R_("unknown effect {short}", short=_short(effect))
+                    )
             for j, arg in enumerate(tr.args):
                 if not arg.isidentifier() or arg in COMMON_ARGS:
                     raise self._err(
-                        f"{key}.args[{j}]", f"{_short(arg)} cannot be a trigger argument"
+                        f"{key}.args[{j}]",
+                        R_("{short} cannot be a trigger argument", short=_short(arg)),
                     )
         for state in self.states:
             if state.final and state.name in leaving:
                 raise self._err(
                     f"states.{state.name}.final",
-                    f"a final state cannot be left (by {leaving[state.name]!r})",
+                    R_(
+                        "a final state cannot be left (by {leaving!r})", leaving=leaving[state.name]
+                    ),
                 )
             if not state.final and state.name not in leaving:
-                raise self._err(f"states.{state.name}", "is not final yet nothing leaves it")
+                raise self._err(f"states.{state.name}", N_("is not final yet nothing leaves it"))
         reached = {self.initial}
         frontier = [self.initial]
         while frontier:
@@ -245,7 +265,10 @@ class ProcessDefinition:
                     frontier.append(dest)
         for state in self.states:
             if state.name not in reached:
-                raise self._err(f"states.{state.name}", f"cannot be reached from {self.initial!r}")
+                raise self._err(
+                    f"states.{state.name}",
+                    R_("cannot be reached from {initial!r}", initial=self.initial),
+                )
 
     # -- queries -------------------------------------------------------------------------
 
@@ -408,7 +431,10 @@ def _check_fields(
         else:
             ok = isinstance(value, bool)
         if not ok:
-            raise definition._err(f"{key}.{name}", f"{_KIND_READS[kind]}, not {_short(value)}")
+            raise definition._err(
+                f"{key}.{name}",
+                R_("{kind_reads}, not {short}", kind_reads=_KIND_READS[kind], short=_short(value)),
+            )
 
 
 _GBT = "GB/T 39668—2020"
@@ -742,7 +768,7 @@ def definition_from_mapping(
                 specs[key].append(cls(**fields))
             except TypeError as err:
                 raise RuleDefinitionError(
-                    source, f"{key}[{i}]", f"malformed: {err}", clause="4.3.2"
+                    source, f"{key}[{i}]", R_("malformed: {err}", err=err), clause="4.3.2"
                 ) from None
     return ProcessDefinition.build(
         specs["states"], data["initial"], specs["transitions"], source=source

@@ -43,6 +43,7 @@ from transitions import Machine, MachineError
 
 from sep._i18n import N_
 from sep._limits import MAX_RECORD_TEXT
+from sep._reason import R_
 from sep.domain import (
     Archive,
     AuditRecord,
@@ -296,8 +297,10 @@ class IncubationFile:
             raise TransitionError(
                 _name(trigger) if type(trigger) is str else "<trigger>",
                 self._state,
-                "the file is in the middle of a transition: a listener may read the file "
-                "but fire on it only after the transition it is told about returns",
+                N_(
+                    "the file is in the middle of a transition: a listener may read the file "
+                    "but fire on it only after the transition it is told about returns"
+                ),
                 clause="4.3.2",
             )
         self._lock.acquire()
@@ -427,7 +430,11 @@ class IncubationProcess:
             raise RuleDefinitionError(
                 self.definition.source,
                 "",
-                f"the state machine cannot be built: {type(err).__name__}: {err}",
+                R_(
+                    "the state machine cannot be built: {type}: {err}",
+                    type=type(err).__name__,
+                    err=err,
+                ),
                 clause="4.3.2",
             ) from None
         self._events = dict(self.machine.events)
@@ -531,7 +538,10 @@ class IncubationProcess:
                 raise ValidationError(
                     "process.state",
                     _shown(state),
-                    f"is not a state of this process; one of {sorted(self._states)}",
+                    R_(
+                        "is not a state of this process; one of {states}",
+                        states=sorted(self._states),
+                    ),
                     clause="4.3.2",
                 )
             if not isinstance(history, tuple):
@@ -552,7 +562,11 @@ class IncubationProcess:
                 raise ValidationError(
                     f"{key}.from_state",
                     _shown(entry.from_state),
-                    f"must be {_shown(at_state)!r}, where {where} left the file",
+                    R_(
+                        "must be {at_state!r}, where {where} left the file",
+                        at_state=_shown(at_state),
+                        where=where,
+                    ),
                     clause="4.3.2",
                 )
             step = (entry.trigger, entry.from_state, entry.to_state)
@@ -591,8 +605,14 @@ class IncubationProcess:
             raise ValidationError(
                 "process.history",
                 _Shown(f"{len(history)} records ending in {_shown(at_state)!r}"),
-                f"does not lead to the recorded state {state!r}"
-                + ("" if history else f": only {initial!r} needs no history"),
+                R_("does not lead to the recorded state {state!r}", state=state)
+                if history
+                else R_(
+                    "does not lead to the recorded state {state!r}: only {initial!r} needs no "
+                    "history",
+                    state=state,
+                    initial=initial,
+                ),
                 clause=spec.clause if spec.clause.startswith("4.3.") else "4.3.2",
             )
         if cleared:
@@ -601,16 +621,18 @@ class IncubationProcess:
                     raise ValidationError(
                         f"resources[{i}].returned_on",
                         None,
-                        f"resource {_shown(resource.id)!r} is still held, yet the history "
-                        "completed the graduation formalities (step 3 comes before steps 4 "
-                        "and 5)",
+                        R_(
+                            "resource {resource!r} is still held, yet the history completed the "
+                            "graduation formalities (step 3 comes before steps 4 and 5)",
+                            resource=_shown(resource.id),
+                        ),
                         clause="4.3.6",
                     )
         if self._archiving and archived != (archive is not None):
             reason = (
-                "is missing, yet the history created the graduate archive (step 5)"
+                N_("is missing, yet the history created the graduate archive (step 5)")
                 if archived
-                else "is recorded, yet the history never reached the step that creates it"
+                else N_("is recorded, yet the history never reached the step that creates it")
             )
             raise ValidationError("archive", _shown(archive), reason, clause="4.3.6")
         return state, list(history)
@@ -663,13 +685,16 @@ class IncubationProcess:
                 raise ValidationError(
                     "trigger",
                     _shown(trigger),
-                    f"must be the name of a trigger; one of {sorted(self._events)}",
+                    R_(
+                        "must be the name of a trigger; one of {events}",
+                        events=sorted(self._events),
+                    ),
                     clause="4.3.2",
                 )
             raise TransitionError(
                 _name(trigger),
                 source,
-                f"unknown trigger; one of {sorted(self._events)}",
+                R_("unknown trigger; one of {events}", events=sorted(self._events)),
                 clause="4.3.2",
             )
         event, allowed, recorded, clause = entry
@@ -697,8 +722,11 @@ class IncubationProcess:
                 raise ValidationError(
                     "at",
                     at,
-                    f"is earlier than the last recorded transition "
-                    f"({history[-1].at.isoformat()}); the history is kept in time order",
+                    R_(
+                        "is earlier than the last recorded transition ({at}); the history is kept "
+                        "in time order",
+                        at=history[-1].at.isoformat(),
+                    ),
                     clause="4.3.2",
                 )
         actor = kwargs.get("actor")
@@ -721,7 +749,7 @@ class IncubationProcess:
                 raise TransitionError(
                     trigger,
                     source,
-                    ctx.refusal or "refused",
+                    ctx.refusal or N_("refused"),
                     clause=ctx.refusal_clause or clause,
                 )
             data = ctx.data
@@ -734,7 +762,10 @@ class IncubationProcess:
                         raise ValidationError(
                             name,
                             _shown(value),
-                            f"is longer than {MAX_RECORD_TEXT:,} characters",
+                            R_(
+                                "is longer than {max_record_text:,} characters",
+                                max_record_text=MAX_RECORD_TEXT,
+                            ),
                             clause=clause,
                         )
             if _FAST_RECORDS:
@@ -775,7 +806,10 @@ class IncubationProcess:
                 raise TransitionError(
                     trigger,
                     source,
-                    f"not allowed from this state; allowed: {list(file.triggers())}",
+                    R_(
+                        "not allowed from this state; allowed: {allowed}",
+                        allowed=list(file.triggers()),
+                    ),
                     clause=clause,
                 ) from None
             if isinstance(err, SepError) or not isinstance(err, Exception):
@@ -790,7 +824,11 @@ class IncubationProcess:
                 raise ValidationError(
                     _name(name),
                     _shown(kwargs[name]),
-                    f"is not an argument of {trigger!r}; use {sorted(allowed)}",
+                    R_(
+                        "is not an argument of {trigger!r}; use {allowed}",
+                        trigger=trigger,
+                        allowed=sorted(allowed),
+                    ),
                     clause=self._clause[trigger],
                 )
 
@@ -908,7 +946,7 @@ def _refuse_text(field: str, value: Any) -> None:
         raise ValidationError(
             field,
             _shown(value),
-            f"is longer than {MAX_RECORD_TEXT:,} characters",
+            R_("is longer than {max_record_text:,} characters", max_record_text=MAX_RECORD_TEXT),
             clause="4.3.2",
         )
     raise ValidationError(field, _shown(value), N_("must be a non-empty string"), clause="4.3.2")
@@ -920,7 +958,10 @@ def _clock_time(value: Any) -> dt.datetime:
         return _time(value, "at")
     except ValidationError as err:
         raise ValidationError(
-            "clock", err.value, f"gave no time for 'at': it {err.reason}", clause="4.3.2"
+            "clock",
+            err.value,
+            R_("gave no time for 'at': it {reason}", reason=R_(err.reason)),
+            clause="4.3.2",
         ) from None
 
 
@@ -986,13 +1027,15 @@ def _screening_passed(proc: IncubationProcess, file: IncubationFile, ctx: _Firin
     decision = _screening_decision(ctx, required=True)
     assert decision is not None
     if decision.outcome is not Outcome.MET:
-        return f"the screening decision is {decision.outcome.value}, not met (4.3.3)"
+        return R_(
+            "the screening decision is {outcome}, not met (4.3.3)", outcome=decision.outcome.value
+        )
     return None
 
 
 def _agreement_recorded(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
     if not _nonempty(ctx.kwargs.get("agreement")):
-        return "admission needs the signed incubation agreement's reference (agreement=)"
+        return N_("admission needs the signed incubation agreement's reference (agreement=)")
     return None
 
 
@@ -1001,11 +1044,14 @@ def _rejection_justified(proc: IncubationProcess, file: IncubationFile, ctx: _Fi
     if _nonempty(ctx.kwargs.get("reason")):
         return None
     if decision is None:
-        return "a rejection needs a screening decision or a recorded reason"
+        return N_("a rejection needs a screening decision or a recorded reason")
     if decision.outcome is not Outcome.NOT_MET:
-        return f"the screening decision is {decision.outcome.value}: a rejection needs a reason"
+        return R_(
+            "the screening decision is {outcome}: a rejection needs a reason",
+            outcome=decision.outcome.value,
+        )
     if decision.outcome_of("4.3.3.reviewers") is not Outcome.MET:
-        return "the review panel is incomplete (4.3.3.reviewers): a rejection needs a reason"
+        return N_("the review panel is incomplete (4.3.3.reviewers): a rejection needs a reason")
     return None
 
 
@@ -1016,9 +1062,9 @@ def _resource_grantable(proc: IncubationProcess, file: IncubationFile, ctx: _Fir
             "resource", _shown(resource), N_("must be a PlatformResource"), clause="4.3.6"
         )
     if resource.returned_on is not None:
-        return f"resource {_shown(resource.id)!r} is already returned"
+        return R_("resource {resource!r} is already returned", resource=_shown(resource.id))
     if any(r.id == resource.id for r in file._resources):
-        return f"resource {_shown(resource.id)!r} was granted already"
+        return R_("resource {resource!r} was granted already", resource=_shown(resource.id))
     ctx.data.append(("resource", f"{resource.id} ({resource.kind})"))
     return None
 
@@ -1033,7 +1079,9 @@ def _resource_held(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) 
             "resource_id", _shown(rid), N_("must be the id of a held resource"), clause="4.3.6"
         )
     if not any(r.id == rid and r.returned_on is None for r in file._resources):
-        return f"no held resource {_shown(rid)!r}; held: {_ids(file.held_resources)}"
+        return R_(
+            "no held resource {rid!r}; held: {ids}", rid=_shown(rid), ids=_ids(file.held_resources)
+        )
     return None
 
 
@@ -1052,7 +1100,10 @@ def _graduation_decision(proc: IncubationProcess, file: IncubationFile, ctx: _Fi
         )
     if given.document != _TCATE:
         raise ValidationError(
-            "decision", given.pack, f"must decide the 4.3.5 criteria of {_TCATE}", clause="4.3.5"
+            "decision",
+            given.pack,
+            R_("must decide the 4.3.5 criteria of {tcate}", tcate=_TCATE),
+            clause="4.3.5",
         )
     _use_decision(ctx, given)
     return given
@@ -1071,7 +1122,10 @@ def _exemption(decision: Decision) -> str | None:
 def _review_required(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
     exempt = _exemption(_graduation_decision(proc, file, ctx))
     if exempt is not None:
-        return f"met through {exempt}: no committee review (4.3.6 step 1); issue the certificate"
+        return R_(
+            "met through {exempt}: no committee review (4.3.6 step 1); issue the certificate",
+            exempt=exempt,
+        )
     return None
 
 
@@ -1079,9 +1133,10 @@ def _review_exempt(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) 
     decision = _graduation_decision(proc, file, ctx)
     exempt = _exemption(decision)
     if exempt is None:
-        return (
-            f"the decision is {decision.outcome.value} and not met through 4.3.5(a) or listing: "
-            "the expert committee must review it first (refer_to_committee)"
+        return R_(
+            "the decision is {outcome} and not met through 4.3.5(a) or listing: the expert "
+            "committee must review it first (refer_to_committee)",
+            outcome=decision.outcome.value,
         )
     ctx.data.append(("review", f"skipped: met through {exempt}"))
     return None
@@ -1096,7 +1151,7 @@ def _committee(ctx: _Firing) -> str | None:
         or not members
         or not all(_nonempty(m) for m in members)
     ):
-        return "the expert committee's members must be recorded (committee=[...])"
+        return N_("the expert committee's members must be recorded (committee=[...])")
     return None
 
 
@@ -1114,7 +1169,10 @@ def _committee_graduates(proc: IncubationProcess, file: IncubationFile, ctx: _Fi
     ref = _referral(file)
     outcome = ref.outcome if ref is not None else Outcome.UNKNOWN.value
     if outcome != Outcome.MET.value and not _nonempty(ctx.kwargs.get("reason")):
-        return f"a verdict of graduation against a {outcome} decision needs a recorded reason"
+        return R_(
+            "a verdict of graduation against a {outcome} decision needs a recorded reason",
+            outcome=outcome,
+        )
     ctx.ref = ref
     ctx.data.append(("verdict", "graduate"))
     return None
@@ -1132,7 +1190,7 @@ def _committee_recorded(proc: IncubationProcess, file: IncubationFile, ctx: _Fir
 def _resources_returned(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
     held = file.held_resources
     if held:
-        return f"platform resources still held: {_ids(held)} (4.3.6 step 3)"
+        return R_("platform resources still held: {ids} (4.3.6 step 3)", ids=_ids(held))
     return None
 
 
@@ -1144,7 +1202,7 @@ def _ids(resources: tuple[PlatformResource, ...]) -> str:
 
 def _archive_reference(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
     if not _nonempty(ctx.kwargs.get("reference")):
-        return "the graduate archive needs a reference (reference=)"
+        return N_("the graduate archive needs a reference (reference=)")
     documents = ctx.kwargs.get("documents", ())
     if not isinstance(documents, list | tuple) or not all(_nonempty(d) for d in documents):
         raise ValidationError(
@@ -1156,7 +1214,7 @@ def _archive_reference(proc: IncubationProcess, file: IncubationFile, ctx: _Firi
 def _reason_given(proc: IncubationProcess, file: IncubationFile, ctx: _Firing) -> str | None:
     # fire() has refused an empty or non-string reason already.
     if ctx.kwargs.get("reason") is None:
-        return "a reason must be recorded (reason=)"
+        return N_("a reason must be recorded (reason=)")
     return None
 
 

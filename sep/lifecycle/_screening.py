@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from sep._i18n import N_
+from sep._reason import R_
 from sep.errors import RuleDefinitionError, ValidationError
 from sep.evaluation import Decision, RulePack, check, pack_from_mapping
 
@@ -111,7 +112,10 @@ class Rubric:
                 )
             if not item.id or item.id in seen:
                 raise RuleDefinitionError(
-                    self.source, f"{key}.id", f"empty or duplicate id {item.id!r}", clause="4.3.3"
+                    self.source,
+                    f"{key}.id",
+                    R_("empty or duplicate id {item!r}", item=item.id),
+                    clause="4.3.3",
                 )
             seen.add(item.id)
             if not item.weight > 0:
@@ -135,7 +139,7 @@ class Rubric:
                 raise ValidationError(
                     f"{field}.{name}",
                     marks[name],
-                    f"unknown rubric item; one of {sorted(known)}",
+                    R_("unknown rubric item; one of {known}", known=sorted(known)),
                     clause="4.3.3",
                 )
         weighted = Decimal(0)
@@ -148,7 +152,11 @@ class Rubric:
                 raise ValidationError(
                     f"{field}.{item.id}",
                     mark,
-                    f"must be within {item.minimum}–{item.maximum}",
+                    R_(
+                        "must be within {minimum}–{maximum}",
+                        minimum=item.minimum,
+                        maximum=item.maximum,
+                    ),
                     clause="4.3.3",
                 )
             weighted += item.weight * (mark - item.minimum) / (item.maximum - item.minimum)
@@ -401,7 +409,7 @@ def screen(
             raise ValidationError(
                 f"scores[{i}].reviewer",
                 score.reviewer,
-                f"scored {score.applicant!r} twice",
+                R_("scored {applicant!r} twice", applicant=score.applicant),
                 clause="4.3.3",
             )
         pairs.add(pair)

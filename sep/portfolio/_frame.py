@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 
 from sep._i18n import N_
+from sep._reason import R_
 from sep.errors import SepError, ValidationError
 from sep.evaluation import (
     GRADUATION,
@@ -109,7 +110,7 @@ def read_portfolio(source: Any) -> pd.DataFrame:
             if suffix == ".json":
                 return pd.read_json(path, orient="records", dtype_backend="numpy_nullable")
         except (OSError, ValueError) as exc:
-            raise ValidationError("", str(path), f"cannot be read: {exc}") from None
+            raise ValidationError("", str(path), R_("cannot be read: {exc}", exc=exc)) from None
         raise ValidationError("", str(path), N_("must be a .parquet, .csv or .json (records) file"))
     if type(source).__module__.split(".", 1)[0] == "polars":
         # A LazyFrame is collected first; a Polars frame goes through Arrow, where its
@@ -166,16 +167,23 @@ def _unknown(name: str, inputs: Sequence[str], series: Sequence[str], pack_id: s
     hint = ""
     flat = _UNDERSCORE.match(name)
     if flat and flat["name"] in series:
-        hint = f"; a period column is named {flat['name']}[{flat['period']}]"
+        hint = R_(
+            "; a period column is named {name}[{period}]", name=flat["name"], period=flat["period"]
+        )
     else:
         close = difflib.get_close_matches(name, list(inputs), n=1)
         if close:
-            hint = f"; did you mean {close[0]!r}?"
+            hint = R_("; did you mean {close!r}?", close=close[0])
     return ValidationError(
         name,
         name,
-        f"is not an input of {pack_id} (inputs: {', '.join(inputs)}){hint}; pass "
-        "extra='ignore' to allow other columns",
+        R_(
+            "is not an input of {pack_id} (inputs: {inputs}){hint}; pass extra='ignore' to allow "
+            "other columns",
+            pack_id=pack_id,
+            inputs=", ".join(inputs),
+            hint=hint,
+        ),
     )
 
 
@@ -321,7 +329,7 @@ def _located(
     return ValidationError(
         column,
         err.value,
-        f"{err.reason} (first bad rows, by index: {shown})",
+        R_("{reason} (first bad rows, by index: {shown})", reason=R_(err.reason), shown=shown),
         clause=err.clause,
     )
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sep._i18n import N_, label, translation
+from sep._reason import R_
 from sep._suggest import LANGS
 from sep.errors import ValidationError
 from sep.evaluation import GRADUATION, RulePack
@@ -78,7 +79,7 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError("", str(path), f"cannot be read: {exc}") from None
+        raise ValidationError("", str(path), R_("cannot be read: {exc}", exc=exc)) from None
     if source.suffix.lower() == ".json":
         data = loads(text, what=str(path))
     else:
@@ -87,7 +88,7 @@ def load_scenario(path: str | Path) -> Scenario:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ValidationError("", str(path), f"is not valid TOML: {exc}") from None
+            raise ValidationError("", str(path), R_("is not valid TOML: {exc}", exc=exc)) from None
     if not isinstance(data, Mapping):
         raise ValidationError("", str(path), N_("must hold a table of name, pack, params, on"))
     unknown = set(data) - {"name", "pack", "params", "on"}
@@ -365,7 +366,11 @@ def sweep(
         raise ValidationError(
             "parameter",
             parameter,
-            f"is not a parameter of {rules.id} (parameters: {', '.join(rules.parameters)})",
+            R_(
+                "is not a parameter of {rules} (parameters: {parameters})",
+                rules=rules.id,
+                parameters=", ".join(rules.parameters),
+            ),
             clause=rules.clause,
         )
     labels, columns, sources = _prepare(data, [rules], extra, index)

@@ -28,6 +28,7 @@ import sep
 from sep._i18n import N_
 from sep._json import loads
 from sep._limits import MAX_JSON_BYTES
+from sep._reason import R_
 from sep._written import WRITTEN_SCHEMAS, batch_summary
 from sep.domain import Enterprise, Incubatee, Platform, PlatformResource, from_dict, to_dict
 from sep.errors import (
@@ -231,7 +232,9 @@ def _only(body: Mapping[str, Any], allowed: tuple[str, ...], at: str = "") -> No
     for key in body:
         if key not in allowed:
             field = f"{at}.{key}" if at else key
-            raise ValidationError(field, MISSING, f"is not a field here; use {list(allowed)}")
+            raise ValidationError(
+                field, MISSING, R_("is not a field here; use {allowed}", allowed=list(allowed))
+            )
 
 
 def _date(value: Any, field: str) -> dt.date | None:
@@ -263,7 +266,7 @@ def _datetime(value: Any, field: str) -> dt.datetime | None:
 def _lang(value: Any, field: str = "lang") -> str | None:
     if value is None or value in _LANGS:
         return None if value is None else str(value)
-    raise ValidationError(field, _jsonable(value), f"must be one of {list(_LANGS)}")
+    raise ValidationError(field, _jsonable(value), R_("must be one of {langs}", langs=list(_LANGS)))
 
 
 def _params(value: Any) -> dict[str, Any] | None:
@@ -291,12 +294,21 @@ def _pack_for(question: str, value: Any) -> Any:
         return builtin_pack(f"t-cate-0001-2020/{question}")
     if not isinstance(value, str) or value not in builtin_packs():
         raise ValidationError(
-            "pack", _jsonable(value), f"unknown rule pack; one of {list(builtin_packs())}"
+            "pack",
+            _jsonable(value),
+            R_("unknown rule pack; one of {builtin_packs}", builtin_packs=list(builtin_packs())),
         )
     pack = builtin_pack(value)
     if pack.question != question:
         raise ValidationError(
-            "pack", value, f"answers {pack.question!r}, not {question!r}", clause=pack.clause
+            "pack",
+            value,
+            R_(
+                "answers {question!r}, not {question2!r}",
+                question=pack.question,
+                question2=question,
+            ),
+            clause=pack.clause,
         )
     return pack
 
@@ -313,7 +325,9 @@ def _facts_of(body: Mapping[str, Any], question: str) -> tuple[str, Any]:
     cls = _DOCUMENTS.get(question)
     if cls is None:
         raise ValidationError(
-            "document", MISSING, f"{question} has no domain document; send 'facts'"
+            "document",
+            MISSING,
+            R_("{question} has no domain document; send 'facts'", question=question),
         )
     try:
         document: Any = from_dict(cls, _object(body["document"], "document"))
@@ -688,7 +702,9 @@ def _batch(question: str, body: Any) -> dict[str, Any]:
     if not isinstance(rows, list):
         raise ValidationError(key, _jsonable(rows), N_("must be a JSON array"))
     if len(rows) > MAX_BATCH_ROWS:
-        raise ValidationError(key, len(rows), f"has more than {MAX_BATCH_ROWS} rows")
+        raise ValidationError(
+            key, len(rows), R_("has more than {max_batch_rows} rows", max_batch_rows=MAX_BATCH_ROWS)
+        )
     items: list[Any] = []
     for i, row in enumerate(rows):
         checkpoint()
@@ -696,7 +712,9 @@ def _batch(question: str, body: Any) -> dict[str, Any]:
         if key == "documents":
             cls = _DOCUMENTS.get(question)
             if cls is None:
-                raise ValidationError(key, MISSING, f"{question} has no domain document")
+                raise ValidationError(
+                    key, MISSING, R_("{question} has no domain document", question=question)
+                )
             try:
                 item = from_dict(cls, item)
             except ValidationError as err:
@@ -719,7 +737,9 @@ def _record_of(body: Any) -> tuple[dict[str, Any], Any]:
     pack_id = data.get("pack")
     if not isinstance(pack_id, str) or pack_id not in builtin_packs():
         raise ValidationError(
-            "pack", _jsonable(pack_id), f"unknown rule pack; one of {list(builtin_packs())}"
+            "pack",
+            _jsonable(pack_id),
+            R_("unknown rule pack; one of {builtin_packs}", builtin_packs=list(builtin_packs())),
         )
     for name, kind in (("parameters", list), ("inputs", dict), ("as_of", str)):
         if not isinstance(data.get(name), kind):
@@ -774,7 +794,10 @@ def _platform_of(body: Mapping[str, Any]) -> Platform:
         raise ValidationError(
             "platform.evaluation_scheme",
             scheme,
-            f"the service reads only shipped scoring schemes: one of {list(shipped_schemes())}",
+            R_(
+                "the service reads only shipped scoring schemes: one of {shipped_schemes}",
+                shipped_schemes=list(shipped_schemes()),
+            ),
             clause="4.3.7-d",
         )
     return platform
@@ -785,7 +808,9 @@ def _rows(data: Mapping[str, Any], name: str, at: str, bound: int) -> list[Any]:
     if not isinstance(rows, list):
         raise ValidationError(f"{at}.{name}", _jsonable(rows), N_("must be a JSON array"))
     if len(rows) > bound:
-        raise ValidationError(f"{at}.{name}", len(rows), f"has more than {bound} items")
+        raise ValidationError(
+            f"{at}.{name}", len(rows), R_("has more than {bound} items", bound=bound)
+        )
     return rows
 
 
@@ -811,7 +836,10 @@ def _history(raw: Any, platform: Platform, on: dt.date | None) -> Any:
         raise ValidationError(
             "history.scheme",
             _jsonable(scheme),
-            f"unknown scoring scheme; one of {list(shipped_schemes())}",
+            R_(
+                "unknown scoring scheme; one of {shipped_schemes}",
+                shipped_schemes=list(shipped_schemes()),
+            ),
             clause="4.3.7-d",
         )
     history = EvaluationHistory()
@@ -867,7 +895,9 @@ def _audit_format(request: Request) -> str:
     fmt = request.query_params.get("format")
     if fmt is not None:
         if fmt not in _AUDIT_MEDIA:
-            raise ValidationError("format", fmt, f"must be one of {list(_AUDIT_MEDIA)}")
+            raise ValidationError(
+                "format", fmt, R_("must be one of {audit_media}", audit_media=list(_AUDIT_MEDIA))
+            )
         return fmt
     accept = request.headers.get("accept", "")
     for part in accept.split(","):
@@ -892,7 +922,11 @@ def _parameters(pack_id: str | None, on_text: str | None) -> dict[str, Any]:
 
     ids = builtin_packs() if pack_id is None else (pack_id,)
     if pack_id is not None and pack_id not in builtin_packs():
-        raise ValidationError("pack", pack_id, f"unknown rule pack; one of {list(builtin_packs())}")
+        raise ValidationError(
+            "pack",
+            pack_id,
+            R_("unknown rule pack; one of {builtin_packs}", builtin_packs=list(builtin_packs())),
+        )
     on = _date(on_text, "on") or dt.date.today()
     out: list[dict[str, Any]] = []
     for one in ids:
@@ -965,12 +999,16 @@ def create_app(
     """
     if type(max_body_bytes) is not int or not 0 < max_body_bytes <= MAX_JSON_BYTES:
         raise ValidationError(
-            "max_body_bytes", max_body_bytes, f"must be between 1 and {MAX_JSON_BYTES}"
+            "max_body_bytes",
+            max_body_bytes,
+            R_("must be between 1 and {max_json_bytes}", max_json_bytes=MAX_JSON_BYTES),
         )
     if not isinstance(time_limit, int | float) or not 0 < time_limit <= 3600:
         raise ValidationError("time_limit", time_limit, N_("must be between 0 and 3600 seconds"))
     if type(workers) is not int or not 1 <= workers <= MAX_WORKERS:
-        raise ValidationError("workers", workers, f"must be between 1 and {MAX_WORKERS}")
+        raise ValidationError(
+            "workers", workers, R_("must be between 1 and {max_workers}", max_workers=MAX_WORKERS)
+        )
     _warm()
     app = FastAPI(
         title="sep: T/CATE 0001—2020 as a service",
