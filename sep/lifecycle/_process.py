@@ -40,6 +40,7 @@ from typing import Any
 
 import attrs
 from transitions import Machine, MachineError
+from transitions.core import EventData
 
 from sep._i18n import N_
 from sep._limits import MAX_RECORD_TEXT
@@ -431,9 +432,25 @@ class IncubationProcess:
                 clause="4.3.2",
             ) from None
         self._events = dict(self.machine.events)
-        # One lookup per trigger fired: the event, its arguments, those recorded, its clause.
+        # Event.trigger wraps its EventData in a partial for Machine._process, which, on a
+        # machine without a queue (sep never builds one), only calls it: the process calls
+        # Event._trigger with the EventData itself, a third of transitions' own cost of a
+        # trigger. tests/test_transitions_internals.py checks what this relies on.
+        if self.machine.has_queue:  # pragma: no cover - Machine is built unqueued above
+            raise RuleDefinitionError(
+                self.definition.source, "", "the state machine is queued", clause="4.3.2"
+            )
+        # One lookup per trigger fired: the event, what runs it, its arguments, the recorded
+        # ones, the texts among them to check (actor first, as refused), its clause.
         self._table = {
-            t: (event, self._args[t], self._recorded[t], self._clause[t])
+            t: (
+                event,
+                event._trigger,
+                self._args[t],
+                self._recorded[t],
+                tuple(a for a in _TEXT_ARGS if a in self._args[t]),
+                self._clause[t],
+            )
             for t, event in self._events.items()
         }
 
@@ -672,7 +689,7 @@ class IncubationProcess:
                 f"unknown trigger; one of {sorted(self._events)}",
                 clause="4.3.2",
             )
-        event, allowed, recorded, clause = entry
+        event, run, allowed, recorded, texts, clause = entry
         if not allowed.issuperset(kwargs):
             self._bad_argument(trigger, kwargs)
         history = file._history
@@ -701,23 +718,19 @@ class IncubationProcess:
                     f"({history[-1].at.isoformat()}); the history is kept in time order",
                     clause="4.3.2",
                 )
-        actor = kwargs.get("actor")
-        if actor is not None and not (
-            type(actor) is str and actor and len(actor) <= MAX_RECORD_TEXT and not actor.isspace()
-        ):
-            _refuse_text("actor", actor)
-        for name in ("reason", "reference", "agreement"):  # recorded texts, when given
+        for name in texts:  # recorded texts, when given
             text = kwargs.get(name)
             if text is not None and not (
                 type(text) is str and text and len(text) <= MAX_RECORD_TEXT and not text.isspace()
             ):
                 _refuse_text(name, text)
+        actor = kwargs.get("actor")
         reason = kwargs.get("reason")
         ctx = _Firing(kwargs, at)
         snapshot = (file._resources, file._archive, file._admitted, file._accelerated)
         length = len(history)
         try:
-            if not event.trigger(file, ctx):
+            if not run(EventData(None, event, self.machine, file, (ctx,), {})):
                 raise TransitionError(
                     trigger,
                     source,
@@ -853,6 +866,9 @@ class IncubationProcess:
 
 
 _RECORDED_ARGS = ("agreement", "committee", "reference", "resource_id", "on", "documents")
+
+#: Texts a trigger records, checked in this order when given (``actor`` is every trigger's).
+_TEXT_ARGS = ("actor", "reason", "reference", "agreement")
 
 
 _AUDIT_FIELDS = ("from_state", "to_state", "trigger", "at", "actor", "reason", "decision", "data")
