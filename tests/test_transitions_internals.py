@@ -8,8 +8,9 @@ the machine, the model attribute the state lives in, ``send_event`` callbacks
 (``event.model``, ``event.args``), conditions that refuse or raise, ``after`` callbacks,
 internal transitions (``dest=None``), guarded alternatives for one trigger, and
 ``MachineError`` for a trigger not allowed from the current state. The process fires
-through ``Event._trigger(EventData(None, event, machine, model, (ctx,), {}))``, what
-``Event.trigger`` hands an unqueued machine: each check runs both ways.
+through ``Event._trigger(event_data)``, what ``Event.trigger`` hands an unqueued machine:
+each check runs both ways. Its context is that ``EventData`` (a subclass of it), which
+transitions must pass on as given without touching the context's own fields.
 
 When a new release changes one of these, the failing test says what changed, so the range
 in ``pyproject.toml`` is not widened before ``sep.lifecycle`` is adapted.
@@ -17,6 +18,7 @@ in ``pyproject.toml`` is not widened before ``sep.lifecycle`` is adapted.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 from collections.abc import Callable
 from typing import Any
@@ -116,6 +118,49 @@ def test_an_unqueued_machine_runs_the_event_data_it_is_handed() -> None:
     assert seen[0][:2] == seen[1][:2] == ((ctx,), {}), relied_on(f"callbacks saw {seen!r}")
     assert seen[0][2].name == seen[1][2].name == "screening"
     assert not machine._transition_queue, relied_on("an unqueued machine keeps a queue")
+
+
+#: The fields of the process's context (sep.lifecycle._process._Firing) beside EventData's.
+CONTEXT_FIELDS = ("at", "data", "decision", "ref", "refusal", "refusal_clause")
+
+
+def test_callbacks_get_the_event_data_the_process_builds() -> None:
+    """The process's context is the EventData it hands Event._trigger (no positional
+    arguments, the trigger's keyword arguments): every condition and after callback gets
+    that very object, and transitions sets none of the context's own fields."""
+    seen: list[Any] = []
+
+    def condition(event: Any) -> bool:
+        seen.append(event)
+        return True
+
+    machine = build(
+        [
+            {
+                "trigger": "start",
+                "source": ["applied"],
+                "dest": "screening",
+                "conditions": [condition],
+                "after": [seen.append],
+            }
+        ]
+    )
+    event, file = machine.events["start"], File("applied")
+    at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    ctx = _process._Fired(event, file, {"reason": "called"}, at)
+    assert isinstance(ctx, EventData) and isinstance(ctx, _process._Firing)
+    fields = {name: getattr(ctx, name) for name in CONTEXT_FIELDS}
+    assert event._trigger(ctx) is True and file.state == "screening"
+    assert len(seen) == 2 and all(e is ctx for e in seen), relied_on(
+        f"callbacks got {seen!r}, not the EventData given"
+    )
+    assert (ctx.model, tuple(ctx.args), ctx.kwargs) == (file, (), {"reason": "called"})
+    changed = [n for n in CONTEXT_FIELDS if getattr(ctx, n) is not fields[n]]
+    assert not changed, relied_on(f"a trigger sets the EventData fields {changed}")
+    plain = EventData(None, event, machine, File("applied"), (), {})
+    event._trigger(plain)
+    clash = sorted(set(vars(plain)) & set(CONTEXT_FIELDS))
+    assert not clash, relied_on(f"EventData has fields named like the context's: {clash}")
 
 
 def test_machine_error_is_an_exception() -> None:
