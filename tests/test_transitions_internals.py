@@ -7,7 +7,10 @@ passes, ``machine.events[name].trigger(model, ctx)`` on a model that was never a
 the machine, the model attribute the state lives in, ``send_event`` callbacks
 (``event.model``, ``event.args``), conditions that refuse or raise, ``after`` callbacks,
 internal transitions (``dest=None``), guarded alternatives for one trigger, and
-``MachineError`` for a trigger not allowed from the current state.
+``MachineError`` for a trigger not allowed from the current state. The process fires
+through ``Event._trigger(event_data)``, what ``Event.trigger`` hands an unqueued machine:
+each check runs both ways. Its context is that ``EventData`` (a subclass of it), which
+transitions must pass on as given without touching the context's own fields.
 
 When a new release changes one of these, the failing test says what changed, so the range
 in ``pyproject.toml`` is not widened before ``sep.lifecycle`` is adapted.
@@ -15,15 +18,37 @@ in ``pyproject.toml`` is not widened before ``sep.lifecycle`` is adapted.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from transitions import Machine, MachineError
+from transitions.core import Event, EventData
 
 from sep.lifecycle import _process
 
 VERSION = importlib.metadata.version("transitions")
+
+#: Fires an event on a model with the process's context: ``fire(event, model, ctx)``.
+Fire = Callable[[Event, Any, Any], bool]
+
+
+def _public(event: Event, model: Any, ctx: Any) -> bool:
+    return bool(event.trigger(model, ctx))
+
+
+def _direct(event: Event, model: Any, ctx: Any) -> bool:
+    # What IncubationProcess does on every trigger.
+    return bool(event._trigger(EventData(None, event, event.machine, model, (ctx,), {})))
+
+
+@pytest.fixture(params=[_public, _direct], ids=["Event.trigger", "Event._trigger"])
+def fire(request: pytest.FixtureRequest) -> Fire:
+    """Each check through the public trigger and through the call the process makes."""
+    result: Fire = request.param
+    return result
 
 
 def relied_on(what: str) -> str:
@@ -64,6 +89,78 @@ def test_process_uses_the_model_attribute_checked_here() -> None:
     """The attribute these checks use is the one sep's process stores the state in."""
     assert _process.MODEL_ATTRIBUTE == "_state"
     assert _process.Machine is Machine and _process.MachineError is MachineError
+    assert _process.EventData is EventData
+
+
+def test_an_unqueued_machine_runs_the_event_data_it_is_handed() -> None:
+    """The process's machine has no queue, and Event.trigger on such a machine does no more
+    than Event._trigger on the EventData it builds: the same result, state and callbacks,
+    with nothing left queued, so the process may make that call itself."""
+    from sep.lifecycle import IncubationProcess
+
+    assert IncubationProcess().machine.has_queue is False, relied_on("the machine is queued")
+    seen: list[Any] = []
+    machine = build(
+        [
+            {
+                "trigger": "start",
+                "source": ["applied"],
+                "dest": "screening",
+                "after": [lambda event: seen.append((event.args, event.kwargs, event.state))],
+            }
+        ]
+    )
+    assert machine.has_queue is False, relied_on("Machine() without queued= has a queue")
+    public, direct, ctx = File("applied"), File("applied"), object()
+    assert _public(machine.events["start"], public, ctx) is True
+    assert _direct(machine.events["start"], direct, ctx) is True
+    assert public.state == direct.state == "screening"
+    assert seen[0][:2] == seen[1][:2] == ((ctx,), {}), relied_on(f"callbacks saw {seen!r}")
+    assert seen[0][2].name == seen[1][2].name == "screening"
+    assert not machine._transition_queue, relied_on("an unqueued machine keeps a queue")
+
+
+#: The fields of the process's context (sep.lifecycle._process._Firing) beside EventData's.
+CONTEXT_FIELDS = ("at", "data", "decision", "ref", "refusal", "refusal_clause")
+
+
+def test_callbacks_get_the_event_data_the_process_builds() -> None:
+    """The process's context is the EventData it hands Event._trigger (no positional
+    arguments, the trigger's keyword arguments): every condition and after callback gets
+    that very object, and transitions sets none of the context's own fields."""
+    seen: list[Any] = []
+
+    def condition(event: Any) -> bool:
+        seen.append(event)
+        return True
+
+    machine = build(
+        [
+            {
+                "trigger": "start",
+                "source": ["applied"],
+                "dest": "screening",
+                "conditions": [condition],
+                "after": [seen.append],
+            }
+        ]
+    )
+    event, file = machine.events["start"], File("applied")
+    at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    ctx = _process._Fired(event, file, {"reason": "called"}, at)
+    assert isinstance(ctx, EventData) and isinstance(ctx, _process._Firing)
+    fields = {name: getattr(ctx, name) for name in CONTEXT_FIELDS}
+    assert event._trigger(ctx) is True and file.state == "screening"
+    assert len(seen) == 2 and all(e is ctx for e in seen), relied_on(
+        f"callbacks got {seen!r}, not the EventData given"
+    )
+    assert (ctx.model, tuple(ctx.args), ctx.kwargs) == (file, (), {"reason": "called"})
+    changed = [n for n in CONTEXT_FIELDS if getattr(ctx, n) is not fields[n]]
+    assert not changed, relied_on(f"a trigger sets the EventData fields {changed}")
+    plain = EventData(None, event, machine, File("applied"), (), {})
+    event._trigger(plain)
+    clash = sorted(set(vars(plain)) & set(CONTEXT_FIELDS))
+    assert not clash, relied_on(f"EventData has fields named like the context's: {clash}")
 
 
 def test_machine_error_is_an_exception() -> None:
@@ -83,13 +180,13 @@ def test_machine_without_models_has_only_the_declared_events() -> None:
     assert callable(machine.events["start"].trigger), relied_on("Event.trigger is gone")
 
 
-def test_trigger_moves_a_model_never_added() -> None:
-    """machine.events[e].trigger(file, ctx) moves a model that was never added: it reads and
+def test_trigger_moves_a_model_never_added(fire: Fire) -> None:
+    """Firing an event (trigger(file, ctx)) moves a model that was never added: it reads and
     writes the model attribute, returns True, and neither adds the model nor puts methods
     on it (4.3.2: one machine serves every incubatee's file)."""
     machine = build([{"trigger": "start", "source": ["applied"], "dest": "screening"}])
     file = File("applied")
-    assert machine.events["start"].trigger(file, object()) is True, relied_on(
+    assert fire(machine.events["start"], file, object()) is True, relied_on(
         "Event.trigger no longer returns True for a transition taken"
     )
     assert file.state == "screening", relied_on("the state is not written to model_attribute")
@@ -99,7 +196,7 @@ def test_trigger_moves_a_model_never_added() -> None:
     )
 
 
-def test_callbacks_get_one_event_with_model_and_args() -> None:
+def test_callbacks_get_one_event_with_model_and_args(fire: Fire) -> None:
     """send_event=True: conditions and after callbacks get one event whose .model is the
     file and .args the positional arguments given to trigger (the process's context)."""
     seen: list[tuple[str, Any, tuple[Any, ...]]] = []
@@ -123,13 +220,13 @@ def test_callbacks_get_one_event_with_model_and_args() -> None:
         ]
     )
     file, ctx = File("applied"), object()
-    machine.events["start"].trigger(file, ctx)
+    fire(machine.events["start"], file, ctx)
     assert seen == [("condition", file, (ctx,)), ("after", file, (ctx,))], relied_on(
         f"send_event callbacks saw {seen!r}"
     )
 
 
-def test_after_runs_once_the_state_has_changed() -> None:
+def test_after_runs_once_the_state_has_changed(fire: Fire) -> None:
     """An after callback (the process's effects, e.g. creating the archive of 4.3.6) sees
     the file already in the destination state."""
     states: list[str] = []
@@ -143,11 +240,11 @@ def test_after_runs_once_the_state_has_changed() -> None:
             }
         ]
     )
-    machine.events["start"].trigger(File("applied"), None)
+    fire(machine.events["start"], File("applied"), None)
     assert states == ["screening"], relied_on(f"after callbacks ran in state {states!r}")
 
 
-def test_refusing_condition_keeps_the_state_and_stops_there() -> None:
+def test_refusing_condition_keeps_the_state_and_stops_there(fire: Fire) -> None:
     """A condition returning False (a guard's refusal) makes trigger return False, keeps
     the state, runs neither later conditions nor after callbacks: the first refusal is
     the one reported."""
@@ -173,14 +270,14 @@ def test_refusing_condition_keeps_the_state_and_stops_there() -> None:
         ]
     )
     file = File("screening")
-    assert machine.events["admit"].trigger(file, None) is False, relied_on(
+    assert fire(machine.events["admit"], file, None) is False, relied_on(
         "a refused transition no longer returns False"
     )
     assert file.state == "screening", relied_on("a refused transition changes the state")
     assert calls == ["refuse"], relied_on(f"after a refusing condition, ran {calls!r}")
 
 
-def test_raising_condition_propagates_and_keeps_the_state() -> None:
+def test_raising_condition_propagates_and_keeps_the_state(fire: Fire) -> None:
     """An exception in a condition reaches the caller unchanged (the process turns it into
     its own error), with the state as it was."""
 
@@ -195,21 +292,21 @@ def test_raising_condition_propagates_and_keeps_the_state() -> None:
     )
     file = File("screening")
     with pytest.raises(Boom):
-        machine.events["admit"].trigger(file, None)
+        fire(machine.events["admit"], file, None)
     assert file.state == "screening", relied_on("a raising condition changes the state")
 
 
-def test_trigger_not_allowed_from_the_state_raises_machine_error() -> None:
+def test_trigger_not_allowed_from_the_state_raises_machine_error(fire: Fire) -> None:
     """ignore_invalid_triggers=False: a trigger with no transition from the file's state
     raises MachineError and leaves the state (the process reports TransitionError)."""
     machine = build([{"trigger": "admit", "source": ["screening"], "dest": "admitted"}])
     file = File("applied")
     with pytest.raises(MachineError):
-        machine.events["admit"].trigger(file, None)
+        fire(machine.events["admit"], file, None)
     assert file.state == "applied"
 
 
-def test_internal_transition_keeps_the_state_and_runs_effects() -> None:
+def test_internal_transition_keeps_the_state_and_runs_effects(fire: Fire) -> None:
     """dest=None is an internal transition (e.g. granting a resource during incubation,
     4.3.3): the state stays, the after callbacks run, trigger returns True."""
     effects: list[str] = []
@@ -224,7 +321,7 @@ def test_internal_transition_keeps_the_state_and_runs_effects() -> None:
         ]
     )
     file = File("admitted")
-    assert machine.events["grant"].trigger(file, None) is True, relied_on(
+    assert fire(machine.events["grant"], file, None) is True, relied_on(
         "an internal transition no longer returns True"
     )
     assert file.state == "admitted" and effects == ["admitted"], relied_on(
@@ -232,7 +329,7 @@ def test_internal_transition_keeps_the_state_and_runs_effects() -> None:
     )
 
 
-def test_guarded_alternatives_take_the_first_that_passes() -> None:
+def test_guarded_alternatives_take_the_first_that_passes(fire: Fire) -> None:
     """One trigger defined twice from one source with guards (the definition allows this
     only when guarded): the first transition whose conditions pass is taken, in order."""
 
@@ -251,19 +348,19 @@ def test_guarded_alternatives_take_the_first_that_passes() -> None:
         ]
     )
     admitted, rejected = File("screening"), File("screening")
-    machine.events["decide"].trigger(admitted, True)
-    machine.events["decide"].trigger(rejected, False)
+    fire(machine.events["decide"], admitted, True)
+    fire(machine.events["decide"], rejected, False)
     assert (admitted.state, rejected.state) == ("admitted", "rejected"), relied_on(
         f"guarded alternatives gave {(admitted.state, rejected.state)!r}"
     )
 
 
-def test_sources_are_a_list_of_states() -> None:
+def test_sources_are_a_list_of_states(fire: Fire) -> None:
     """A transition's source may be a list of states (the process passes list(sources))."""
     machine = build([{"trigger": "reject", "source": ["applied", "screening"], "dest": "rejected"}])
     for start in ("applied", "screening"):
         file = File(start)
-        machine.events["reject"].trigger(file, None)
+        fire(machine.events["reject"], file, None)
         assert file.state == "rejected", relied_on(f"a list source missed {start!r}")
 
 

@@ -4,8 +4,9 @@ One :class:`IncubationProcess` holds one ``transitions.Machine`` built from a ch
 :class:`~sep.lifecycle.ProcessDefinition`; it serves any number of incubatees. Each
 incubatee gets an :class:`IncubationFile` — a small mutable object with the state, the
 append-only audit trail and the resources — that is *never added* to the machine: the
-process fires ``machine.events[name].trigger(file, …)`` on it directly. This is why, on
-transitions 0.9.3 (measured here):
+process fires the machine's events on it directly (``machine.events[name]._trigger`` with
+an ``EventData`` for the file, what ``Event.trigger`` does on an unqueued machine). This
+is why, on transitions 0.9.3 (measured here):
 
 * a Machine per incubatee costs ~24 KB and 100,000 take ~58 s; ``add_model`` is quadratic
   (a list membership test with ``==``: 100,000 take ~137 s) and silently skips attrs models
@@ -40,6 +41,7 @@ from typing import Any
 
 import attrs
 from transitions import Machine, MachineError
+from transitions.core import Event, EventData
 
 from sep._i18n import N_
 from sep._limits import MAX_RECORD_TEXT
@@ -171,10 +173,27 @@ class _Firing:
     refusal: str | None = None
     refusal_clause: str | None = None
 
-    def __init__(self, kwargs: Mapping[str, Any], at: dt.datetime) -> None:
+    def __init__(self, kwargs: dict[str, Any], at: dt.datetime) -> None:
         self.kwargs = kwargs
         self.at = at
         self.data: list[tuple[str, str]] = []
+
+
+class _Fired(_Firing, EventData):
+    """A trigger's context that is also the ``EventData`` transitions hands the callbacks.
+
+    One object per trigger instead of a context wrapped in an ``EventData``: guards and
+    effects get the context as the event itself (its positional arguments stay empty, its
+    keyword arguments are the trigger's). tests/test_transitions_internals.py checks that
+    transitions passes it on as given and sets none of the context's fields.
+    """
+
+    def __init__(
+        self, event: Event, file: IncubationFile, kwargs: dict[str, Any], at: dt.datetime
+    ) -> None:
+        EventData.__init__(self, None, event, event.machine, file, (), kwargs)
+        self.at = at
+        self.data = []
 
 
 class IncubationFile:
@@ -438,9 +457,21 @@ class IncubationProcess:
                 clause="4.3.2",
             ) from None
         self._events = dict(self.machine.events)
-        # One lookup per trigger fired: the event, its arguments, those recorded, its clause.
+        # Event.trigger wraps its EventData in a partial for Machine._process, which, on a
+        # machine without a queue (as built above), only calls it: the process calls
+        # Event._trigger with the EventData itself (its _Fired context), about 0.5 µs of a
+        # trigger's 6. tests/test_transitions_internals.py checks what this relies on.
+        # One lookup per trigger fired: the event, what runs it, its arguments, the recorded
+        # ones, the texts among them to check (actor first, as refused), its clause.
         self._table = {
-            t: (event, self._args[t], self._recorded[t], self._clause[t])
+            t: (
+                event,
+                event._trigger,
+                self._args[t],
+                self._recorded[t],
+                tuple(a for a in _TEXT_ARGS if a in self._args[t]),
+                self._clause[t],
+            )
             for t, event in self._events.items()
         }
 
@@ -459,19 +490,18 @@ class IncubationProcess:
 
     def _condition(self, guard: Guard, spec: TransitionSpec) -> Callable[[Any], bool]:
         def condition(event: Any) -> bool:
-            ctx: _Firing = event.args[0]
-            refusal = guard(self, event.model, ctx)
+            refusal = guard(self, event.model, event)
             if refusal is None:
                 return True
-            ctx.refusal = refusal
-            ctx.refusal_clause = spec.clause
+            event.refusal = refusal
+            event.refusal_clause = spec.clause
             return False
 
         return condition
 
     def _after(self, effect: Effect) -> Callable[[Any], None]:
         def after(event: Any) -> None:
-            effect(self, event.model, event.args[0])
+            effect(self, event.model, event)
 
         return after
 
@@ -697,7 +727,7 @@ class IncubationProcess:
                 R_("unknown trigger; one of {events}", events=sorted(self._events)),
                 clause="4.3.2",
             )
-        event, allowed, recorded, clause = entry
+        event, run, allowed, recorded, texts, clause = entry
         if not allowed.issuperset(kwargs):
             self._bad_argument(trigger, kwargs)
         history = file._history
@@ -729,23 +759,19 @@ class IncubationProcess:
                     ),
                     clause="4.3.2",
                 )
-        actor = kwargs.get("actor")
-        if actor is not None and not (
-            type(actor) is str and actor and len(actor) <= MAX_RECORD_TEXT and not actor.isspace()
-        ):
-            _refuse_text("actor", actor)
-        for name in ("reason", "reference", "agreement"):  # recorded texts, when given
+        for name in texts:  # recorded texts, when given
             text = kwargs.get(name)
             if text is not None and not (
                 type(text) is str and text and len(text) <= MAX_RECORD_TEXT and not text.isspace()
             ):
                 _refuse_text(name, text)
+        actor = kwargs.get("actor")
         reason = kwargs.get("reason")
-        ctx = _Firing(kwargs, at)
+        ctx = _Fired(event, file, kwargs, at)
         snapshot = (file._resources, file._archive, file._admitted, file._accelerated)
         length = len(history)
         try:
-            if not event.trigger(file, ctx):
+            if not run(ctx):
                 raise TransitionError(
                     trigger,
                     source,
@@ -891,6 +917,9 @@ class IncubationProcess:
 
 
 _RECORDED_ARGS = ("agreement", "committee", "reference", "resource_id", "on", "documents")
+
+#: Texts a trigger records, checked in this order when given (``actor`` is every trigger's).
+_TEXT_ARGS = ("actor", "reason", "reference", "agreement")
 
 
 _AUDIT_FIELDS = ("from_state", "to_state", "trigger", "at", "actor", "reason", "decision", "data")
