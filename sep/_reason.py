@@ -17,9 +17,10 @@ the catalogue itself imports) can use it.
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
-__all__ = ["N_", "R_", "Reason"]
+__all__ = ["N_", "R_", "Reason", "os_reason", "replaced", "said"]
 
 
 def N_(message: str) -> str:  # the name gettext's extractors look for
@@ -93,3 +94,64 @@ def R_(template: str, /, **values: Any) -> Reason:  # the name the extractor loo
     if isinstance(template, Reason) and not values:
         return template
     return Reason(template, values)
+
+
+def said(reason: str, lang: str = "en") -> str:
+    """``reason`` in ``lang`` when it is a :class:`Reason`, else as it is."""
+    return reason.text(lang) if isinstance(reason, Reason) else reason
+
+
+#: What the operating system says of the errors a file can meet, in the C library's
+#: English (``os.strerror``), so that they are catalogue entries: a Chinese line then says
+#: 无法读取：没有那个文件或目录, not the OS's English. Others are quoted as the OS says them.
+_OS_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EEXIST: N_("File exists"),
+    errno.EMFILE: N_("Too many open files"),
+    errno.EFBIG: N_("File too large"),
+    errno.EIO: N_("Input/output error"),
+    errno.EPIPE: N_("Broken pipe"),
+    errno.EINVAL: N_("Invalid argument"),
+    errno.ENXIO: N_("No such device or address"),
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why ``exc`` (an I/O error) happened, in words that can be said in Chinese.
+
+    Example:
+        >>> said(os_reason(FileNotFoundError(2, "No such file or directory")), "zh")
+        '没有那个文件或目录'
+    """
+    if isinstance(exc, OSError):
+        known = _OS_REASONS.get(exc.errno) if isinstance(exc.errno, int) else None
+        if known is not None:
+            return R_(known)
+        if exc.strerror:
+            return str(exc.strerror)
+    return str(exc) or type(exc).__name__
+
+
+def replaced(reason: str, old: str, new: str) -> str:
+    """``reason`` with ``old`` replaced by ``new`` in the values it was built from (a
+    temporary file's path said as ``-``), still translatable.
+
+    Example:
+        >>> r = replaced(R_("cannot read {path}", path="/tmp/x1"), "/tmp/x1", "-")
+        >>> r, r.template
+        ('cannot read -', 'cannot read {path}')
+    """
+    if not isinstance(reason, Reason):
+        return reason.replace(old, new)
+    values = {
+        k: replaced(v, old, new) if isinstance(v, str) else v for k, v in reason.values.items()
+    }
+    return Reason(reason.template, values)

@@ -9,6 +9,7 @@ import ast
 import copy
 import json
 import pickle
+import sys
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,54 @@ def test_a_chinese_error_line_says_a_reason_built_from_data_in_chinese(
     assert zh.exit_code == 2 and chinese in zh.stderr and english not in zh.stderr
     en = CliRunner().invoke(cli, ["validate", "incubatee", str(doc)])
     assert en.exit_code == 2 and english in en.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the C library's words on Linux (glibc)")
+def test_the_operating_systems_reasons_are_its_own_english_and_have_chinese() -> None:
+    """The I/O errors sep names (no such file, permission denied, a directory, a full
+    disk, ...) are the C library's own English words, so English lines are unchanged,
+    and each has a Chinese translation."""
+    import os
+
+    from sep._reason import _OS_REASONS, os_reason
+
+    zh = translation("zh")
+    for code, english in _OS_REASONS.items():
+        assert os.strerror(code) == english
+        assert zh.gettext(english) != english
+        assert os_reason(OSError(code, os.strerror(code))) == english
+    odd = OSError(999_999, "something the OS says")  # not catalogued: quoted as said
+    assert os_reason(odd) == "something the OS says"
+    assert os_reason(ValueError("bad parquet")) == "bad parquet"
+
+
+def test_a_file_that_cannot_be_read_is_said_in_chinese_and_json_keeps_the_english(
+    tmp_path: Path,
+) -> None:
+    """``sep --lang zh check graduation <missing file>``: 无法读取：没有那个文件或目录 on
+    the error line; the JSON error's ``reason`` is the English, ``reason_text`` the
+    Chinese; a directory given as a file is 是一个目录."""
+    missing = str(tmp_path / "missing.json")
+    zh = CliRunner().invoke(cli, ["--lang", "zh", "check", "graduation", missing])
+    assert zh.exit_code != 0 and "无法读取：没有那个文件或目录" in zh.stderr
+    folder = CliRunner().invoke(cli, ["--lang", "zh", "check", "graduation", str(tmp_path)])
+    assert "无法读取：是一个目录" in folder.stderr
+    as_json = CliRunner().invoke(
+        cli, ["--lang", "zh", "check", "graduation", missing, "--format", "json"]
+    )
+    payload = json.loads(as_json.stderr)
+    assert payload["reason"] == "cannot be read: No such file or directory"
+    assert payload["reason_text"] == "无法读取：没有那个文件或目录"
+
+
+def test_a_reason_with_a_temporary_path_said_as_dash_stays_translatable() -> None:
+    """Standard input copied to a temporary file is named ``-`` in refusals: the path is
+    replaced inside the reason's values, so the template is still found."""
+    from sep._reason import replaced
+
+    reason = replaced(
+        R_("cannot be read: {reason}", reason="/tmp/in-1.json"), "/tmp/in-1.json", "-"
+    )
+    assert reason == "cannot be read: -" and isinstance(reason, Reason)
+    assert reason.text("zh") == "无法读取：-"
+    assert replaced("plain /tmp/a", "/tmp/a", "-") == "plain -"

@@ -27,6 +27,7 @@ from sep._cli import _help
 from sep._i18n import translation
 from sep._json import loads
 from sep._limits import MAX_DEFINITION_BYTES, MAX_JSON_BYTES
+from sep._reason import N_, R_, Reason, os_reason, replaced
 from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
 
 #: The answer is MET (a check) or every audited clause is satisfied.
@@ -146,29 +147,27 @@ def write_file(path: str, text: str) -> None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        reason = os_reason(exc)
         raise CannotWrite(
-            ValidationError(
-                "--output", path, _("cannot be written: {reason}").format(reason=reason)
-            )
+            ValidationError("--output", path, R_("cannot be written: {reason}", reason=reason))
         ) from None
 
 
 # -- input -------------------------------------------------------------------------------
 
 
-def _decode_hint(raw: bytes) -> str:
+def _decode_hint(raw: bytes) -> Reason:
     """Name the encoding a non-UTF-8 file most likely has, to say what to convert from."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:2].count(0) == 1:
-        return _("it looks like UTF-16")
-    return _("it may be Latin-1, GBK or binary")
+        return R_("it looks like UTF-16")
+    return R_("it may be Latin-1, GBK or binary")
 
 
 def _stdin_binary() -> Any:
     """Standard input as a binary stream, refused when closed or a terminal."""
     stdin = sys.stdin
     if stdin is None or getattr(stdin, "closed", False):
-        raise ValidationError("", "-", _("standard input is closed; give a file instead of '-'"))
+        raise ValidationError("", "-", N_("standard input is closed; give a file instead of '-'"))
     try:
         terminal = stdin.isatty()
     except (OSError, ValueError):
@@ -176,7 +175,7 @@ def _stdin_binary() -> Any:
     if terminal:
         # Waiting for a person to type JSON and press Ctrl-D looks like a hang.
         raise ValidationError(
-            "", "-", _("standard input is a terminal; pipe or redirect a file into it")
+            "", "-", N_("standard input is a terminal; pipe or redirect a file into it")
         )
     return stdin
 
@@ -188,9 +187,9 @@ def read_bytes(source: str, limit: int = MAX_JSON_BYTES + 1) -> bytes:
             with open(source, "rb") as handle:
                 return handle.read(limit)
         except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
+            reason = os_reason(exc)
             raise ValidationError(
-                source, MISSING, _("cannot be read: {reason}").format(reason=reason)
+                source, MISSING, R_("cannot be read: {reason}", reason=reason)
             ) from None
     stdin = _stdin_binary()
     try:
@@ -201,7 +200,9 @@ def read_bytes(source: str, limit: int = MAX_JSON_BYTES + 1) -> bytes:
         return str(stdin.read(limit)).encode("utf-8", "surrogatepass")
     except (OSError, ValueError) as exc:
         raise ValidationError(
-            "", "-", _("standard input cannot be read: {reason}").format(reason=exc)
+            "",
+            "-",
+            R_("standard input cannot be read: {reason}", reason=os_reason(exc)),
         ) from None
 
 
@@ -213,8 +214,10 @@ def read_json(source: str) -> Any:
         return loads(raw, what=what)
     except ValidationError as err:
         if err.reason.startswith("is not UTF-8"):
-            reason = _("{reason}: the file must be UTF-8 ({hint}); save it as UTF-8").format(
-                reason=err.reason, hint=_decode_hint(raw)
+            reason = R_(
+                "{reason}: the file must be UTF-8 ({hint}); save it as UTF-8",
+                reason=R_(err.reason),
+                hint=_decode_hint(raw),
             )
             raise ValidationError(err.field, err.value, reason) from None
         raise
@@ -223,7 +226,7 @@ def read_json(source: str) -> Any:
 def one_stdin(*sources: str | None) -> None:
     """Refuse a command line where more than one argument reads standard input."""
     if sum(1 for s in sources if s == "-") > 1:
-        raise ValidationError("arguments", "-", _("only one argument can read standard input"))
+        raise ValidationError("arguments", "-", N_("only one argument can read standard input"))
 
 
 @contextlib.contextmanager
@@ -263,7 +266,9 @@ def as_file(source: str, suffix: str | None) -> Iterator[str]:
             path += suffix
         except (OSError, ValueError, TypeError) as exc:
             raise ValidationError(
-                "", "-", _("standard input cannot be read: {reason}").format(reason=exc)
+                "",
+                "-",
+                R_("standard input cannot be read: {reason}", reason=os_reason(exc)),
             ) from None
         try:
             yield path
@@ -271,7 +276,7 @@ def as_file(source: str, suffix: str | None) -> Iterator[str]:
             raise RuleDefinitionError(
                 err.source.replace(path, "-"),
                 err.key,
-                err.reason.replace(path, "-"),
+                replaced(err.reason, path, "-"),
                 clause=err.clause,
             ) from None
         except ValidationError as err:
@@ -279,7 +284,7 @@ def as_file(source: str, suffix: str | None) -> Iterator[str]:
             raise ValidationError(
                 err.field.replace(path, "-"),
                 value,
-                err.reason.replace(path, "-"),
+                replaced(err.reason, path, "-"),
                 clause=err.clause,
             ) from None
 
@@ -430,8 +435,8 @@ def guard(ctx: click.Context) -> Iterator[None]:
     except KeyboardInterrupt:
         raise click.exceptions.Exit(EXIT_INTERRUPT) from None
     except OSError as exc:  # the output (a full disk, a closed terminal), not the input
-        reason = exc.strerror or type(exc).__name__
-        written = _("cannot be written: {reason}").format(reason=reason)
+        reason = os_reason(exc)
+        written = R_("cannot be written: {reason}", reason=reason)
         report(ValidationError("output", MISSING, written), as_json)
         raise click.exceptions.Exit(EXIT_IO) from None
     except Exception as exc:  # the last line of defence: reported as a bug, not bad input

@@ -296,7 +296,7 @@ def check(
         raise ValidationError(
             params,
             type(overrides).__name__,
-            _("a parameter file is a JSON object of overrides", lang),
+            N_("a parameter file is a JSON object of overrides"),
         )
     kwargs: dict[str, Any] = {"params": overrides, "on": on}
     if pack is not None:
@@ -325,7 +325,7 @@ def schema(name: str | None, list_: bool) -> None:
     table = _schemas()
     if list_:
         if name is not None:
-            raise ValidationError("--list", name, _("lists every schema; give no NAME with it"))
+            raise ValidationError("--list", name, N_("lists every schema; give no NAME with it"))
         emit("\n".join(table))
         finish(EXIT_OK)
     if name is None:
@@ -605,7 +605,7 @@ def _refuse_relative_pack(path: str) -> None:
         raise ValidationError(
             "file.pack",
             ref,
-            _("a case file read from standard input names its pack by id or absolute path"),
+            N_("a case file read from standard input names its pack by id or absolute path"),
         )
 
 

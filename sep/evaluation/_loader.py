@@ -82,7 +82,7 @@ from sep._limits import (
     MAX_PARAMETER_VALUES,
     MAX_PERIOD_COUNT,
 )
-from sep._reason import R_
+from sep._reason import R_, os_reason
 from sep.domain._fields import close_match, to_decimal
 from sep.errors import EngineUnavailableError, RuleDefinitionError, ValidationError, _shown
 from sep.evaluation._clauses import TCATE_CLAUSES, TCATE_DOCUMENT
@@ -172,7 +172,7 @@ def _read_bytes(path: str | Path) -> bytes:
             raw = handle.read(MAX_DEFINITION_BYTES + 1)
     except OSError as err:
         raise RuleDefinitionError(
-            source, "", R_("cannot read the file: {strerror}", strerror=err.strerror)
+            source, "", R_("cannot read the file: {strerror}", strerror=os_reason(err))
         ) from None
     if len(raw) > MAX_DEFINITION_BYTES:
         raise RuleDefinitionError(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sep._i18n import N_, translation
-from sep._reason import R_
+from sep._reason import R_, os_reason
 from sep.errors import ValidationError
 from sep.evaluation import ELIGIBILITY, EVALUATION, GRADUATION, RulePack, load_parameters
 from sep.portfolio._frame import evaluate
@@ -28,7 +28,7 @@ def _params(path: str) -> dict[str, Any]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError("", path, R_("cannot be read: {exc}", exc=exc)) from None
+        raise ValidationError("", path, R_("cannot be read: {exc}", exc=os_reason(exc))) from None
     data = loads(text, what=path)
     if not isinstance(data, dict):
         raise ValidationError("", path, N_("must hold an object of parameter values"))
@@ -117,4 +117,6 @@ def _save(frame: Any, path: str) -> None:
         else:
             raise ValidationError("--out", path, N_("must be a .parquet or .csv file"))
     except OSError as exc:
-        raise ValidationError("--out", path, R_("cannot be written: {exc}", exc=exc)) from None
+        raise ValidationError(
+            "--out", path, R_("cannot be written: {exc}", exc=os_reason(exc))
+        ) from None

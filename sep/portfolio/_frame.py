@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 
 from sep._i18n import N_
-from sep._reason import R_
+from sep._reason import R_, os_reason
 from sep.errors import SepError, ValidationError
 from sep.evaluation import (
     GRADUATION,
@@ -110,7 +110,9 @@ def read_portfolio(source: Any) -> pd.DataFrame:
             if suffix == ".json":
                 return pd.read_json(path, orient="records", dtype_backend="numpy_nullable")
         except (OSError, ValueError) as exc:
-            raise ValidationError("", str(path), R_("cannot be read: {exc}", exc=exc)) from None
+            raise ValidationError(
+                "", str(path), R_("cannot be read: {exc}", exc=os_reason(exc))
+            ) from None
         raise ValidationError("", str(path), N_("must be a .parquet, .csv or .json (records) file"))
     if type(source).__module__.split(".", 1)[0] == "polars":
         # A LazyFrame is collected first; a Polars frame goes through Arrow, where its

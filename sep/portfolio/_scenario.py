@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sep._i18n import N_, label, translation
-from sep._reason import R_
+from sep._reason import R_, os_reason
 from sep._suggest import LANGS
 from sep.errors import ValidationError
 from sep.evaluation import GRADUATION, RulePack
@@ -79,7 +79,9 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError("", str(path), R_("cannot be read: {exc}", exc=exc)) from None
+        raise ValidationError(
+            "", str(path), R_("cannot be read: {exc}", exc=os_reason(exc))
+        ) from None
     if source.suffix.lower() == ".json":
         data = loads(text, what=str(path))
     else:
