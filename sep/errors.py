@@ -22,7 +22,7 @@ from __future__ import annotations
 import reprlib
 from typing import Any
 
-from sep._reason import N_
+from sep._reason import N_, Reason
 
 __all__ = [
     "CurrencyMismatchError",
@@ -162,7 +162,7 @@ class SepError(Exception):
             return message
         reason = self.reason_text(lang)
         original = getattr(self, "reason", None)
-        if isinstance(self, (ValidationError, TransitionError)):
+        if isinstance(self, (ValidationError, TransitionError, EngineUnavailableError)):
             message = self._said(lang, reason or "")
         elif reason is not None and isinstance(original, str) and original:
             message = message.replace(original, reason, 1)
@@ -308,7 +308,19 @@ class EngineUnavailableError(SepError):
         self.engine = engine
         self.reason = reason
         self.fix = fix
-        super().__init__(f"{engine} is unavailable: {reason}. Fix: {fix}")
+        super().__init__(_UNAVAILABLE.format(engine=engine, reason=reason, fix=fix))
+
+    def _said(self, lang: str, reason: str) -> str:
+        from sep._i18n import translation
+        from sep._reason import said
+
+        tr = translation(lang)
+        fix = said(self.fix, lang) if isinstance(self.fix, Reason) else tr.gettext(self.fix)
+        return tr.gettext(_UNAVAILABLE).format(engine=self.engine, reason=reason, fix=fix)
+
+
+#: How an engine that cannot be loaded is said (a catalogue entry, as is each fix).
+_UNAVAILABLE = N_("{engine} is unavailable: {reason}. Fix: {fix}")
 
 
 class EngineError(SepError):

@@ -31,6 +31,7 @@ REASON_AT = {
     "RuleDefinitionError": 2,
     "TransitionError": 2,
     "CurrencyMismatchError": 2,
+    "EngineUnavailableError": 1,
     "err": 1,
     "_err": 1,
     "_error": 1,
@@ -311,3 +312,24 @@ def test_a_reason_with_a_temporary_path_said_as_dash_stays_translatable() -> Non
     assert reason == "cannot be read: -" and isinstance(reason, Reason)
     assert reason.text("zh") == "无法读取：-"
     assert replaced("plain /tmp/a", "/tmp/a", "-") == "plain -"
+
+
+def test_an_engine_that_cannot_be_loaded_is_said_in_chinese_with_its_fix() -> None:
+    """An optional engine missing (durable-rules, PyYAML, matplotlib): the frame, the
+    reason and the fix are catalogue entries; commands and package names stay as typed."""
+    from sep.errors import EngineUnavailableError
+
+    err = EngineUnavailableError(
+        "PyYAML", "YAML rule files need it", "pip install pyyaml, or write TOML"
+    )
+    assert str(err) == (
+        "PyYAML is unavailable: YAML rule files need it. Fix: pip install pyyaml, or write TOML"
+    )
+    assert (
+        err.text("zh")
+        == "PyYAML 不可用：YAML 规则文件需要它。解决办法：pip install pyyaml，或改用 TOML"
+    )
+    missing = EngineUnavailableError(
+        "durable-rules", R_("it is not installed (no module named {name!r})", name="durable"), "x"
+    )
+    assert missing.reason_text("zh") == "未安装（没有名为 'durable' 的模块）"

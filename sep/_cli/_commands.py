@@ -43,7 +43,12 @@ from sep._cli._help import SepOption, option
 from sep._i18n import N_, label, pad, width
 from sep._reason import R_
 from sep.domain import Enterprise, Incubatee, Platform, from_dict, json_schema, to_json
-from sep.errors import MISSING, RuleDefinitionError, SepError, ValidationError
+from sep.errors import (
+    MISSING,
+    EngineUnavailableError,
+    RuleDefinitionError,
+    ValidationError,
+)
 
 _DOMAIN: dict[str, type] = {"enterprise": Enterprise, "incubatee": Incubatee, "platform": Platform}
 _QUESTIONS = ("eligibility", "graduation", "evaluation")
@@ -694,7 +699,7 @@ def serve(host: str, port: int, time_limit: float, workers: int) -> None:
         from sep.errors import EngineUnavailableError
 
         raise EngineUnavailableError(
-            "sep.server", "FastAPI and uvicorn are not installed", 'pip install "sep[server]"'
+            "sep.server", N_("FastAPI and uvicorn are not installed"), 'pip install "sep[server]"'
         ) from None
     run_server(host, port, time_limit=time_limit, workers=workers)
     finish(EXIT_OK)
@@ -733,10 +738,10 @@ def portfolio(
     try:
         from sep.portfolio._command import run
     except ImportError as exc:
-        raise SepError(
-            _(
-                "sep portfolio needs pandas and pyarrow: pip install 'sep[pandas]' ({reason})", lang
-            ).format(reason=exc)
+        raise EngineUnavailableError(
+            "pandas",
+            R_("sep portfolio needs pandas and pyarrow ({error})", error=str(exc)),
+            "pip install 'sep[pandas]'",
         ) from None
     one_stdin(file, params, scenario)
     with (

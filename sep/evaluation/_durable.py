@@ -104,7 +104,7 @@ ENGINE: Final = "durable-rules"
 #: What a user does when durable-rules cannot be imported: install the ``stream`` extra, and
 #: on Python 3.13 (where durable-rules 2.0.28, shipped only as source, does not build as it
 #: is) rebuild it with the flag that maps the C API function removed in 3.13.
-DURABLE_FIX: Final = (
+DURABLE_FIX: Final = N_(
     "pip install 'sep[stream]' (the streaming engine's extra); on Python 3.13 build "
     'durable-rules with CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" pip install '
     "--no-cache-dir --force-reinstall 'durable-rules>=2.0.28,<2.1'"
@@ -280,7 +280,7 @@ def _durable() -> _Durable:
         from durable import engine
     except Exception as exc:  # an ImportError, or whatever the broken extension raises
         if isinstance(exc, ModuleNotFoundError) and exc.name in _MODULES:
-            _load_error = f"it is not installed (no module named {exc.name!r})"
+            _load_error = R_("it is not installed (no module named {name!r})", name=exc.name)
         else:
             _load_error = f"{type(exc).__name__}: {exc}"
         raise _unavailable(_load_error) from exc

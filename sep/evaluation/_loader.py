@@ -232,7 +232,7 @@ def _parse_yaml(text: str) -> Any:
         import yaml
     except ImportError:  # pragma: no cover - depends on the environment
         raise EngineUnavailableError(
-            "PyYAML", "YAML rule files need it", "pip install pyyaml, or write TOML"
+            "PyYAML", N_("YAML rule files need it"), N_("pip install pyyaml, or write TOML")
         ) from None
     try:
         return yaml.load(text, Loader=_yaml_loader(yaml))

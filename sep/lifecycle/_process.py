@@ -906,8 +906,8 @@ class IncubationProcess:
         except ImportError:
             raise EngineUnavailableError(
                 "graphviz",
-                "neither the graphviz nor the pygraphviz package can be imported",
-                "pip install pygraphviz (its wheels bundle Graphviz), or use to_mermaid()",
+                N_("neither the graphviz nor the pygraphviz package can be imported"),
+                N_("pip install pygraphviz (its wheels bundle Graphviz), or use to_mermaid()"),
             ) from None
         try:
             pygraphviz.AGraph(string=dot).draw(path, format=fmt, prog="dot")

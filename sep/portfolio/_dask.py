@@ -20,7 +20,8 @@ import attrs
 import pandas as pd
 
 from sep._i18n import N_
-from sep.errors import SepError, ValidationError
+from sep._reason import R_
+from sep.errors import EngineUnavailableError, SepError, ValidationError
 from sep.evaluation import GRADUATION, RulePack, builtin_pack
 from sep.portfolio._frame import OUTCOME_CATEGORIES, _pack_of, _walk, evaluate
 
@@ -178,7 +179,11 @@ def _dask_frame(data: Any) -> Any:
     try:
         import dask.dataframe as dd
     except ImportError as exc:  # pragma: no cover - the extra is missing
-        raise SepError(f"needs dask: pip install 'sep[dask]' ({exc})") from None
+        raise EngineUnavailableError(
+            "dask",
+            R_("a Dask portfolio needs it ({error})", error=str(exc)),
+            "pip install 'sep[dask]'",
+        ) from None
     if isinstance(data, str):
         data = dd.read_parquet(data)
     if not hasattr(data, "map_partitions"):

@@ -17,8 +17,9 @@ from typing import Any
 import pandas as pd
 
 from sep._i18n import label, translation
+from sep._reason import R_
 from sep._suggest import check_lang
-from sep.errors import SepError
+from sep.errors import EngineUnavailableError
 from sep.portfolio._frame import PortfolioResult
 from sep.portfolio._scenario import Comparison
 
@@ -116,7 +117,9 @@ def _axes(ax: Any) -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - the extra is missing
-        raise SepError(f"plots need matplotlib: pip install 'sep[plot]' ({exc})") from None
+        raise EngineUnavailableError(
+            "matplotlib", R_("plots need it ({error})", error=str(exc)), "pip install 'sep[plot]'"
+        ) from None
     _, created = plt.subplots(figsize=(8, 4.5))
     return created
 
