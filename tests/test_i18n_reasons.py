@@ -333,3 +333,33 @@ def test_an_engine_that_cannot_be_loaded_is_said_in_chinese_with_its_fix() -> No
         "durable-rules", R_("it is not installed (no module named {name!r})", name="durable"), "x"
     )
     assert missing.reason_text("zh") == "未安装（没有名为 'durable' 的模块）"
+
+
+def test_the_services_own_refusals_carry_their_detail_in_the_language_asked() -> None:
+    """With ``?lang=zh`` a problem document has ``detail_text`` in Chinese beside the
+    English ``detail``: the service's own refusals (media type, unknown schema, malformed
+    JSON) and sep's (a 422 names field, reason and "got" in Chinese); without ``?lang``
+    nothing is added."""
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from sep.server import create_app
+
+    client = TestClient(create_app())
+    media = client.post(
+        "/v1/check/graduation?lang=zh", content=b"{}", headers={"content-type": "text/plain"}
+    )
+    assert media.status_code == 415
+    assert media.json()["detail"] == "send the body as application/json (got 'text/plain')"
+    assert media.json()["detail_text"] == "请以 application/json 发送请求体（实际为 'text/plain'）"
+    schema = client.get("/v1/schemas/nothing?lang=zh").json()
+    assert schema["detail_text"].startswith("没有模式 'nothing'；可选 [")
+    malformed = client.post(
+        "/v1/check/graduation?lang=zh", content=b"{", headers={"content-type": "application/json"}
+    ).json()
+    assert malformed["detail_text"].startswith("body: 不是 JSON：第 1 行")
+    assert malformed["reason_text"].startswith("不是 JSON：")
+    invalid = client.post("/v1/check/graduation?lang=zh", json={"document": {"name": "A"}})
+    assert invalid.json()["detail_text"] == "document.id: 为必填项 [4.2.2 服务对象]"
+    english = client.post("/v1/check/graduation", json={"document": {"name": "A"}}).json()
+    assert "detail_text" not in english and english["detail"].startswith("document.id: is required")

@@ -25,10 +25,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
 import sep
-from sep._i18n import N_
+from sep._i18n import N_, translation
 from sep._json import loads
 from sep._limits import MAX_JSON_BYTES
-from sep._reason import R_
+from sep._reason import R_, Reason, said
 from sep._written import WRITTEN_SCHEMAS, batch_summary
 from sep.domain import Enterprise, Incubatee, Platform, PlatformResource, from_dict, to_dict
 from sep.errors import (
@@ -100,6 +100,7 @@ class _Problem(Exception):
         *,
         kind: str,
         headers: Mapping[str, str] | None = None,
+        cause: SepError | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail)
@@ -108,7 +109,18 @@ class _Problem(Exception):
         self.detail = detail
         self.kind = kind
         self.headers = dict(headers or {})
+        self.cause = cause
         self.extra = extra
+
+    def said(self, lang: str) -> str:
+        """The detail in ``lang``; a refusal by ``sep`` (``cause``) says all of itself."""
+        if self.cause is not None:
+            return self.cause.text(lang)
+        return said(self.detail, lang)
+
+
+def _said_reason(reason: str, lang: str) -> str:
+    return said(reason, lang) if isinstance(reason, Reason) else translation(lang).gettext(reason)
 
 
 def _jsonable(value: Any) -> Any:
@@ -152,6 +164,7 @@ def _problem_of(err: SepError, instance: str, lang: str | None = None) -> Respon
     if lang in _LANGS:
         extra["clause_text"] = err.clause_text(lang)
         extra["reason_text"] = err.reason_text(lang)
+        extra["detail_text"] = err.text(lang)
     if isinstance(err, ValidationError):
         value = err.value
         extra.update(field=err.field, reason=err.reason)
@@ -186,13 +199,20 @@ async def _body(request: Request, limit: int) -> bytes:
         raise _Problem(
             415,
             "Unsupported media type",
-            f"send the body as {_JSON} (got {media or 'no content type'!r})",
+            R_(
+                "send the body as {media} (got {got!r})",
+                media=_JSON,
+                got=media or "no content type",
+            ),
             kind="media-type",
         )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _Problem(
-            413, "Body too large", f"the body is larger than {limit} bytes", kind="too-large"
+            413,
+            "Body too large",
+            R_("the body is larger than {limit} bytes", limit=limit),
+            kind="too-large",
         )
     chunks: list[bytes] = []
     size = 0
@@ -200,7 +220,10 @@ async def _body(request: Request, limit: int) -> bytes:
         size += len(chunk)
         if size > limit:
             raise _Problem(
-                413, "Body too large", f"the body is larger than {limit} bytes", kind="too-large"
+                413,
+                "Body too large",
+                R_("the body is larger than {limit} bytes", limit=limit),
+                kind="too-large",
             )
         chunks.append(chunk)
     return b"".join(chunks)
@@ -216,6 +239,7 @@ def _parse(raw: bytes) -> Any:
             "Malformed JSON",
             str(err),
             kind="malformed",
+            cause=err,
             field=err.field,
             reason=err.reason,
             value=None if err.value is MISSING else _jsonable(err.value),
@@ -280,7 +304,11 @@ def _question(question: str) -> str:
         raise _Problem(
             404,
             "Not found",
-            f"no question {question!r}; one of {list(_QUESTIONS)}",
+            R_(
+                "no question {question!r}; one of {questions}",
+                question=question,
+                questions=list(_QUESTIONS),
+            ),
             kind="not-found",
         )
     return question
@@ -372,12 +400,17 @@ def _check_if_match(header: str | None, version: str) -> None:
     for tag in tags:
         head = tag.strip('"').split("-", 1)[0]
         if head.isdigit() and int(head) > int(version.split("-", 1)[0]):
-            newer = " (this file is older than the one the caller last saw)"
+            newer = R_(" (this file is older than the one the caller last saw)")
     raise _Problem(
         412,
         "Stale document",
-        f"the incubatee document sent has version {version}, If-Match names {shown}{newer}: "
-        "reload the file, its history may have moved on",
+        R_(
+            "the incubatee document sent has version {version}, If-Match names {shown}{newer}: "
+            "reload the file, its history may have moved on",
+            version=version,
+            shown=shown,
+            newer=newer,
+        ),
         kind="stale",
         clause="4.3.2",
         version=version,
@@ -957,7 +990,10 @@ def _schema(name: str) -> dict[str, Any]:
     if name.startswith("inputs/") and pack_id in builtin_packs():
         return input_schema(pack_id)
     raise _Problem(
-        404, "Not found", f"no schema {name!r}; one of {_schema_names()}", kind="not-found"
+        404,
+        "Not found",
+        R_("no schema {name!r}; one of {names}", name=name, names=_schema_names()),
+        kind="not-found",
     )
 
 
@@ -1032,7 +1068,10 @@ def create_app(
             raise _Problem(
                 503,
                 "Time limit",
-                f"the request took longer than {time_limit} s; its work was stopped",
+                R_(
+                    "the request took longer than {time_limit} s; its work was stopped",
+                    time_limit=time_limit,
+                ),
                 kind="time-limit",
                 headers={"Retry-After": "1"},
             ) from None
@@ -1046,8 +1085,14 @@ def create_app(
     @app.exception_handler(_Problem)
     async def on_problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, _Problem)
+        extra = dict(exc.extra)
+        lang = request.query_params.get("lang")
+        if lang in _LANGS:  # a bad lang is not refused here: the problem is already one
+            extra["detail_text"] = exc.said(lang)
+            if isinstance(extra.get("reason"), str):
+                extra["reason_text"] = _said_reason(extra["reason"], lang)
         return _problem_response(
-            exc.status, exc.title, exc.detail, exc.kind, request.url.path, exc.extra, exc.headers
+            exc.status, exc.title, exc.detail, exc.kind, request.url.path, extra, exc.headers
         )
 
     @app.exception_handler(SepError)

@@ -86,7 +86,11 @@ def _components() -> dict[str, Any]:
             },
             "reason_text": {
                 "type": "string",
-                "description": "the reason in the language of ?lang= (where translated)",
+                "description": "the reason in the language of ?lang=",
+            },
+            "detail_text": {
+                "type": "string",
+                "description": "the detail in the language of ?lang=",
             },
             "trigger": {"type": "string"},
             "state": {"type": "string"},
