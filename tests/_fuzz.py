@@ -313,6 +313,7 @@ def _check_message(err: SepError, boundary: str, shown: str) -> SepError | None:
     try:
         text = str(err)
         text.encode("utf-8")
+        err.text("zh").encode("utf-8")  # the Chinese line of the CLI and the service
     except BaseException as exc:
         return _fail(
             boundary,
