@@ -258,9 +258,24 @@ def _read(
                 clause=specs[name].clause,
             )
         labels = tuple(by_period)
-        out[name] = SeriesColumn(np.column_stack([to_array(c) for c in by_period.values()]), labels)
+        out[name] = SeriesColumn(_period_grid([to_array(c) for c in by_period.values()]), labels)
         sources[name] = _Source(name, tuple(f"{name}[{p}]" for p in labels))
     return out, sources
+
+
+def _period_grid(arrays: list[np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:
+    """The ``n × k`` grid of ``k`` period columns, each period contiguous (Fortran order):
+    the evaluator reads the grid period by period, and a strided column costs twice.
+
+    Args:
+        arrays: One column per period.
+
+    Returns:
+        The same values and dtype as ``np.column_stack(arrays)``.
+    """
+    if arrays and all(a.ndim == 1 and a.shape == arrays[0].shape for a in arrays):
+        return np.stack(arrays).T
+    return np.column_stack(arrays)  # its own error for columns of unequal shapes
 
 
 # -- errors naming the frame's column and rows ---------------------------------------------
