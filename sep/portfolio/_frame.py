@@ -65,7 +65,6 @@ __all__ = [
 
 #: The categories of every outcome column, ordered so that sorting puts ``met`` last.
 OUTCOME_CATEGORIES = ("not_met", "unknown", "met")
-_POSITION = np.array([1, 0, 2], np.int8)  # public code + 1 -> category position
 _FLAT = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<period>[^\[\]]+)\]$")
 _UNDERSCORE = re.compile(r"^(?P<name>.+)_(?P<period>\d{4}(?:Q[1-4])?)$")
 _ROW = re.compile(r"\[(\d+)\]$")
@@ -433,9 +432,10 @@ def _run(
 
 
 def _categorical(codes: np.ndarray[Any, Any], index: pd.Index) -> pd.Series:
-    cat = pd.Categorical.from_codes(
-        _POSITION[codes.astype(np.intp) + 1], categories=list(OUTCOME_CATEGORIES), ordered=True
-    )
+    # Each code's position among OUTCOME_CATEGORIES (-1 -> 1, 0 -> 0, 1 -> 2) in two
+    # comparisons on int8: a lookup through intp indices costs five times as much.
+    position = (codes != 0).view(np.int8) + (codes > 0).view(np.int8)
+    cat = pd.Categorical.from_codes(position, categories=list(OUTCOME_CATEGORIES), ordered=True)
     return pd.Series(cat, index=index)
 
 
