@@ -92,6 +92,11 @@ def test_unusual_amounts_take_the_exact_reader() -> None:
     got = columns_from(exact)
     _assert_same(got, _outcome(_via_facts(exact)))  # type: ignore[arg-type]
     assert got["revenue"].dtype == object
+    # 29 significant digits: below the fen, though the default context rounds it to one.
+    fine = Money(Decimal("1.0000000000000000000000000001"))
+    record = PeriodFinancials(Period(2025), fine)
+    long = [Incubatee("c", "C", Origin.EXTERNAL, financials=(record,))]
+    _assert_same(columns_from(long), _outcome(_via_facts(long)))  # type: ignore[arg-type]
     usd = Incubatee("b", "B", Origin.EXTERNAL, financing_rounds=(FinancingRound(Money(5, "USD")),))
     with pytest.raises(ValidationError) as info:
         columns_from([*exact, usd])

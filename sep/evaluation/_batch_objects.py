@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from sep._limits import MAX_SERIES_SPAN
+from sep._limits import MAX_SERIES_SPAN, MONEY_CONTEXT
 from sep.domain._enums import EventKind
 from sep.domain._incubatee import Incubatee
 from sep.domain._money import CNY
@@ -83,7 +83,9 @@ _cache: dict[Decimal | None, float] = {None: _NAN}
 
 
 def _convert(amount: Decimal) -> float:
-    scaled = amount.scaleb(2)
+    # In MONEY_CONTEXT, as the exact reader: the caller's context (28 digits by default)
+    # would round 1.0000000000000000000000000001 to a whole fen.
+    scaled = amount.scaleb(2, MONEY_CONTEXT)
     fen = int(scaled)
     if fen != scaled or not -_PLAIN < fen < _PLAIN:
         raise _GiveUp
