@@ -194,3 +194,23 @@ def test_chunked_reading_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> Non
     chunked = columns_from(objects, progress=False)
     _assert_same(chunked, whole)
     _assert_same(chunked, _outcome(_via_facts(objects)))  # type: ignore[arg-type]
+
+
+def test_copied_and_unpickled_incubatees_read_the_same() -> None:
+    """Records keep their figures in a slot that attrs neither compares nor copies nor
+    pickles: copies and unpickled objects equal the originals, serialise alike, and their
+    columns are those of the originals (4.3.5(b)–(c))."""
+    import copy
+    import pickle
+
+    from sep.domain import to_dict
+
+    objects = list(synthetic_incubatees(60, seed=5))
+    for other in (copy.deepcopy(objects), pickle.loads(pickle.dumps(objects))):
+        assert other == objects
+        assert [hash(r) for o in other for r in o.financials] == [
+            hash(r) for o in objects for r in o.financials
+        ]
+        assert [to_dict(o) for o in other] == [to_dict(o) for o in objects]
+        _assert_same(columns_from(other), columns_from(objects))
+    _assert_same(columns_from(objects), _outcome(_via_facts(objects)))  # type: ignore[arg-type]
