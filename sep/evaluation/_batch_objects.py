@@ -28,7 +28,7 @@ from sep._limits import MAX_SERIES_SPAN
 from sep.domain._enums import EventKind
 from sep.domain._incubatee import Incubatee
 from sep.domain._plain import plain_of
-from sep.evaluation._batch_columns import SeriesColumn
+from sep.evaluation._batch_columns import SeriesColumn, unique_inverse
 from sep.evaluation._inputs import label_of
 from sep.evaluation._spec import RulePack
 
@@ -218,7 +218,7 @@ class _Years:
     def __init__(self, owner: Ints, year: Ints, quarter: Ints, n: int) -> None:
         span = int(year.max()) - int(year.min()) + 1 if len(year) else 1
         group = owner.astype(np.int64) * span + (year - (int(year.min()) if len(year) else 0))
-        keys, self.inverse = np.unique(group, return_inverse=True)
+        keys, self.inverse = unique_inverse(group, n * span)
         self.groups = len(keys)
         self.is_year = quarter == 0
         in_quarters = self.inverse[~self.is_year]
@@ -269,7 +269,9 @@ def _series(
     key, rows, amounts = key[keep], owner[keep], cash[keep]
     if len(key) and int(key.max()) - int(key.min()) >= MAX_SERIES_SPAN:
         raise _GiveUp  # the exact reader names the row beyond the bound
-    labels, position = np.unique(key, return_inverse=True)
+    low = int(key.min()) if len(key) else 0
+    offsets, position = unique_inverse(key - low, MAX_SERIES_SPAN)
+    labels = offsets + low
     grid = np.full((n, len(labels)), np.nan)
     grid[rows, position] = amounts / 100
     return SeriesColumn(grid, tuple(label_of(int(k), quarterly) for k in labels))
