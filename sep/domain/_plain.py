@@ -76,7 +76,8 @@ class PlainFigures:
     """A slot for an object's figures as plain floats (see the module), set at construction.
 
     Objects copied or unpickled do not carry it (attrs restores fields only): read it
-    with :func:`plain_of`, which computes it again then.
+    with :func:`plain_of`, which computes it again then. A class with its own
+    ``__attrs_post_init__`` calls this one too, or its objects are read the slow way.
     """
 
     __slots__ = ("_plain",)
