@@ -92,6 +92,11 @@ def test_unusual_amounts_take_the_exact_reader() -> None:
     got = columns_from(exact)
     _assert_same(got, _outcome(_via_facts(exact)))  # type: ignore[arg-type]
     assert got["revenue"].dtype == object
+    # 29 significant digits: below the fen, though the default context rounds it to one.
+    fine = Money(Decimal("1.0000000000000000000000000001"))
+    record = PeriodFinancials(Period(2025), fine)
+    long = [Incubatee("c", "C", Origin.EXTERNAL, financials=(record,))]
+    _assert_same(columns_from(long), _outcome(_via_facts(long)))  # type: ignore[arg-type]
     usd = Incubatee("b", "B", Origin.EXTERNAL, financing_rounds=(FinancingRound(Money(5, "USD")),))
     with pytest.raises(ValidationError) as info:
         columns_from([*exact, usd])
@@ -204,3 +209,23 @@ def test_a_record_of_the_last_year_a_period_allows_gives_its_facts() -> None:
     )
     assert list(last.cash_flow_series()) == ["2999"]
     _assert_same(_outcome([last]), _reference([last]))
+
+
+def test_copied_and_unpickled_incubatees_read_the_same() -> None:
+    """Records keep their figures in a slot that attrs neither compares nor copies nor
+    pickles: copies and unpickled objects equal the originals, serialise alike, and their
+    columns are those of the originals (4.3.5(b)–(c))."""
+    import copy
+    import pickle
+
+    from sep.domain import to_dict
+
+    objects = list(synthetic_incubatees(60, seed=5))
+    for other in (copy.deepcopy(objects), pickle.loads(pickle.dumps(objects))):
+        assert other == objects
+        assert [hash(r) for o in other for r in o.financials] == [
+            hash(r) for o in objects for r in o.financials
+        ]
+        assert [to_dict(o) for o in other] == [to_dict(o) for o in objects]
+        _assert_same(columns_from(other), columns_from(objects))
+    _assert_same(columns_from(objects), _outcome(_via_facts(objects)))  # type: ignore[arg-type]

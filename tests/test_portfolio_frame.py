@@ -221,3 +221,18 @@ def test_series_column_iterates_as_mappings() -> None:
     """SeriesColumn iterates as per-row mappings, missing periods left out."""
     s = SeriesColumn(np.array([[1.0, np.nan], [np.nan, np.nan]]), QUARTERS[:2])
     assert list(s) == [{"2025Q1": 1.0}, None]
+
+
+@pytest.mark.parametrize("labels", [1, 12, 16, 17, 40, 62])
+def test_missing_combinations_are_those_of_a_sort(labels: int) -> None:
+    """The combinations of missing inputs (counted, or sorted when many) name the rows as
+    np.unique of their bit sets does: same categories, same order, same rows."""
+    from sep.portfolio._frame import _combinations
+
+    rng = np.random.default_rng(labels)
+    stacked = rng.random((labels, 2_000)) < rng.random((labels, 1))
+    weights = np.left_shift(np.int64(1), np.arange(labels, dtype=np.int64))
+    keys, inverse = np.unique(weights @ stacked.astype(np.int64), return_inverse=True)
+    got_keys, got_inverse = _combinations(stacked)
+    assert got_keys.tolist() == keys.tolist()
+    assert got_inverse.tolist() == np.asarray(inverse).ravel().tolist()

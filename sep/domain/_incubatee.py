@@ -31,6 +31,7 @@ from sep.domain._fields import (
     tri,
 )
 from sep.domain._money import CNY, Money, Period
+from sep.domain._plain import PlainFigures, fen_of, packer
 from sep.errors import ValidationError
 
 __all__ = [
@@ -46,6 +47,11 @@ __all__ = [
 ]
 
 
+_INDEPENDENT = {True: 1.0, None: 0.0, False: -1.0}
+_PACK_ROUND = packer(2)
+_PACK_RECORD = packer(5)
+
+
 def _money(clause: str, doc: str, *, negative_ok: bool = False, required: bool = False) -> Any:
     validators: list[Any] = [is_a(Money, optional=not required)]
     if not negative_ok:
@@ -56,7 +62,7 @@ def _money(clause: str, doc: str, *, negative_ok: bool = False, required: bool =
 
 
 @attrs.frozen
-class FinancingRound:
+class FinancingRound(PlainFigures):
     """One financing round (4.3.5(b); Annex C financing stages).
 
     Example:
@@ -78,9 +84,13 @@ class FinancingRound:
         "round unknown when this round is larger than every independent one.",
     )
 
+    def _figures(self) -> bytes:
+        # The amount in fen and its independence: 1 yes, 0 unknown, -1 no.
+        return _PACK_ROUND(fen_of(self.amount), _INDEPENDENT[self.independent])
+
 
 @attrs.frozen
-class PeriodFinancials:
+class PeriodFinancials(PlainFigures):
     """Financial figures of one calendar year or quarter (4.3.5(c))."""
 
     period: Period = one_of(Period, "4.3.5(c)", "The year or quarter these figures cover.")
@@ -89,6 +99,17 @@ class PeriodFinancials:
     operating_cash_flow: Money | None = _money(
         "4.3.5(c)", "经营现金流: operating cash flow (may be negative).", negative_ok=True
     )
+
+    def _figures(self) -> bytes:
+        # Year, quarter (0 for the whole year), then each figure in fen.
+        period = self.period
+        return _PACK_RECORD(
+            period.year,
+            period.quarter or 0,
+            fen_of(self.revenue),
+            fen_of(self.profit),
+            fen_of(self.operating_cash_flow),
+        )
 
 
 @attrs.frozen

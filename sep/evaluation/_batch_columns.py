@@ -54,6 +54,7 @@ __all__ = [
     "missing",
     "rows_of",
     "to_array",
+    "unique_inverse",
 ]
 
 #: Largest absolute amount (CNY) a batch money column holds, inclusive: the bound of every
@@ -699,6 +700,26 @@ def missing(spec: InputSpec, n: int) -> Encoded:
     if spec.type == "enum":
         return EnumColumn(np.full(n, len(spec.values), np.uint8))
     return SeriesGrid(np.zeros((0, n), np.int64), np.zeros((0, n), np.bool_), 0)
+
+
+def unique_inverse(values: np.ndarray[Any, Any], limit: int) -> tuple[Any, Any]:
+    """What ``np.unique(values, return_inverse=True)`` gives for integers in ``[0, limit)``:
+    the sorted distinct values (``intp``) and each value's index among them.
+
+    When ``limit`` is not much more than the values, they are counted in a table of
+    ``limit`` (linear time) rather than sorted.
+
+    Example:
+        >>> keys, inverse = unique_inverse(np.array([5, 2, 5, 0]), 6)
+        >>> keys.tolist(), inverse.tolist()
+        ([0, 2, 5], [2, 1, 2, 0])
+    """
+    if limit <= max(4 * len(values), 1 << 16):
+        present = np.bincount(values, minlength=limit) > 0
+        rank = np.cumsum(present) - 1
+        return np.flatnonzero(present), rank[values]
+    keys, inverse = np.unique(values, return_inverse=True)
+    return keys.astype(np.intp), np.asarray(inverse).ravel()
 
 
 def rows_of(raw: Any) -> int | None:

@@ -4,8 +4,9 @@ attrs objects, for portfolios of hundreds of thousands.
 :meth:`sep.domain.Incubatee.facts` builds every fact of both graduation packs with
 :class:`~sep.domain.Money` arithmetic and :class:`~sep.domain.Period` objects, one object
 at a time. This reads only the inputs a pack declares, field by field over the whole
-portfolio (C-level ``map`` of ``attrgetter``), and decides the per-row rules with NumPy
-on integer fen held in ``float64`` (exact below 2**53): the latest complete year of
+portfolio (C-level ``map`` of ``attrgetter``; the figures of financial records and rounds
+as the plain floats they keep, :mod:`sep.domain._plain`), and decides the per-row rules
+with NumPy on integer fen held in ``float64`` (exact below 2**53): the latest complete year of
 4.3.5(c) (a yearly record, else four known quarters summed), the largest independent
 round of 4.3.5(b) (three-valued), events that imply a flag, the cash-flow periods.
 Anything unusual (another currency, an amount below the fen or beyond 1e13 CNY, a value
@@ -17,8 +18,7 @@ always those of ``facts()`` (tests compare the two on any incubatees).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
-from itertools import chain, repeat
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -27,8 +27,8 @@ import numpy as np
 from sep._limits import MAX_SERIES_SPAN
 from sep.domain._enums import EventKind
 from sep.domain._incubatee import Incubatee
-from sep.domain._money import CNY
-from sep.evaluation._batch_columns import SeriesColumn
+from sep.domain._plain import plain_of
+from sep.evaluation._batch_columns import SeriesColumn, unique_inverse
 from sep.evaluation._inputs import label_of
 from sep.evaluation._spec import RulePack
 
@@ -56,20 +56,11 @@ _EVENT_OF = {
     "platform_equity_exited": EventKind.PLATFORM_EQUITY_EXIT,
 }
 _FLAG = {True: 1.0, False: 0.0, None: _NAN}
-_INDEPENDENT = {True: 1, None: 0, False: -1}
-_QUARTER = {None: 0, 1: 1, 2: 2, 3: 3, 4: 4}
 
 _events = attrgetter("events")
 _rounds = attrgetter("financing_rounds")
 _financials = attrgetter("financials")
-_independent = attrgetter("independent")
-_period = attrgetter("period")
-_year = attrgetter("year")
-_quarter = attrgetter("quarter")
-_revenue = attrgetter("revenue")
-_profit = attrgetter("profit")
-_cash = attrgetter("operating_cash_flow")
-_amount = attrgetter("amount")
+_plain = attrgetter("_plain")
 _kind = attrgetter("kind")
 
 
@@ -77,35 +68,21 @@ class _GiveUp(Exception):
     """Not a plain case: the exact reader decides (and names any error)."""
 
 
-# Amounts recur across a portfolio (round figures): each distinct Decimal is converted
-# once (a bounded cache); a lookup costs a hash, a conversion several Decimal operations.
-_cache: dict[Decimal | None, float] = {None: _NAN}
-
-
-def _convert(amount: Decimal) -> float:
-    scaled = amount.scaleb(2)
-    fen = int(scaled)
-    if fen != scaled or not -_PLAIN < fen < _PLAIN:
-        raise _GiveUp
-    if len(_cache) > 100_000:
-        _cache.clear()
-        _cache[None] = _NAN
-    _cache[amount] = value = float(fen)
-    return value
-
-
-def _fen_column(values: Sequence[Any]) -> Floats:
-    """Fen per value (:class:`Money` or ``None``) as ``float64``, ``NaN`` where ``None``;
-    gives up on another currency. Three C-level passes (currency, amount, cached fen)."""
-    if not set(map(getattr, values, repeat("currency"), repeat(CNY))) <= {CNY}:
-        raise _GiveUp  # the exact reader refuses it, naming the figure
-    amounts: list[Any] = list(map(getattr, values, repeat("amount"), repeat(None)))
+def _figures(records: list[Any], width: int) -> Floats:
+    """The plain figures of ``records`` (:mod:`sep.domain._plain`), one row of ``width``
+    each: one C-level pass over the records, none over their fields."""
     try:
-        return np.fromiter(map(_cache.__getitem__, amounts), np.float64, len(amounts))
-    except KeyError:
-        get = _cache.get
-        fens = [f if (f := get(a)) is not None else _convert(a) for a in amounts]
-        return np.array(fens, np.float64)
+        packed = b"".join(map(_plain, records))
+    except AttributeError:  # records copied or unpickled: their figures are made again
+        packed = b"".join(map(plain_of, records))
+    return np.frombuffer(packed, np.float64).reshape(len(records), width)
+
+
+def _plain_fen(values: Floats) -> Floats:
+    """``values`` (fen, ``NaN`` missing) when every amount is plain; else gives up."""
+    if np.isinf(values).any():
+        raise _GiveUp  # another currency, a fraction of a fen, 1e13 CNY or more
+    return values
 
 
 def incubatee_columns(
@@ -128,8 +105,9 @@ def incubatee_columns(
 #: Objects read between two progress reports.
 STEP = 10_000
 #: Objects read field by field at a time: few enough that theirs stay in the CPU's caches
-#: from one field's pass to the next (the reads are bound by memory, not by Python).
-CHUNK = 250
+#: from one field's pass to the next (the reads are bound by memory, not by Python), and
+#: enough that NumPy's cost per call stays small (records' figures are one pass each).
+CHUNK = 2_500
 
 
 class _Part:
@@ -151,19 +129,13 @@ class _Part:
             financials = list(map(_financials, objects))
             counts = np.fromiter(map(len, financials), np.intp, n)
             self.owner: Ints = np.repeat(np.arange(n), counts)
-            # One C-level pass per field: no tuple per record for the collector to trace.
-            records = list(chain.from_iterable(financials))
-            m = len(records)
-            periods = list(map(_period, records))
-            self.year = np.fromiter(map(_year, periods), np.intp, m)
-            self.quarter = np.fromiter(
-                map(_QUARTER.__getitem__, map(_quarter, periods)), np.intp, m
-            )
-            self.revenue = _fen_column(list(map(_revenue, records))) if "revenue" in names else None
-            self.profit = _fen_column(list(map(_profit, records))) if "profit" in names else None
-            self.cash = (
-                _fen_column(list(map(_cash, records))) if "operating_cash_flow" in names else None
-            )
+            # Year, quarter (0: the whole year), revenue, profit, cash flow: one row each.
+            grid = _figures(list(chain.from_iterable(financials)), 5)
+            self.year = grid[:, 0].astype(np.intp)
+            self.quarter = grid[:, 1].astype(np.intp)
+            self.revenue = _plain_fen(grid[:, 2]) if "revenue" in names else None
+            self.profit = _plain_fen(grid[:, 3]) if "profit" in names else None
+            self.cash = _plain_fen(grid[:, 4]) if "operating_cash_flow" in names else None
 
 
 def _largest_rounds(per_object: list[tuple[Any, ...]], n: int) -> Floats:
@@ -175,8 +147,9 @@ def _largest_rounds(per_object: list[tuple[Any, ...]], n: int) -> Floats:
     out = np.full(n, np.nan)
     if not flat:
         return out
-    fen = _fen_column(list(map(_amount, flat)))
-    kind = np.fromiter(map(_INDEPENDENT.__getitem__, map(_independent, flat)), np.int8, len(flat))
+    grid = _figures(flat, 2)  # fen, independence (1 yes, 0 unknown, -1 no)
+    fen = _plain_fen(grid[:, 0])
+    kind = grid[:, 1]
     owner = np.repeat(np.arange(n), counts)
     best = np.zeros(n)
     np.maximum.at(best, owner[kind == 1], fen[kind == 1])
@@ -245,7 +218,7 @@ class _Years:
     def __init__(self, owner: Ints, year: Ints, quarter: Ints, n: int) -> None:
         span = int(year.max()) - int(year.min()) + 1 if len(year) else 1
         group = owner.astype(np.int64) * span + (year - (int(year.min()) if len(year) else 0))
-        keys, self.inverse = np.unique(group, return_inverse=True)
+        keys, self.inverse = unique_inverse(group, n * span)
         self.groups = len(keys)
         self.is_year = quarter == 0
         in_quarters = self.inverse[~self.is_year]
@@ -296,7 +269,9 @@ def _series(
     key, rows, amounts = key[keep], owner[keep], cash[keep]
     if len(key) and int(key.max()) - int(key.min()) >= MAX_SERIES_SPAN:
         raise _GiveUp  # the exact reader names the row beyond the bound
-    labels, position = np.unique(key, return_inverse=True)
+    low = int(key.min()) if len(key) else 0
+    offsets, position = unique_inverse(key - low, MAX_SERIES_SPAN)
+    labels = offsets + low
     grid = np.full((n, len(labels)), np.nan)
     grid[rows, position] = amounts / 100
     return SeriesColumn(grid, tuple(label_of(int(k), quarterly) for k in labels))
