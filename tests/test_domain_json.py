@@ -98,3 +98,40 @@ def test_annex_c_platform_round_trips() -> None:
     """The whole Annex C platform (4,001 incubatees) round-trips through JSON."""
     platform = annex_c_platform()
     assert from_json(Platform, to_json(platform)) == platform
+
+
+@pytest.mark.parametrize(
+    ("pair", "reason"),
+    [
+        ("00", "must be a JSON array"),
+        (["k", "v", "extra"], "must be a JSON array of 2 items"),
+        (["k"], "must be a JSON array of 2 items"),
+        ({"k": "v"}, "must be a JSON array"),
+    ],
+)
+def test_a_recorded_pair_is_an_array_of_two_never_a_split_string(pair: Any, reason: str) -> None:
+    """4.3.2: a transition's further facts are (key, value) pairs. The string "00" was
+    read as the pair ("0", "0") and a list of three lost nothing to a refusal; both are
+    refused, naming the pair, as the published schema refuses them."""
+    from sep.domain import ProcessRecord
+    from sep.errors import ValidationError
+
+    record = {
+        "state": "applied",
+        "history": [
+            {
+                "from_state": "applied",
+                "to_state": "screening",
+                "trigger": "screen",
+                "at": "2025-01-01T00:00:00+00:00",
+                "data": [["reviewer", "r1"], pair],
+            }
+        ],
+    }
+    with pytest.raises(ValidationError) as err:
+        from_dict(ProcessRecord, record)
+    assert err.value.field == "history[0].data[1]" and err.value.reason == reason
+    schema = json_schema(ProcessRecord)
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(record))
+    record["history"][0]["data"] = [["reviewer", "r1"]]
+    assert from_dict(ProcessRecord, record).history[0].data == (("reviewer", "r1"),)

@@ -15,7 +15,7 @@ import re
 import sys
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar, get_args, get_origin
@@ -171,6 +171,11 @@ def _is_many(tp: Any) -> bool:
     return origin is frozenset or (origin is tuple and len(args) == 2 and args[1] is Ellipsis)
 
 
+def _is_fixed(tp: Any) -> bool:
+    args = get_args(tp)
+    return get_origin(tp) is tuple and bool(args) and Ellipsis not in args
+
+
 def _json_type_name(tp: type) -> str:
     return {str: "a string", int: "an integer", bool: "true or false"}.get(tp, tp.__name__)
 
@@ -219,6 +224,25 @@ def _make_converter() -> cattrs.Converter:
         return get_origin(tp)(items)
 
     conv.register_structure_hook_func(_is_many, structure_many)
+
+    def structure_fixed(value: Any, tp: Any) -> Any:
+        # A pair (key, value) is a JSON array of two: cattrs would read "ab" as ("a", "b").
+        item_types = get_args(tp)
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
+            raise ValidationError("", value, N_("must be a JSON array"))
+        if len(value) != len(item_types):
+            raise ValidationError(
+                "", value, R_("must be a JSON array of {n} items", n=len(item_types))
+            )
+        items = []
+        for i, (item, item_type) in enumerate(zip(value, item_types, strict=True)):
+            try:
+                items.append(conv.structure(item, item_type))
+            except Exception as exc:
+                raise _translate(exc, item_type).at(f"[{i}]") from None
+        return tuple(items)
+
+    conv.register_structure_hook_func(_is_fixed, structure_fixed)
     for cls, kind in DOCUMENT_KINDS.items():  # last: the generated hooks use those above
         conv.register_structure_hook(cls, _kind_marked(cls, kind, conv))
     conv.register_unstructure_hook_func(
