@@ -10,6 +10,7 @@ so the common call — "may this incubatee graduate?" — costs only the outcome
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 import threading
 from collections import OrderedDict
@@ -62,6 +63,7 @@ _NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 Facts = dict[str, Any]
 Fast = Callable[[Facts], Outcome]
+Decide = Callable[[Facts], tuple[Outcome, dict[str, Outcome]]]
 _CACHE_SIZE = 256
 _RATIO = Decimal("0.0001")
 _FLIP_CAP = 32
@@ -93,6 +95,27 @@ def stability(amounts: Sequence[Decimal], n: int) -> Decimal | None:
         return None
     mean = MONEY_CONTEXT.divide(total, n)
     return MONEY_CONTEXT.divide(min(amounts), mean).quantize(_RATIO, context=MONEY_CONTEXT)
+
+
+def _last_amounts(series: Series, n: int) -> list[Decimal]:
+    """The recorded amounts of the last ``n`` periods up to the newest, newest first.
+
+    Every window measure but ``max_window_sum`` reads only these, so leaves on the same
+    series and window share one reading.
+
+    Example:
+        >>> from sep.domain._money import Period
+        >>> _last_amounts(((Period(2024, 4), Decimal(1)), (Period(2025, 2), Decimal(2))), 3)
+        [Decimal('2'), Decimal('1')]
+    """
+    low = ordinal(series[-1][0]) - n + 1
+    values: list[Decimal] = []
+    # The series is sorted and unique by period: the window is a tail of it.
+    for period, amount in reversed(series):
+        if ordinal(period) < low:
+            break
+        values.append(amount)
+    return values
 
 
 class _LeafRuntime:
@@ -137,20 +160,18 @@ class _LeafRuntime:
     def _measure_series(self, series: Series, facts: Facts) -> Outcome:
         if self.leaf.measure == "max_window_sum":
             return self.check(facts).outcome
-        n = self.periods or 1
-        low = ordinal(series[-1][0]) - n + 1
+        return self.judge(_last_amounts(series, self.periods or 1))
+
+    def judge(self, values: list[Decimal]) -> Outcome:
+        """The outcome of ``each_of_last`` or ``min_to_mean_of_last`` on the recorded
+        amounts of the window (see :func:`_last_amounts`)."""
         compare, threshold = self.compare, self.threshold
-        values: list[Decimal] = []
-        # The series is sorted and unique by period: the window is a tail of it.
-        for period, amount in reversed(series):
-            if ordinal(period) < low:
-                break
-            values.append(amount)
         if self.leaf.measure == "each_of_last":
             for amount in values:
                 if not compare(amount, threshold):
                     return NOT_MET
-            return MET if len(values) == n else UNKNOWN
+            return MET if len(values) == (self.periods or 1) else UNKNOWN
+        n = self.periods or 1
         if len(values) < n:
             return UNKNOWN
         ratio = stability(values, n)
@@ -301,6 +322,111 @@ def _not(fn: Fast) -> Fast:
         return ~fn(facts)
 
     return run
+
+
+_KLEENE = {
+    # combine: (the outcome that decides at once, the outcome of no operands)
+    "all": (NOT_MET, MET),
+    "any": (MET, NOT_MET),
+}
+
+
+class _Source:
+    """Python source of one function deciding every criterion of a pack at once.
+
+    Each leaf becomes one line (a value leaf a comparison inline; leaves on the same
+    series and window share one reading of it) and each combination one Kleene
+    expression, so reading every criterion costs one call instead of a closure per node.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"MET": MET, "NOT_MET": NOT_MET, "UNKNOWN": UNKNOWN}
+        self._count = itertools.count()
+        self._reads: dict[str, str] = {}
+        self._windows: dict[tuple[str, int], str] = {}
+
+    def _new(self, prefix: str) -> str:
+        return f"{prefix}{next(self._count)}"
+
+    def _bind(self, prefix: str, value: Any) -> str:
+        name = f"{prefix}{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def read(self, name: str) -> str:
+        """The local holding input ``name`` (``None`` when missing), read once."""
+        local = self._reads.get(name)
+        if local is None:
+            local = self._reads[name] = self._new("v")
+            self.lines.append(f"{local} = get({name!r})")
+        return local
+
+    def leaf(self, runtime: _LeafRuntime, settled: str = "") -> str:
+        """The local holding the outcome of one leaf.
+
+        A window measure is skipped when ``settled`` (a test of the leaf's siblings
+        already decisive for their combination) holds: the leaf's own outcome is then read
+        by nothing, and it is the cost of a decision (exact Decimal arithmetic).
+        """
+        leaf, out = runtime.leaf, self._new("o")
+        if leaf.measure == "value":
+            value, threshold = self.read(leaf.input), self._bind("t", runtime.threshold)
+            self.lines.append(
+                f"{out} = UNKNOWN if {value} is None else "
+                f"MET if {value} {leaf.op} {threshold} else NOT_MET"
+            )
+        elif leaf.measure in ("each_of_last", "min_to_mean_of_last"):
+            key = (leaf.input, runtime.periods or 1)
+            window = self._windows.get(key)
+            if window is None:
+                series, last = self.read(leaf.input), self._bind("f", _last_amounts)
+                window = self._windows[key] = self._new("w")
+                self.lines.append(
+                    f"{window} = None if {series} is None else {last}({series}, {key[1]})"
+                )
+            judge = self._bind("f", runtime.judge)
+            skip = f"UNKNOWN if {settled} or " if settled else "UNKNOWN if "
+            self.lines.append(f"{out} = {skip}{window} is None else {judge}({window})")
+        else:
+            # max_window_sum: the leaf's own measurement (rare; not worth inlining).
+            self.lines.append(f"{out} = {self._bind('f', runtime.fast)}(facts)")
+        return out
+
+    def combine(self, combine: str, parts: Sequence[str]) -> str:
+        """The local holding the Kleene ``all``/``any`` of the locals ``parts``."""
+        decisive, empty = _KLEENE[combine]
+        out = self._new("o")
+        if not parts:
+            self.lines.append(f"{out} = {empty.name}")
+        elif len(parts) == 1:
+            self.lines.append(f"{out} = {parts[0]}")
+        else:
+            wins = " or ".join(f"{p} is {decisive.name}" for p in parts)
+            unknown = " or ".join(f"{p} is UNKNOWN" for p in parts)
+            self.lines.append(
+                f"{out} = {decisive.name} if {wins} else "
+                f"UNKNOWN if {unknown} else {(~decisive).name}"
+            )
+        return out
+
+    def negate(self, part: str) -> str:
+        """The local holding the Kleene negation of ``part``."""
+        out = self._new("o")
+        self.lines.append(
+            f"{out} = NOT_MET if {part} is MET else MET if {part} is NOT_MET else UNKNOWN"
+        )
+        return out
+
+    def function(self, top: str, results: Sequence[tuple[str, str]]) -> Any:
+        """Compile the lines into ``decide(facts) -> (pack outcome, {criterion id: outcome})``."""
+        entries = ", ".join(f"{cid!r}: {local}" for cid, local in results)
+        body = "\n    ".join(["get = facts.get", *self.lines, f"return {top}, {{{entries}}}"])
+        namespace = dict(self.names)
+        exec(f"def decide(facts):\n    {body}\n", namespace)
+        # Taken out of its own globals: left there it is a reference cycle, and cycles keep
+        # evicted packs' leaves alive until a full garbage collection.
+        return namespace.pop("decide")
 
 
 class _PackRuntime:
@@ -505,12 +631,9 @@ class Evaluator:
         self._leaves: dict[int, _LeafRuntime] = {}
         #: The compiled outcome of each criterion by id, for cheap single questions.
         self.criterion_outcomes: dict[str, Fast] = {}
-        # Every criterion in evaluation order (children first): id, its condition's closure
-        # or (combine is any, positions of its children).
-        self._steps: list[tuple[str, Fast | None, bool, tuple[int, ...]]] = []
-        fns = [self._criterion(c)[0] for c in self.pack.criteria]
+        fns = [self._criterion(c) for c in self.pack.criteria]
         self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
-        self._step_ids = tuple(step[0] for step in self._steps)
+        self._decide = self._decider()
         self.pack_sha256 = runtime.pack_sha256
         # The canonical bytes around the inputs are fixed per evaluator: a digest writes
         # only the inputs (and is only computed when read).
@@ -523,33 +646,58 @@ class Evaluator:
 
     # -- compilation -------------------------------------------------------------------
 
-    def _criterion(self, criterion: Criterion) -> tuple[Fast, int]:
+    def _criterion(self, criterion: Criterion) -> Fast:
         if criterion.condition is not None:
             fn = self._condition(criterion.condition)
-            self._steps.append((criterion.id, fn, False, ()))
         else:
-            compiled = [self._criterion(c) for c in criterion.children]
-            fns = [f for f, _ in compiled]
-            is_any = criterion.combine == "any"
-            fn = _any(fns) if is_any else _all(fns)
-            self._steps.append((criterion.id, None, is_any, tuple(i for _, i in compiled)))
+            fns = [self._criterion(c) for c in criterion.children]
+            fn = _any(fns) if criterion.combine == "any" else _all(fns)
         self.criterion_outcomes[criterion.id] = fn
-        return fn, len(self._steps) - 1
+        return fn
+
+    def _decider(self) -> Decide:
+        # After the closures: the source reads the leaves' bound thresholds and windows.
+        source = _Source()
+        results: list[tuple[str, str]] = []  # criteria in evaluation order, children first
+        tops = [self._source_criterion(source, c, results) for c in self.pack.criteria]
+        top = source.combine("any" if self.pack.combine == "any" else "all", tops)
+        decide: Decide = source.function(top, results)
+        return decide
+
+    def _source_criterion(
+        self, source: _Source, criterion: Criterion, results: list[tuple[str, str]]
+    ) -> str:
+        if criterion.condition is not None:
+            local = self._source_condition(source, criterion.condition)
+        else:
+            parts = [self._source_criterion(source, c, results) for c in criterion.children]
+            local = source.combine("any" if criterion.combine == "any" else "all", parts)
+        results.append((criterion.id, local))
+        return local
+
+    def _source_condition(self, source: _Source, condition: Condition) -> str:
+        if isinstance(condition, Leaf):
+            return source.leaf(self._leaves[id(condition)])
+        if isinstance(condition, All | AnyOf):
+            combine = "all" if isinstance(condition, All) else "any"
+            decisive = _KLEENE[combine][0].name
+            parts: list[str] = []
+            for item in condition.items:
+                if isinstance(item, Leaf):
+                    settled = " or ".join(f"{p} is {decisive}" for p in parts)
+                    parts.append(source.leaf(self._leaves[id(item)], settled))
+                else:
+                    parts.append(self._source_condition(source, item))
+            return source.combine(combine, parts)
+        return source.negate(self._source_condition(source, condition.item))
+
+    def decide(self, facts: Facts) -> tuple[Outcome, dict[str, Outcome]]:
+        """The pack's outcome and every criterion's outcome by id, each computed once."""
+        return self._decide(facts)
 
     def outcomes(self, facts: Facts) -> dict[str, Outcome]:
         """Every criterion's outcome by id, each computed once (what reading them all costs)."""
-        results: list[Outcome] = []
-        append = results.append
-        for _, fn, is_any, children in self._steps:
-            if fn is not None:
-                append(fn(facts))
-                continue
-            parts = [results[i] for i in children]
-            if is_any:
-                append(MET if MET in parts else UNKNOWN if UNKNOWN in parts else NOT_MET)
-            else:
-                append(NOT_MET if NOT_MET in parts else UNKNOWN if UNKNOWN in parts else MET)
-        return dict(zip(self._step_ids, results, strict=True))
+        return self._decide(facts)[1]
 
     def _condition(self, condition: Condition) -> Fast:
         if isinstance(condition, Leaf):

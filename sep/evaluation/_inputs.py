@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 from sep._i18n import N_
@@ -175,9 +176,12 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
         return f"{name}[{row}]{part}"
 
     def convert(value: Any) -> Any:
-        if isinstance(value, Mapping):
+        if type(value) is dict:
             # Every label is a period, known amount or not (``None`` = that period missing).
-            pairs: Any = ((label, amount, None) for label, amount in value.items())
+            # Zipped in C: this runs for every series of every call.
+            pairs: Any = zip(value.keys(), value.values(), repeat(None))
+        elif isinstance(value, Mapping):
+            pairs = ((label, amount, None) for label, amount in value.items())
         elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
             rows: list[tuple[Any, Any, int | None]] = []
             for i, row in enumerate(value):
@@ -202,6 +206,7 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             )
         by_ordinal: dict[int, tuple[Period, Decimal] | None] = {}
         quarterly: bool | None = None
+        gaps = False
         for label, amount, row in pairs:
             try:
                 key, found, is_quarter = (
@@ -211,20 +216,25 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 raise ValidationError(
                     where(label, row, ".period"), label, err.reason, clause=clause
                 ) from None
-            if kind is not None and kind is not is_quarter:
-                raise ValidationError(
-                    where(label, row, ".period"), label, _KIND_REASON[kind], clause=clause
-                )
-            if quarterly is None:
+            if is_quarter is not quarterly:
+                # Only the first period, or one of the other kind: every later period of
+                # the kind of the first passed the kind check with it.
+                if kind is not None and kind is not is_quarter:
+                    raise ValidationError(
+                        where(label, row, ".period"), label, _KIND_REASON[kind], clause=clause
+                    )
+                if quarterly is not None:
+                    raise ValidationError(
+                        name, value, N_("mixes years and quarters"), clause=clause
+                    )
                 quarterly = is_quarter
-            elif quarterly is not is_quarter:
-                raise ValidationError(name, value, N_("mixes years and quarters"), clause=clause)
             if key in by_ordinal:
                 raise ValidationError(
                     where(label, row), str(found), N_("is given twice"), clause=clause
                 )
             if amount is None:
                 by_ordinal[key] = None  # a known period whose amount is missing
+                gaps = True
                 continue
             try:
                 by_ordinal[key] = (found, money(amount))
@@ -232,7 +242,9 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 raise ValidationError(
                     where(label, row), amount, err.reason, clause=clause
                 ) from None
-        keys = [k for k in sorted(by_ordinal) if by_ordinal[k] is not None]
+        keys = sorted(by_ordinal)
+        if gaps:
+            keys = [k for k in keys if by_ordinal[k] is not None]
         if not keys:
             return MISSING_INPUT  # an empty series says nothing: missing, not zero
         if keys[-1] - keys[0] >= MAX_SERIES_SPAN:
@@ -245,7 +257,7 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 f"spans {keys[-1] - keys[0] + 1} periods; a series spans at most {MAX_SERIES_SPAN}",
                 clause=clause,
             )
-        return tuple(item for k in keys if (item := by_ordinal[k]) is not None)
+        return tuple(map(by_ordinal.__getitem__, keys))
 
     return convert
 
@@ -278,7 +290,6 @@ def period_kind_error(spec: InputSpec, label: Any, field: str) -> ValidationErro
     return ValidationError(field, label, _KIND_REASON[kind], clause=spec.clause)
 
 
-@functools.lru_cache(maxsize=4096)
 @functools.lru_cache(maxsize=4096)
 def _label_info(label: str) -> tuple[int, Period, bool]:
     # The same quarters recur for every incubatee: parse and number each label once.
