@@ -26,11 +26,10 @@ from sep.errors import ValidationError
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
 from sep.evaluation._digest import digest_parts, legacy_digest, pack_sha256, tagged
 from sep.evaluation._inputs import (
-    MISSING_INPUT,
     Series,
     jsonable_input,
     label_of,
-    normaliser,
+    normalise_all,
     ordinal,
 )
 from sep.evaluation._loader import iso_date, parameter_number, scale_problem, threshold_scales
@@ -109,6 +108,9 @@ def _last_amounts(series: Series, n: int) -> list[Decimal]:
         [Decimal('2'), Decimal('1')]
     """
     low = ordinal(series[-1][0]) - n + 1
+    if len(series) >= n and ordinal(series[-n][0]) == low:
+        # The common case, a complete window: sorted and unique, its last n periods are it.
+        return [amount for _, amount in reversed(series[-n:])]
     values: list[Decimal] = []
     # The series is sorted and unique by period: the window is a tail of it.
     for period, amount in reversed(series):
@@ -329,73 +331,109 @@ _KLEENE = {
     "all": (NOT_MET, MET),
     "any": (MET, NOT_MET),
 }
+_UNSET: Any = object()
 
 
 class _Source:
-    """Python source of one function deciding every criterion of a pack at once.
+    """Python source of one function deciding a pack, compiled once per evaluator.
 
-    Each leaf becomes one line (a value leaf a comparison inline; leaves on the same
-    series and window share one reading of it) and each combination one Kleene
-    expression, so reading every criterion costs one call instead of a closure per node.
+    Each leaf becomes one line (a value leaf a comparison inline; leaves on the same series
+    and window share one reading of it) and each combination one Kleene expression, so a
+    decision costs one call, not a closure call per node. A node whose outcome nothing
+    reads is skipped: a flag guards it that is false once an earlier sibling decides their
+    combination or the parent itself is skipped. Flags chain sibling to sibling, so the
+    source grows linearly with the pack.
+
+    Args:
+        leaves: The evaluator's leaf runtimes by ``id(leaf)``.
+        every: Decide every criterion (no criterion is then skipped, and value leaves are
+            cheaper computed than guarded), or only the pack's outcome.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, leaves: Mapping[int, _LeafRuntime], *, every: bool) -> None:
+        self.leaves = leaves
+        self.every = every
         self.lines: list[str] = []
-        self.names: dict[str, Any] = {"MET": MET, "NOT_MET": NOT_MET, "UNKNOWN": UNKNOWN}
+        self.names: dict[str, Any] = {
+            "MET": MET, "NOT_MET": NOT_MET, "UNKNOWN": UNKNOWN, "UNSET": _UNSET
+        }  # fmt: skip
+        #: Each criterion's local in evaluation order (children first), when ``every``.
+        self.results: list[tuple[str, str]] = []
         self._count = itertools.count()
         self._reads: dict[str, str] = {}
-        self._windows: dict[tuple[str, int], str] = {}
+        self._windows: dict[tuple[str, int], tuple[str, bool]] = {}
 
     def _new(self, prefix: str) -> str:
         return f"{prefix}{next(self._count)}"
 
-    def _bind(self, prefix: str, value: Any) -> str:
-        name = f"{prefix}{len(self.names)}"
+    def _bind(self, value: Any) -> str:
+        name = f"c{len(self.names)}"
         self.names[name] = value
         return name
 
-    def read(self, name: str) -> str:
-        """The local holding input ``name`` (``None`` when missing), read once."""
+    def _set(self, out: str, expression: str, need: str) -> None:
+        guarded = f"({expression}) if {need} else UNKNOWN" if need else expression
+        self.lines.append(f"{out} = {guarded}")
+
+    def _read(self, name: str) -> str:
+        # Never guarded: a later node may read the same input.
         local = self._reads.get(name)
         if local is None:
             local = self._reads[name] = self._new("v")
             self.lines.append(f"{local} = get({name!r})")
         return local
 
-    def leaf(self, runtime: _LeafRuntime, settled: str = "") -> str:
-        """The local holding the outcome of one leaf.
+    def pack(self, pack: RulePack) -> str:
+        """The local holding the pack's outcome."""
+        return self.items(pack.combine, pack.criteria, "", guard=not self.every)
 
-        A window measure is skipped when ``settled`` (a test of the leaf's siblings
-        already decisive for their combination) holds: the leaf's own outcome is then read
-        by nothing, and it is the cost of a decision (exact Decimal arithmetic).
-        """
-        leaf, out = runtime.leaf, self._new("o")
-        if leaf.measure == "value":
-            value, threshold = self.read(leaf.input), self._bind("t", runtime.threshold)
-            self.lines.append(
-                f"{out} = UNKNOWN if {value} is None else "
-                f"MET if {value} {leaf.op} {threshold} else NOT_MET"
-            )
-        elif leaf.measure in ("each_of_last", "min_to_mean_of_last"):
-            key = (leaf.input, runtime.periods or 1)
-            window = self._windows.get(key)
-            if window is None:
-                series, last = self.read(leaf.input), self._bind("f", _last_amounts)
-                window = self._windows[key] = self._new("w")
-                self.lines.append(
-                    f"{window} = None if {series} is None else {last}({series}, {key[1]})"
-                )
-            judge = self._bind("f", runtime.judge)
-            skip = f"UNKNOWN if {settled} or " if settled else "UNKNOWN if "
-            self.lines.append(f"{out} = {skip}{window} is None else {judge}({window})")
+    def criterion(self, criterion: Criterion, need: str) -> str:
+        """The local holding ``criterion``'s outcome."""
+        if criterion.condition is not None:
+            local = self.condition(criterion.condition, need)
         else:
-            # max_window_sum: the leaf's own measurement (rare; not worth inlining).
-            self.lines.append(f"{out} = {self._bind('f', runtime.fast)}(facts)")
-        return out
+            local = self.items(criterion.combine, criterion.children, need, guard=not self.every)
+        if self.every:
+            self.results.append((criterion.id, local))
+        return local
 
-    def combine(self, combine: str, parts: Sequence[str]) -> str:
-        """The local holding the Kleene ``all``/``any`` of the locals ``parts``."""
-        decisive, empty = _KLEENE[combine]
+    def condition(self, condition: Condition, need: str) -> str:
+        """The local holding ``condition``'s outcome."""
+        if isinstance(condition, All):
+            return self.items("all", condition.items, need, guard=True)
+        if isinstance(condition, AnyOf):
+            return self.items("any", condition.items, need, guard=True)
+        if isinstance(condition, Not):
+            part, out = self.condition(condition.item, need), self._new("o")
+            self.lines.append(
+                f"{out} = NOT_MET if {part} is MET else MET if {part} is NOT_MET else UNKNOWN"
+            )
+            return out
+        return self.leaf(self.leaves[id(condition)], need)
+
+    def items(
+        self,
+        combine: str | None,
+        items: Sequence[Criterion] | Sequence[Condition],
+        need: str,
+        *,
+        guard: bool,
+    ) -> str:
+        """The local holding the Kleene ``all`` (or ``any``) of ``items``; with ``guard``,
+        an item after one that decides is skipped."""
+        decisive, empty = _KLEENE["any" if combine == "any" else "all"]
+        parts: list[str] = []
+        for item in items:
+            if parts and guard:
+                flag, settled = self._new("n"), f"{parts[-1]} is not {decisive.name}"
+                self.lines.append(
+                    f"{flag} = {need} and {settled}" if need else f"{flag} = {settled}"
+                )
+                need = flag
+            if isinstance(item, Criterion):
+                parts.append(self.criterion(item, need))
+            else:
+                parts.append(self.condition(item, need))
         out = self._new("o")
         if not parts:
             self.lines.append(f"{out} = {empty.name}")
@@ -410,18 +448,58 @@ class _Source:
             )
         return out
 
-    def negate(self, part: str) -> str:
-        """The local holding the Kleene negation of ``part``."""
-        out = self._new("o")
-        self.lines.append(
-            f"{out} = NOT_MET if {part} is MET else MET if {part} is NOT_MET else UNKNOWN"
-        )
+    def leaf(self, runtime: _LeafRuntime, need: str) -> str:
+        """The local holding the outcome of one leaf."""
+        leaf, out = runtime.leaf, self._new("o")
+        if leaf.measure == "value":
+            value, threshold = self._read(leaf.input), self._bind(runtime.threshold)
+            self._set(
+                out,
+                f"UNKNOWN if {value} is None else MET if {value} {leaf.op} {threshold} "
+                "else NOT_MET",
+                "" if self.every else need,
+            )
+        elif self.every and leaf.measure in ("each_of_last", "min_to_mean_of_last"):
+            window = self._window(runtime, need)
+            judge = self._bind(runtime.judge)
+            self._set(out, f"UNKNOWN if {window} is None else {judge}({window})", need)
+        else:
+            # The leaf's own measurement, memoised: the outcome and the criteria share it.
+            self._set(out, f"{self._bind(runtime.fast)}(facts)", need)
         return out
 
-    def function(self, top: str, results: Sequence[tuple[str, str]]) -> Any:
-        """Compile the lines into ``decide(facts) -> (pack outcome, {criterion id: outcome})``."""
-        entries = ", ".join(f"{cid!r}: {local}" for cid, local in results)
-        body = "\n    ".join(["get = facts.get", *self.lines, f"return {top}, {{{entries}}}"])
+    def _window(self, runtime: _LeafRuntime, need: str) -> str:
+        # The local holding the window's amounts (None: no series), read where first
+        # needed: a leaf skipped may share the window with one that is not.
+        key = (runtime.leaf.input, runtime.periods or 1)
+        found = self._windows.get(key)
+        if found is not None and found[1]:
+            return found[0]
+        series, last = self._read(key[0]), self._bind(_last_amounts)
+        if found is None:
+            window = self._new("w")
+            if need:
+                self.lines.append(f"{window} = UNSET")
+        else:
+            window = found[0]
+        read = f"{window} = None if {series} is None else {last}({series}, {key[1]})"
+        if found is None and not need:
+            self.lines.append(read)
+        else:
+            test = f"{need} and {window} is UNSET" if need else f"{window} is UNSET"
+            self.lines.append(f"if {test}: {read}")
+        self._windows[key] = (window, not need)
+        return window
+
+    def function(self, top: str) -> Any:
+        """Compile the lines into ``decide(facts)``: the pack's outcome, and with ``every``
+        every criterion's outcome by id."""
+        if self.every:
+            entries = ", ".join(f"{cid!r}: {local}" for cid, local in self.results)
+            done = f"return {top}, {{{entries}}}"
+        else:
+            done = f"return {top}"
+        body = "\n    ".join(["get = facts.get", *self.lines, done])
         namespace = dict(self.names)
         exec(f"def decide(facts):\n    {body}\n", namespace)
         # Taken out of its own globals: left there it is a reference cycle, and cycles keep
@@ -434,10 +512,7 @@ class _PackRuntime:
 
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
-        self.converters = tuple((name, normaliser(spec)) for name, spec in pack.inputs.items())
-        # Yes/no inputs are most of every pack: they skip the converter call when already
-        # true or false (the converter only refuses everything else).
-        self.bools = frozenset(name for name, spec in pack.inputs.items() if spec.type == "bool")
+        self.normalise = normalise_all(pack.inputs)
         self.pack_sha256 = pack_sha256(pack.definition)
         self.by_date: OrderedDict[dt.date, Evaluator] = OrderedDict()
         self.by_params: OrderedDict[tuple[Any, ...], Evaluator] = OrderedDict()
@@ -631,9 +706,11 @@ class Evaluator:
         self._leaves: dict[int, _LeafRuntime] = {}
         #: The compiled outcome of each criterion by id, for cheap single questions.
         self.criterion_outcomes: dict[str, Fast] = {}
-        fns = [self._criterion(c) for c in self.pack.criteria]
-        self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
-        self._decide = self._decider()
+        for criterion in self.pack.criteria:
+            self._criterion(criterion)
+        #: The pack's outcome of normalised facts.
+        self.outcome_of: Fast = self._compile(every=False)
+        self._decide: Decide = self._compile(every=True)
         self.pack_sha256 = runtime.pack_sha256
         # The canonical bytes around the inputs are fixed per evaluator: a digest writes
         # only the inputs (and is only computed when read).
@@ -655,41 +732,10 @@ class Evaluator:
         self.criterion_outcomes[criterion.id] = fn
         return fn
 
-    def _decider(self) -> Decide:
-        # After the closures: the source reads the leaves' bound thresholds and windows.
-        source = _Source()
-        results: list[tuple[str, str]] = []  # criteria in evaluation order, children first
-        tops = [self._source_criterion(source, c, results) for c in self.pack.criteria]
-        top = source.combine("any" if self.pack.combine == "any" else "all", tops)
-        decide: Decide = source.function(top, results)
-        return decide
-
-    def _source_criterion(
-        self, source: _Source, criterion: Criterion, results: list[tuple[str, str]]
-    ) -> str:
-        if criterion.condition is not None:
-            local = self._source_condition(source, criterion.condition)
-        else:
-            parts = [self._source_criterion(source, c, results) for c in criterion.children]
-            local = source.combine("any" if criterion.combine == "any" else "all", parts)
-        results.append((criterion.id, local))
-        return local
-
-    def _source_condition(self, source: _Source, condition: Condition) -> str:
-        if isinstance(condition, Leaf):
-            return source.leaf(self._leaves[id(condition)])
-        if isinstance(condition, All | AnyOf):
-            combine = "all" if isinstance(condition, All) else "any"
-            decisive = _KLEENE[combine][0].name
-            parts: list[str] = []
-            for item in condition.items:
-                if isinstance(item, Leaf):
-                    settled = " or ".join(f"{p} is {decisive}" for p in parts)
-                    parts.append(source.leaf(self._leaves[id(item)], settled))
-                else:
-                    parts.append(self._source_condition(source, item))
-            return source.combine(combine, parts)
-        return source.negate(self._source_condition(source, condition.item))
+    def _compile(self, *, every: bool) -> Any:
+        # After the closures: the source reads the leaves' bound thresholds and periods.
+        source = _Source(self._leaves, every=every)
+        return source.function(source.pack(self.pack))
 
     def decide(self, facts: Facts) -> tuple[Outcome, dict[str, Outcome]]:
         """The pack's outcome and every criterion's outcome by id, each computed once."""
@@ -719,22 +765,7 @@ class Evaluator:
 
     def facts(self, raw: Mapping[str, Any]) -> Facts:
         """Normalise ``raw`` to the pack's inputs; absent, ``None`` and unknown are dropped."""
-        out: Facts = {}
-        get = raw.get
-        bools = self._runtime.bools
-        for name, convert in self._runtime.converters:
-            value = get(name)
-            if value is None:
-                continue
-            if (value is True or value is False) and name in bools:
-                out[name] = value
-                continue
-            if type(value) is not str or value:  # an empty form field is missing (and a
-                # foreign value is never compared: its __eq__ may raise)
-                value = convert(value)
-                if value is not MISSING_INPUT:
-                    out[name] = value
-        return out
+        return self._runtime.normalise(raw)
 
     def digest(self, facts: Facts) -> str:
         """``jcs-sha256:<hex>`` over the pack, the parameter values, the date and the inputs."""
