@@ -411,10 +411,19 @@ def _durable_outcomes(compiled: _Compiled, facts: Facts) -> dict[str, Outcome]:
     return found
 
 
-def _criteria_outcomes(compiled: _Compiled) -> Callable[[Facts], dict[str, Outcome]]:
-    def outcomes(facts: Facts) -> dict[str, Outcome]:
+def _decider(compiled: _Compiled) -> Callable[[Facts], tuple[Outcome, dict[str, Outcome]]]:
+    def decide(facts: Facts) -> tuple[Outcome, dict[str, Outcome]]:
         found = _durable_outcomes(compiled, facts)
-        return {cid: outcome for cid, outcome in found.items() if cid}
+        return found[""], {cid: outcome for cid, outcome in found.items() if cid}
+
+    return decide
+
+
+def _criteria_outcomes(compiled: _Compiled) -> Callable[[Facts], dict[str, Outcome]]:
+    decide = _decider(compiled)
+
+    def outcomes(facts: Facts) -> dict[str, Outcome]:
+        return decide(facts)[1]
 
     return outcomes
 
@@ -491,6 +500,7 @@ class RuleStream:
         evaluator.outcome_of = answer("")
         evaluator.criterion_outcomes = {cid: answer(cid) for cid in self._compiled.ids}
         evaluator.outcomes = _criteria_outcomes(self._compiled)  # type: ignore[method-assign,assignment]
+        evaluator.decide = _decider(self._compiled)  # type: ignore[method-assign,assignment]
         self._evaluator = evaluator
         self._converters = {name: normaliser(spec) for name, spec in self._pack.inputs.items()}
         self._state: dict[Hashable, tuple[_StreamFacts, Decision]] = {}
