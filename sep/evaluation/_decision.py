@@ -380,9 +380,16 @@ class Decision:
         Raises:
             ValidationError: if the pack has no such criterion.
         """
+        cache = self._cache
+        if type(criterion_id) is str and "trace" not in cache:
+            # The common question, answered first: the outcomes are usually known.
+            known: dict[str, Outcome] | None = cache.get("outcomes")
+            if known is not None:
+                found = known.get(criterion_id)
+                if found is not None:
+                    return found
         if not isinstance(criterion_id, str):  # never hashed or compared: it may raise
             raise self._unknown(criterion_id)
-        cache = self._cache
         if "trace" not in cache:
             # Answer without tracing: every criterion's outcome from one pass, kept for the
             # next question (callers often read them all).

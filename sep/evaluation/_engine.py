@@ -637,6 +637,11 @@ def evaluator_for(
             mapping, or an override is unknown or out of bounds (naming ``params.NAME``).
     """
     runtime = _runtime(pack)
+    if params is None and type(on) is dt.date:  # the common call, as below without checks
+        found = runtime.by_date.get(on)
+        if found is not None:
+            runtime.by_date.move_to_end(on)
+            return found
     as_of = _as_of(on)
     params = _params(params)
     if not params:
@@ -710,7 +715,9 @@ class Evaluator:
             self._criterion(criterion)
         #: The pack's outcome of normalised facts.
         self.outcome_of: Fast = self._compile(every=False)
-        self._decide: Decide = self._compile(every=True)
+        #: The pack's outcome of normalised facts and every criterion's outcome by id, each
+        #: computed once.
+        self.decide: Decide = self._compile(every=True)
         self.pack_sha256 = runtime.pack_sha256
         # The canonical bytes around the inputs are fixed per evaluator: a digest writes
         # only the inputs (and is only computed when read).
@@ -737,13 +744,9 @@ class Evaluator:
         source = _Source(self._leaves, every=every)
         return source.function(source.pack(self.pack))
 
-    def decide(self, facts: Facts) -> tuple[Outcome, dict[str, Outcome]]:
-        """The pack's outcome and every criterion's outcome by id, each computed once."""
-        return self._decide(facts)
-
     def outcomes(self, facts: Facts) -> dict[str, Outcome]:
         """Every criterion's outcome by id, each computed once (what reading them all costs)."""
-        return self._decide(facts)[1]
+        return self.decide(facts)[1]
 
     def _condition(self, condition: Condition) -> Fast:
         if isinstance(condition, Leaf):

@@ -500,7 +500,7 @@ class RuleStream:
         evaluator.outcome_of = answer("")
         evaluator.criterion_outcomes = {cid: answer(cid) for cid in self._compiled.ids}
         evaluator.outcomes = _criteria_outcomes(self._compiled)  # type: ignore[method-assign,assignment]
-        evaluator.decide = _decider(self._compiled)  # type: ignore[method-assign,assignment]
+        evaluator.decide = _decider(self._compiled)
         self._evaluator = evaluator
         self._converters = {name: normaliser(spec) for name, spec in self._pack.inputs.items()}
         self._state: dict[Hashable, tuple[_StreamFacts, Decision]] = {}
