@@ -23,6 +23,7 @@ from sep._limits import MAX_PARAMETER_VALUES, MONEY_CONTEXT
 from sep.domain._fields import money_sum
 from sep.domain._money import Money
 from sep.errors import ValidationError
+from sep.evaluation._codegen import function
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
 from sep.evaluation._digest import digest_parts, legacy_digest, pack_sha256, tagged
 from sep.evaluation._inputs import (
@@ -499,12 +500,7 @@ class _Source:
             done = f"return {top}, {{{entries}}}"
         else:
             done = f"return {top}"
-        body = "\n    ".join(["get = facts.get", *self.lines, done])
-        namespace = dict(self.names)
-        exec(f"def decide(facts):\n    {body}\n", namespace)
-        # Taken out of its own globals: left there it is a reference cycle, and cycles keep
-        # evicted packs' leaves alive until a full garbage collection.
-        return namespace.pop("decide")
+        return function("decide", "facts", ["get = facts.get", *self.lines, done], self.names)
 
 
 class _PackRuntime:

@@ -22,6 +22,7 @@ from sep._limits import MAX_AMOUNT, MAX_SERIES_SPAN
 from sep.domain._fields import plain, read_decimal, read_text
 from sep.domain._money import CNY, Money, Period
 from sep.errors import CurrencyMismatchError, ValidationError
+from sep.evaluation._codegen import function
 from sep.evaluation._spec import InputSpec
 
 __all__ = [
@@ -414,11 +415,10 @@ def normalise_all(specs: Mapping[str, InputSpec]) -> Callable[[Mapping[str, Any]
             f"        v = {convert}(v)",
             f"        if v is not MISSING: out[{key}] = v",
         ]
-    body = "\n    ".join([*lines, "return out"])
-    exec(f"def facts(raw):\n    {body}\n", names)
-    # Out of its own globals: a function in them is a reference cycle.
-    function: Callable[[Mapping[str, Any]], dict[str, Any]] = names.pop("facts")
-    return function
+    normalise: Callable[[Mapping[str, Any]], dict[str, Any]] = function(
+        "facts", "raw", [*lines, "return out"], names
+    )
+    return normalise
 
 
 def normaliser(spec: InputSpec) -> Callable[[Any], Any]:
