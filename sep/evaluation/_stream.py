@@ -67,7 +67,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from sep._i18n import N_
 from sep.domain._fields import money_sum
@@ -204,9 +204,13 @@ class _Measured:
             return
         n = self.runtime.periods or 1
         key = (leaf.input, n)
-        amounts = windows.get(key)
-        if amounts is None:
-            amounts = windows[key] = _last_window(series, n)
+        window = windows.get(key)
+        if window is None:
+            amounts = _last_window(series, n)
+            # Told apart by identity: ``None in amounts`` would ask each Decimal whether it
+            # equals None, an abstract-class check each time.
+            window = windows[key] = (amounts, [a for a in amounts if a is not None])
+        amounts, recorded = window
         if measure == "each_of_last":
             if self.extreme is None:
                 for field, amount in zip(fields, amounts, strict=True):
@@ -214,13 +218,12 @@ class _Measured:
                         out[field] = amount
                 return
             # The window ends at the newest recorded period: something is always recorded.
-            out[fields[0]] = self.extreme([a for a in amounts if a is not None])
-            if None not in amounts:
+            out[fields[0]] = self.extreme(recorded)
+            if len(recorded) == n:
                 out[fields[1]] = True
-        elif None not in amounts:  # min_to_mean_of_last: needs every period of the window
-            complete = cast("list[Decimal]", amounts)
-            out[fields[0]] = money_sum(complete)
-            ratio = stability(complete, n)
+        elif len(recorded) == n:  # min_to_mean_of_last: needs every period of the window
+            out[fields[0]] = money_sum(recorded)
+            ratio = stability(recorded, n)
             if ratio is not None:
                 out[fields[1]] = ratio
 
@@ -231,6 +234,9 @@ def _last_window(series: Series, n: int) -> list[Decimal | None]:
     ``min_to_mean_of_last`` has them; without its labels, margins and missing paths, which
     only an explanation needs."""
     low = ordinal(series[-1][0]) - n + 1
+    if len(series) >= n and ordinal(series[-n][0]) == low:
+        # The common case, a complete window: sorted and unique, its last n periods are it.
+        return [amount for _, amount in series[-n:]]
     amounts: list[Decimal | None] = [None] * n
     # The series is sorted and unique by period: the window is a tail of it.
     for period, amount in reversed(series):
