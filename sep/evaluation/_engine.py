@@ -503,6 +503,43 @@ class _Source:
         return function("decide", "facts", ["get = facts.get", *self.lines, done], self.names)
 
 
+#: Packs with more criteria and leaves than this are decided by the closures instead of
+#: generated functions: Python compiles generated source at about 60 µs a node, which a
+#: pack of thousands of criteria would pay for every evaluator.
+_GENERATED_NODES = 1_000
+
+
+def _stepwise(
+    steps: Sequence[tuple[str, Fast | None, bool, tuple[int, ...]]],
+    tops: tuple[int, ...],
+    any_top: bool,
+) -> Decide:
+    """``decide`` of a large pack: each criterion once, children first, from the closures.
+
+    A function of the steps alone, never of the evaluator: a bound method kept on the
+    evaluator would be a reference cycle.
+    """
+    ids = tuple(step[0] for step in steps)
+
+    def decide(facts: Facts) -> tuple[Outcome, dict[str, Outcome]]:
+        results: list[Outcome] = []
+        append = results.append
+        for _, fn, is_any, children in steps:
+            if fn is not None:
+                append(fn(facts))
+                continue
+            parts = [results[i] for i in children]
+            if is_any:
+                append(MET if MET in parts else UNKNOWN if UNKNOWN in parts else NOT_MET)
+            else:
+                append(NOT_MET if NOT_MET in parts else UNKNOWN if UNKNOWN in parts else MET)
+        top = [results[i] for i in tops]
+        outcome = Outcome.any_of(top) if any_top else Outcome.all_of(top)
+        return outcome, dict(zip(ids, results, strict=True))
+
+    return decide
+
+
 class _PackRuntime:
     """What is fixed per pack: input converters, the pack digest, evaluator caches."""
 
@@ -707,13 +744,24 @@ class Evaluator:
         self._leaves: dict[int, _LeafRuntime] = {}
         #: The compiled outcome of each criterion by id, for cheap single questions.
         self.criterion_outcomes: dict[str, Fast] = {}
-        for criterion in self.pack.criteria:
-            self._criterion(criterion)
+        # Every criterion in evaluation order (children first): id, its condition's closure
+        # or (combine is any, positions of its children).
+        self._steps: list[tuple[str, Fast | None, bool, tuple[int, ...]]] = []
+        tops = [self._criterion(c) for c in self.pack.criteria]
+        fns = [fn for fn, _ in tops]
         #: The pack's outcome of normalised facts.
-        self.outcome_of: Fast = self._compile(every=False)
+        self.outcome_of: Fast
         #: The pack's outcome of normalised facts and every criterion's outcome by id, each
         #: computed once.
-        self.decide: Decide = self._compile(every=True)
+        self.decide: Decide
+        if len(self._steps) + len(self._leaves) <= _GENERATED_NODES:
+            self.outcome_of = self._compile(every=False)
+            self.decide = self._compile(every=True)
+        else:
+            self.outcome_of = _any(fns) if self.pack.combine == "any" else _all(fns)
+            self.decide = _stepwise(
+                self._steps, tuple(i for _, i in tops), self.pack.combine == "any"
+            )
         self.pack_sha256 = runtime.pack_sha256
         # The canonical bytes around the inputs are fixed per evaluator: a digest writes
         # only the inputs (and is only computed when read).
@@ -726,14 +774,18 @@ class Evaluator:
 
     # -- compilation -------------------------------------------------------------------
 
-    def _criterion(self, criterion: Criterion) -> Fast:
+    def _criterion(self, criterion: Criterion) -> tuple[Fast, int]:
         if criterion.condition is not None:
             fn = self._condition(criterion.condition)
+            self._steps.append((criterion.id, fn, False, ()))
         else:
-            fns = [self._criterion(c) for c in criterion.children]
-            fn = _any(fns) if criterion.combine == "any" else _all(fns)
+            compiled = [self._criterion(c) for c in criterion.children]
+            fns = [f for f, _ in compiled]
+            is_any = criterion.combine == "any"
+            fn = _any(fns) if is_any else _all(fns)
+            self._steps.append((criterion.id, None, is_any, tuple(i for _, i in compiled)))
         self.criterion_outcomes[criterion.id] = fn
-        return fn
+        return fn, len(self._steps) - 1
 
     def _compile(self, *, every: bool) -> Any:
         # After the closures: the source reads the leaves' bound thresholds and periods.
