@@ -383,11 +383,12 @@ class Decision:
         cache = self._cache
         if type(criterion_id) is str and "trace" not in cache:
             # The common question, answered first: the outcomes are usually known.
-            known: dict[str, Outcome] | None = cache.get("outcomes")
-            if known is not None:
-                found = known.get(criterion_id)
-                if found is not None:
-                    return found
+            try:
+                known: Outcome = cache["outcomes"][criterion_id]
+            except KeyError:  # not decided yet, or no such criterion: as below
+                pass
+            else:
+                return known
         if not isinstance(criterion_id, str):  # never hashed or compared: it may raise
             raise self._unknown(criterion_id)
         if "trace" not in cache:
