@@ -90,7 +90,12 @@ def stability(amounts: Sequence[Decimal], n: int) -> Decimal | None:
         >>> stability([Decimal(90), Decimal(110)], 2), stability([Decimal(-1), Decimal(1)], 2)
         (Decimal('0.9000'), None)
     """
-    total = money_sum(amounts)
+    return stability_of_total(money_sum(amounts), amounts, n)
+
+
+def stability_of_total(total: Decimal, amounts: Sequence[Decimal], n: int) -> Decimal | None:
+    """:func:`stability` of ``amounts`` whose exact sum ``total`` the caller has already
+    (the streaming engine posts the sum too)."""
     if total <= 0:
         return None
     mean = MONEY_CONTEXT.divide(total, n)

@@ -77,7 +77,7 @@ from sep.evaluation import _durable
 from sep.evaluation._api import GRADUATION, _facts, _pack, _refuse_extra, compile_pack
 from sep.evaluation._codegen import function
 from sep.evaluation._decision import Decision
-from sep.evaluation._engine import Evaluator, stability
+from sep.evaluation._engine import Evaluator, stability_of_total
 from sep.evaluation._inputs import (
     MISSING_INPUT,
     Series,
@@ -222,8 +222,8 @@ class _Measured:
             if len(recorded) == n:
                 out[fields[1]] = True
         elif len(recorded) == n:  # min_to_mean_of_last: needs every period of the window
-            out[fields[0]] = money_sum(recorded)
-            ratio = stability(recorded, n)
+            total = out[fields[0]] = money_sum(recorded)
+            ratio = stability_of_total(total, recorded, n)
             if ratio is not None:
                 out[fields[1]] = ratio
 
