@@ -674,7 +674,9 @@ def evaluator_for(
         ValidationError: ``on`` is not a date (or ``YYYY-MM-DD``), ``params`` is not a
             mapping, or an override is unknown or out of bounds (naming ``params.NAME``).
     """
-    runtime = _runtime(pack)
+    runtime: _PackRuntime | None = pack._runtime
+    if runtime is None:
+        runtime = _runtime(pack)
     if params is None and type(on) is dt.date:  # the common call, as below without checks
         found = runtime.by_date.get(on)
         if found is not None:
@@ -742,6 +744,8 @@ class Evaluator:
         self, _runtime: _PackRuntime, as_of: dt.date, parameters: tuple[ParameterUse, ...]
     ) -> None:
         runtime = self._runtime = _runtime
+        # What facts() calls, one call shorter for check(): it runs on every decision.
+        self._normalise = runtime.normalise
         self.pack = runtime.pack
         self.as_of = as_of
         self.parameters = parameters
