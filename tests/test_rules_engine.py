@@ -621,3 +621,24 @@ def test_a_threshold_in_another_currency_is_refused() -> None:
     with pytest.raises(ValidationError) as info:
         check_eligibility({}, params={"early_funding_min": Money(Decimal(5), "USD")}, on=ON)
     assert info.value.field == "params.early_funding_min"
+
+
+@settings(max_examples=100, deadline=None)
+@given(_facts)
+def test_large_packs_decide_as_generated_ones(facts: dict[str, Any]) -> None:
+    """A pack too large for generated functions is decided by the closures: the pack's
+    outcome and every criterion's equal the generated ones (4.3.5)."""
+    from sep.evaluation import _engine, builtin_pack, compile_pack
+
+    generated = compile_pack(GRADUATION, on=ON)
+    normal = generated.facts(facts)
+    small = _engine._GENERATED_NODES
+    try:
+        _engine._GENERATED_NODES = 0
+        stepwise = _engine.Evaluator(
+            _engine._runtime(builtin_pack(GRADUATION)), ON, generated.parameters
+        )
+    finally:
+        _engine._GENERATED_NODES = small
+    assert stepwise.decide(normal) == generated.decide(normal)
+    assert stepwise.outcome_of(normal) is generated.outcome_of(normal)

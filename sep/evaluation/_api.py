@@ -254,8 +254,11 @@ def _facts(obj: Any, rules: RulePack | None = None, extra: Any = "forbid") -> Ma
         )
         if rules is None:
             return data
-        _, _, _, inputs, _ = _shape(rules)
-        if inputs.issuperset(data.keys()):  # the common case: named inputs only
+        # The common case, named inputs only, with the pack's shape looked up inline.
+        shape = _SHAPES.get(id(rules))
+        if shape is None or shape[0]() is not rules:
+            shape = _shape(rules)
+        if shape[3].issuperset(data.keys()):
             return data
         cls = _document_class(data, rules)
         if cls is None:
@@ -376,7 +379,7 @@ def check(
     rules = _pack(pack)
     raw = _facts(facts, rules, extra)
     evaluator = evaluator_for(rules, on, params)
-    return Decision.of(evaluator, evaluator.facts(raw))
+    return Decision.of(evaluator, evaluator._normalise(raw))
 
 
 def check_eligibility(

@@ -288,9 +288,18 @@ class Decision:
             <Outcome.MET: 'met'>
         """
         pack = evaluator.pack
-        if outcome is None:
-            outcome = evaluator.outcome_of(facts)
-        return cls(pack.id, pack.edition, pack.question, outcome, evaluator.as_of, evaluator, facts)
+        if outcome is not None:
+            return cls(
+                pack.id, pack.edition, pack.question, outcome, evaluator.as_of, evaluator, facts
+            )
+        # Every criterion's outcome with the pack's, in one generated call: about what the
+        # pack's alone costs, and callers often read the criteria next.
+        outcome, outcomes = evaluator.decide(facts)
+        decision = cls(
+            pack.id, pack.edition, pack.question, outcome, evaluator.as_of, evaluator, facts
+        )
+        decision._cache["outcomes"] = outcomes
+        return decision
 
     # -- lazily computed ---------------------------------------------------------------
 
@@ -372,9 +381,17 @@ class Decision:
         Raises:
             ValidationError: if the pack has no such criterion.
         """
+        cache = self._cache
+        if type(criterion_id) is str and "trace" not in cache:
+            # The common question, answered first: the outcomes are usually known.
+            try:
+                known: Outcome = cache["outcomes"][criterion_id]
+            except KeyError:  # not decided yet, or no such criterion: as below
+                pass
+            else:
+                return known
         if not isinstance(criterion_id, str):  # never hashed or compared: it may raise
             raise self._unknown(criterion_id)
-        cache = self._cache
         if "trace" not in cache:
             # Answer without tracing: every criterion's outcome from one pass, kept for the
             # next question (callers often read them all).

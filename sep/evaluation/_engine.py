@@ -10,6 +10,7 @@ so the common call — "may this incubatee graduate?" — costs only the outcome
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 import threading
 from collections import OrderedDict
@@ -23,14 +24,14 @@ from sep._reason import R_
 from sep.domain._fields import money_sum
 from sep.domain._money import Money
 from sep.errors import ValidationError
+from sep.evaluation._codegen import function
 from sep.evaluation._decision import Change, Check, CriterionResult, ParameterUse
 from sep.evaluation._digest import digest_parts, legacy_digest, pack_sha256, tagged
 from sep.evaluation._inputs import (
-    MISSING_INPUT,
     Series,
     jsonable_input,
     label_of,
-    normaliser,
+    normalise_all,
     ordinal,
 )
 from sep.evaluation._loader import iso_date, parameter_number, scale_problem, threshold_scales
@@ -63,6 +64,7 @@ _NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 Facts = dict[str, Any]
 Fast = Callable[[Facts], Outcome]
+Decide = Callable[[Facts], tuple[Outcome, dict[str, Outcome]]]
 _CACHE_SIZE = 256
 _RATIO = Decimal("0.0001")
 _FLIP_CAP = 32
@@ -89,11 +91,40 @@ def stability(amounts: Sequence[Decimal], n: int) -> Decimal | None:
         >>> stability([Decimal(90), Decimal(110)], 2), stability([Decimal(-1), Decimal(1)], 2)
         (Decimal('0.9000'), None)
     """
-    total = money_sum(amounts)
+    return stability_of_total(money_sum(amounts), amounts, n)
+
+
+def stability_of_total(total: Decimal, amounts: Sequence[Decimal], n: int) -> Decimal | None:
+    """:func:`stability` of ``amounts`` whose exact sum ``total`` the caller has already
+    (the streaming engine posts the sum too)."""
     if total <= 0:
         return None
     mean = MONEY_CONTEXT.divide(total, n)
     return MONEY_CONTEXT.divide(min(amounts), mean).quantize(_RATIO, context=MONEY_CONTEXT)
+
+
+def _last_amounts(series: Series, n: int) -> list[Decimal]:
+    """The recorded amounts of the last ``n`` periods up to the newest, newest first.
+
+    Every window measure but ``max_window_sum`` reads only these, so leaves on the same
+    series and window share one reading.
+
+    Example:
+        >>> from sep.domain._money import Period
+        >>> _last_amounts(((Period(2024, 4), Decimal(1)), (Period(2025, 2), Decimal(2))), 3)
+        [Decimal('2'), Decimal('1')]
+    """
+    low = ordinal(series[-1][0]) - n + 1
+    if len(series) >= n and ordinal(series[-n][0]) == low:
+        # The common case, a complete window: sorted and unique, its last n periods are it.
+        return [amount for _, amount in reversed(series[-n:])]
+    values: list[Decimal] = []
+    # The series is sorted and unique by period: the window is a tail of it.
+    for period, amount in reversed(series):
+        if ordinal(period) < low:
+            break
+        values.append(amount)
+    return values
 
 
 class _LeafRuntime:
@@ -138,20 +169,18 @@ class _LeafRuntime:
     def _measure_series(self, series: Series, facts: Facts) -> Outcome:
         if self.leaf.measure == "max_window_sum":
             return self.check(facts).outcome
-        n = self.periods or 1
-        low = ordinal(series[-1][0]) - n + 1
+        return self.judge(_last_amounts(series, self.periods or 1))
+
+    def judge(self, values: list[Decimal]) -> Outcome:
+        """The outcome of ``each_of_last`` or ``min_to_mean_of_last`` on the recorded
+        amounts of the window (see :func:`_last_amounts`)."""
         compare, threshold = self.compare, self.threshold
-        values: list[Decimal] = []
-        # The series is sorted and unique by period: the window is a tail of it.
-        for period, amount in reversed(series):
-            if ordinal(period) < low:
-                break
-            values.append(amount)
         if self.leaf.measure == "each_of_last":
             for amount in values:
                 if not compare(amount, threshold):
                     return NOT_MET
-            return MET if len(values) == n else UNKNOWN
+            return MET if len(values) == (self.periods or 1) else UNKNOWN
+        n = self.periods or 1
         if len(values) < n:
             return UNKNOWN
         ratio = stability(values, n)
@@ -304,15 +333,225 @@ def _not(fn: Fast) -> Fast:
     return run
 
 
+_KLEENE = {
+    # combine: (the outcome that decides at once, the outcome of no operands)
+    "all": (NOT_MET, MET),
+    "any": (MET, NOT_MET),
+}
+_UNSET: Any = object()
+
+
+class _Source:
+    """Python source of one function deciding a pack, compiled once per evaluator.
+
+    Each leaf becomes one line (a value leaf a comparison inline; leaves on the same series
+    and window share one reading of it) and each combination one Kleene expression, so a
+    decision costs one call, not a closure call per node. A node whose outcome nothing
+    reads is skipped: a flag guards it that is false once an earlier sibling decides their
+    combination or the parent itself is skipped. Flags chain sibling to sibling, so the
+    source grows linearly with the pack.
+
+    Args:
+        leaves: The evaluator's leaf runtimes by ``id(leaf)``.
+        every: Decide every criterion (no criterion is then skipped, and value leaves are
+            cheaper computed than guarded), or only the pack's outcome.
+    """
+
+    def __init__(self, leaves: Mapping[int, _LeafRuntime], *, every: bool) -> None:
+        self.leaves = leaves
+        self.every = every
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {
+            "MET": MET, "NOT_MET": NOT_MET, "UNKNOWN": UNKNOWN, "UNSET": _UNSET
+        }  # fmt: skip
+        #: Each criterion's local in evaluation order (children first), when ``every``.
+        self.results: list[tuple[str, str]] = []
+        self._count = itertools.count()
+        self._reads: dict[str, str] = {}
+        self._windows: dict[tuple[str, int], tuple[str, bool]] = {}
+
+    def _new(self, prefix: str) -> str:
+        return f"{prefix}{next(self._count)}"
+
+    def _bind(self, value: Any) -> str:
+        name = f"c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def _set(self, out: str, expression: str, need: str) -> None:
+        guarded = f"({expression}) if {need} else UNKNOWN" if need else expression
+        self.lines.append(f"{out} = {guarded}")
+
+    def _read(self, name: str) -> str:
+        # Never guarded: a later node may read the same input.
+        local = self._reads.get(name)
+        if local is None:
+            local = self._reads[name] = self._new("v")
+            self.lines.append(f"{local} = get({name!r})")
+        return local
+
+    def pack(self, pack: RulePack) -> str:
+        """The local holding the pack's outcome."""
+        return self.items(pack.combine, pack.criteria, "", guard=not self.every)
+
+    def criterion(self, criterion: Criterion, need: str) -> str:
+        """The local holding ``criterion``'s outcome."""
+        if criterion.condition is not None:
+            local = self.condition(criterion.condition, need)
+        else:
+            local = self.items(criterion.combine, criterion.children, need, guard=not self.every)
+        if self.every:
+            self.results.append((criterion.id, local))
+        return local
+
+    def condition(self, condition: Condition, need: str) -> str:
+        """The local holding ``condition``'s outcome."""
+        if isinstance(condition, All):
+            return self.items("all", condition.items, need, guard=True)
+        if isinstance(condition, AnyOf):
+            return self.items("any", condition.items, need, guard=True)
+        if isinstance(condition, Not):
+            part, out = self.condition(condition.item, need), self._new("o")
+            self.lines.append(
+                f"{out} = NOT_MET if {part} is MET else MET if {part} is NOT_MET else UNKNOWN"
+            )
+            return out
+        return self.leaf(self.leaves[id(condition)], need)
+
+    def items(
+        self,
+        combine: str | None,
+        items: Sequence[Criterion] | Sequence[Condition],
+        need: str,
+        *,
+        guard: bool,
+    ) -> str:
+        """The local holding the Kleene ``all`` (or ``any``) of ``items``; with ``guard``,
+        an item after one that decides is skipped."""
+        decisive, empty = _KLEENE["any" if combine == "any" else "all"]
+        parts: list[str] = []
+        for item in items:
+            if parts and guard:
+                flag, settled = self._new("n"), f"{parts[-1]} is not {decisive.name}"
+                self.lines.append(
+                    f"{flag} = {need} and {settled}" if need else f"{flag} = {settled}"
+                )
+                need = flag
+            if isinstance(item, Criterion):
+                parts.append(self.criterion(item, need))
+            else:
+                parts.append(self.condition(item, need))
+        out = self._new("o")
+        if not parts:
+            self.lines.append(f"{out} = {empty.name}")
+        elif len(parts) == 1:
+            self.lines.append(f"{out} = {parts[0]}")
+        else:
+            wins = " or ".join(f"{p} is {decisive.name}" for p in parts)
+            unknown = " or ".join(f"{p} is UNKNOWN" for p in parts)
+            self.lines.append(
+                f"{out} = {decisive.name} if {wins} else "
+                f"UNKNOWN if {unknown} else {(~decisive).name}"
+            )
+        return out
+
+    def leaf(self, runtime: _LeafRuntime, need: str) -> str:
+        """The local holding the outcome of one leaf."""
+        leaf, out = runtime.leaf, self._new("o")
+        if leaf.measure == "value":
+            value, threshold = self._read(leaf.input), self._bind(runtime.threshold)
+            self._set(
+                out,
+                f"UNKNOWN if {value} is None else MET if {value} {leaf.op} {threshold} "
+                "else NOT_MET",
+                "" if self.every else need,
+            )
+        elif self.every and leaf.measure in ("each_of_last", "min_to_mean_of_last"):
+            window = self._window(runtime, need)
+            judge = self._bind(runtime.judge)
+            self._set(out, f"UNKNOWN if {window} is None else {judge}({window})", need)
+        else:
+            # The leaf's own measurement, memoised: the outcome and the criteria share it.
+            self._set(out, f"{self._bind(runtime.fast)}(facts)", need)
+        return out
+
+    def _window(self, runtime: _LeafRuntime, need: str) -> str:
+        # The local holding the window's amounts (None: no series), read where first
+        # needed: a leaf skipped may share the window with one that is not.
+        key = (runtime.leaf.input, runtime.periods or 1)
+        found = self._windows.get(key)
+        if found is not None and found[1]:
+            return found[0]
+        series, last = self._read(key[0]), self._bind(_last_amounts)
+        if found is None:
+            window = self._new("w")
+            if need:
+                self.lines.append(f"{window} = UNSET")
+        else:
+            window = found[0]
+        read = f"{window} = None if {series} is None else {last}({series}, {key[1]})"
+        if found is None and not need:
+            self.lines.append(read)
+        else:
+            test = f"{need} and {window} is UNSET" if need else f"{window} is UNSET"
+            self.lines.append(f"if {test}: {read}")
+        self._windows[key] = (window, not need)
+        return window
+
+    def function(self, top: str) -> Any:
+        """Compile the lines into ``decide(facts)``: the pack's outcome, and with ``every``
+        every criterion's outcome by id."""
+        if self.every:
+            entries = ", ".join(f"{cid!r}: {local}" for cid, local in self.results)
+            done = f"return {top}, {{{entries}}}"
+        else:
+            done = f"return {top}"
+        return function("decide", "facts", ["get = facts.get", *self.lines, done], self.names)
+
+
+#: Packs with more criteria and leaves than this are decided by the closures instead of
+#: generated functions: Python compiles generated source at about 60 µs a node, which a
+#: pack of thousands of criteria would pay for every evaluator.
+_GENERATED_NODES = 1_000
+
+
+def _stepwise(
+    steps: Sequence[tuple[str, Fast | None, bool, tuple[int, ...]]],
+    tops: tuple[int, ...],
+    any_top: bool,
+) -> Decide:
+    """``decide`` of a large pack: each criterion once, children first, from the closures.
+
+    A function of the steps alone, never of the evaluator: a bound method kept on the
+    evaluator would be a reference cycle.
+    """
+    ids = tuple(step[0] for step in steps)
+
+    def decide(facts: Facts) -> tuple[Outcome, dict[str, Outcome]]:
+        results: list[Outcome] = []
+        append = results.append
+        for _, fn, is_any, children in steps:
+            if fn is not None:
+                append(fn(facts))
+                continue
+            parts = [results[i] for i in children]
+            if is_any:
+                append(MET if MET in parts else UNKNOWN if UNKNOWN in parts else NOT_MET)
+            else:
+                append(NOT_MET if NOT_MET in parts else UNKNOWN if UNKNOWN in parts else MET)
+        top = [results[i] for i in tops]
+        outcome = Outcome.any_of(top) if any_top else Outcome.all_of(top)
+        return outcome, dict(zip(ids, results, strict=True))
+
+    return decide
+
+
 class _PackRuntime:
     """What is fixed per pack: input converters, the pack digest, evaluator caches."""
 
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
-        self.converters = tuple((name, normaliser(spec)) for name, spec in pack.inputs.items())
-        # Yes/no inputs are most of every pack: they skip the converter call when already
-        # true or false (the converter only refuses everything else).
-        self.bools = frozenset(name for name, spec in pack.inputs.items() if spec.type == "bool")
+        self.normalise = normalise_all(pack.inputs)
         self.pack_sha256 = pack_sha256(pack.definition)
         self.by_date: OrderedDict[dt.date, Evaluator] = OrderedDict()
         self.by_params: OrderedDict[tuple[Any, ...], Evaluator] = OrderedDict()
@@ -449,7 +688,14 @@ def evaluator_for(
         ValidationError: ``on`` is not a date (or ``YYYY-MM-DD``), ``params`` is not a
             mapping, or an override is unknown or out of bounds (naming ``params.NAME``).
     """
-    runtime = _runtime(pack)
+    runtime: _PackRuntime | None = pack._runtime
+    if runtime is None:
+        runtime = _runtime(pack)
+    if params is None and type(on) is dt.date:  # the common call, as below without checks
+        found = runtime.by_date.get(on)
+        if found is not None:
+            runtime.by_date.move_to_end(on)
+            return found
     as_of = _as_of(on)
     params = _params(params)
     if not params:
@@ -517,6 +763,8 @@ class Evaluator:
         self, _runtime: _PackRuntime, as_of: dt.date, parameters: tuple[ParameterUse, ...]
     ) -> None:
         runtime = self._runtime = _runtime
+        # What facts() calls, one call shorter for check(): it runs on every decision.
+        self._normalise = runtime.normalise
         self.pack = runtime.pack
         self.as_of = as_of
         self.parameters = parameters
@@ -527,9 +775,21 @@ class Evaluator:
         # Every criterion in evaluation order (children first): id, its condition's closure
         # or (combine is any, positions of its children).
         self._steps: list[tuple[str, Fast | None, bool, tuple[int, ...]]] = []
-        fns = [self._criterion(c)[0] for c in self.pack.criteria]
-        self.outcome_of: Fast = _any(fns) if self.pack.combine == "any" else _all(fns)
-        self._step_ids = tuple(step[0] for step in self._steps)
+        tops = [self._criterion(c) for c in self.pack.criteria]
+        fns = [fn for fn, _ in tops]
+        #: The pack's outcome of normalised facts.
+        self.outcome_of: Fast
+        #: The pack's outcome of normalised facts and every criterion's outcome by id, each
+        #: computed once.
+        self.decide: Decide
+        if len(self._steps) + len(self._leaves) <= _GENERATED_NODES:
+            self.outcome_of = self._compile(every=False)
+            self.decide = self._compile(every=True)
+        else:
+            self.outcome_of = _any(fns) if self.pack.combine == "any" else _all(fns)
+            self.decide = _stepwise(
+                self._steps, tuple(i for _, i in tops), self.pack.combine == "any"
+            )
         self.pack_sha256 = runtime.pack_sha256
         # The canonical bytes around the inputs are fixed per evaluator: a digest writes
         # only the inputs (and is only computed when read).
@@ -555,20 +815,14 @@ class Evaluator:
         self.criterion_outcomes[criterion.id] = fn
         return fn, len(self._steps) - 1
 
+    def _compile(self, *, every: bool) -> Any:
+        # After the closures: the source reads the leaves' bound thresholds and periods.
+        source = _Source(self._leaves, every=every)
+        return source.function(source.pack(self.pack))
+
     def outcomes(self, facts: Facts) -> dict[str, Outcome]:
         """Every criterion's outcome by id, each computed once (what reading them all costs)."""
-        results: list[Outcome] = []
-        append = results.append
-        for _, fn, is_any, children in self._steps:
-            if fn is not None:
-                append(fn(facts))
-                continue
-            parts = [results[i] for i in children]
-            if is_any:
-                append(MET if MET in parts else UNKNOWN if UNKNOWN in parts else NOT_MET)
-            else:
-                append(NOT_MET if NOT_MET in parts else UNKNOWN if UNKNOWN in parts else MET)
-        return dict(zip(self._step_ids, results, strict=True))
+        return self.decide(facts)[1]
 
     def _condition(self, condition: Condition) -> Fast:
         if isinstance(condition, Leaf):
@@ -590,22 +844,7 @@ class Evaluator:
 
     def facts(self, raw: Mapping[str, Any]) -> Facts:
         """Normalise ``raw`` to the pack's inputs; absent, ``None`` and unknown are dropped."""
-        out: Facts = {}
-        get = raw.get
-        bools = self._runtime.bools
-        for name, convert in self._runtime.converters:
-            value = get(name)
-            if value is None:
-                continue
-            if (value is True or value is False) and name in bools:
-                out[name] = value
-                continue
-            if type(value) is not str or value:  # an empty form field is missing (and a
-                # foreign value is never compared: its __eq__ may raise)
-                value = convert(value)
-                if value is not MISSING_INPUT:
-                    out[name] = value
-        return out
+        return self._runtime.normalise(raw)
 
     def digest(self, facts: Facts) -> str:
         """``jcs-sha256:<hex>`` over the pack, the parameter values, the date and the inputs."""

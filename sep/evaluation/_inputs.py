@@ -11,8 +11,10 @@ input and its clause.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 from sep._i18n import N_
@@ -21,6 +23,7 @@ from sep._reason import R_
 from sep.domain._fields import plain, read_decimal, read_text
 from sep.domain._money import CNY, Money, Period
 from sep.errors import CurrencyMismatchError, ValidationError
+from sep.evaluation._codegen import function
 from sep.evaluation._spec import InputSpec
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "is_missing",
     "jsonable_input",
     "label_of",
+    "normalise_all",
     "normaliser",
     "ordinal",
     "period_kind_check",
@@ -175,6 +179,33 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
     name, clause = spec.name, spec.clause
     money = _money(spec)
     kind = period_kind_check(spec)
+    floor, ceiling = whole_range(spec)
+
+    def simple(value: dict[Any, Any]) -> Series | None:
+        """The common series, period texts in order to whole amounts, read without the
+        general path's bookkeeping; ``None`` for anything else, which the general path
+        reads the same way or refuses naming the problem."""
+        out: list[tuple[Period, Decimal]] = []
+        first = last = 0
+        quarterly = False
+        for label, amount in value.items():
+            if type(label) is not str or type(amount) is not int or not floor <= amount <= ceiling:
+                return None
+            try:
+                key, found, is_quarter = _label_info(label)
+            except ValidationError:
+                return None
+            if not out:
+                if kind is not None and kind is not is_quarter:
+                    return None
+                first, quarterly = key, is_quarter
+            elif key <= last or is_quarter is not quarterly:
+                return None
+            last = key
+            out.append((found, Decimal(amount)))
+        if not out or last - first >= MAX_SERIES_SPAN:
+            return None
+        return tuple(out)
 
     def where(label: Any, row: int | None, part: str = "") -> str:
         # Field paths are built only when something is wrong (this runs per call).
@@ -183,9 +214,14 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
         return f"{name}[{row}]{part}"
 
     def convert(value: Any) -> Any:
-        if isinstance(value, Mapping):
+        if type(value) is dict:
+            quick = simple(value)
+            if quick is not None:
+                return quick
             # Every label is a period, known amount or not (``None`` = that period missing).
-            pairs: Any = ((label, amount, None) for label, amount in value.items())
+            pairs: Any = zip(value.keys(), value.values(), repeat(None))
+        elif isinstance(value, Mapping):
+            pairs = ((label, amount, None) for label, amount in value.items())
         elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
             rows: list[tuple[Any, Any, int | None]] = []
             for i, row in enumerate(value):
@@ -210,6 +246,7 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             )
         by_ordinal: dict[int, tuple[Period, Decimal] | None] = {}
         quarterly: bool | None = None
+        gaps = False
         for label, amount, row in pairs:
             try:
                 key, found, is_quarter = (
@@ -219,20 +256,25 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 raise ValidationError(
                     where(label, row, ".period"), label, err.reason, clause=clause
                 ) from None
-            if kind is not None and kind is not is_quarter:
-                raise ValidationError(
-                    where(label, row, ".period"), label, _KIND_REASON[kind], clause=clause
-                )
-            if quarterly is None:
+            if is_quarter is not quarterly:
+                # Only the first period, or one of the other kind: every later period of
+                # the kind of the first passed the kind check with it.
+                if kind is not None and kind is not is_quarter:
+                    raise ValidationError(
+                        where(label, row, ".period"), label, _KIND_REASON[kind], clause=clause
+                    )
+                if quarterly is not None:
+                    raise ValidationError(
+                        name, value, N_("mixes years and quarters"), clause=clause
+                    )
                 quarterly = is_quarter
-            elif quarterly is not is_quarter:
-                raise ValidationError(name, value, N_("mixes years and quarters"), clause=clause)
             if key in by_ordinal:
                 raise ValidationError(
                     where(label, row), str(found), N_("is given twice"), clause=clause
                 )
             if amount is None:
                 by_ordinal[key] = None  # a known period whose amount is missing
+                gaps = True
                 continue
             try:
                 by_ordinal[key] = (found, money(amount))
@@ -240,7 +282,9 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 raise ValidationError(
                     where(label, row), amount, err.reason, clause=clause
                 ) from None
-        keys = [k for k in sorted(by_ordinal) if by_ordinal[k] is not None]
+        keys = sorted(by_ordinal)
+        if gaps:
+            keys = [k for k in keys if by_ordinal[k] is not None]
         if not keys:
             return MISSING_INPUT  # an empty series says nothing: missing, not zero
         if keys[-1] - keys[0] >= MAX_SERIES_SPAN:
@@ -257,7 +301,7 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
                 ),
                 clause=clause,
             )
-        return tuple(item for k in keys if (item := by_ordinal[k]) is not None)
+        return tuple(map(by_ordinal.__getitem__, keys))
 
     return convert
 
@@ -290,7 +334,6 @@ def period_kind_error(spec: InputSpec, label: Any, field: str) -> ValidationErro
     return ValidationError(field, label, _KIND_REASON[kind], clause=spec.clause)
 
 
-@functools.lru_cache(maxsize=4096)
 @functools.lru_cache(maxsize=4096)
 def _label_info(label: str) -> tuple[int, Period, bool]:
     # The same quarters recur for every incubatee: parse and number each label once.
@@ -326,6 +369,68 @@ def label_of(number: int, quarterly: bool) -> str:
     if quarterly:
         return f"{number // 4}Q{number % 4 + 1}"
     return str(number)
+
+
+def whole_range(spec: InputSpec) -> tuple[int, int]:
+    """The ints that ``spec``'s reader turns into ``Decimal(value)`` with nothing more to
+    check: within the amount bound and the input's own range (for a series, of its
+    amounts). Meaningful for ``money``, ``number`` and ``series`` inputs.
+
+    Example:
+        >>> from sep.evaluation import GRADUATION, builtin_pack
+        >>> inputs = builtin_pack(GRADUATION).inputs
+        >>> whole_range(inputs["revenue"]), whole_range(inputs["profit"])
+        ((0, 1000000000000000), (-1000000000000000, 1000000000000000))
+    """
+    low, high = -_MAX_INT, _MAX_INT
+    if spec.minimum is not None:
+        low = max(low, math.ceil(spec.minimum))
+    if spec.maximum is not None and spec.type == "number":  # money reads no maximum
+        high = min(high, math.floor(spec.maximum))
+    return low, high
+
+
+def normalise_all(specs: Mapping[str, InputSpec]) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """One function normalising every input of ``specs``: absent, ``None``, ``""`` and
+    unknown are dropped, the rest converted by :func:`normaliser`, in the order of ``specs``.
+
+    Generated once per pack, with each input's common case inline (a yes/no already
+    ``True`` or ``False``; an int amount or number in its range): this runs for every
+    decision, once per input.
+
+    Example:
+        >>> from sep.evaluation import GRADUATION, builtin_pack
+        >>> facts = normalise_all(builtin_pack(GRADUATION).inputs)
+        >>> facts({"listed": True, "revenue": 12_000_000, "profit": ""})
+        {'listed': True, 'revenue': Decimal('12000000')}
+        >>> facts({"listed": None, "operating_cash_flow": {"2025Q1": None}})
+        {}
+    """
+    names: dict[str, Any] = {"MISSING": MISSING_INPUT, "Decimal": Decimal}
+    lines = ["out = {}", "get = raw.get"]
+    for index, (name, spec) in enumerate(specs.items()):
+        key, convert = repr(name), f"c{index}"
+        names[convert] = normaliser(spec)
+        lines += [f"v = get({key})", "if v is not None:"]
+        read = "if"
+        if spec.type == "bool":
+            lines.append(f"    if v is True or v is False: out[{key}] = v")
+            read = "elif"
+        elif spec.type in ("money", "number"):
+            low, high = whole_range(spec)
+            lines.append(f"    if type(v) is int and {low} <= v <= {high}: out[{key}] = Decimal(v)")
+            read = "elif"
+        # An empty form field is missing, and a foreign value is never compared (its
+        # __eq__ may raise): only the converter reads it.
+        lines += [
+            f"    {read} type(v) is not str or v:",
+            f"        v = {convert}(v)",
+            f"        if v is not MISSING: out[{key}] = v",
+        ]
+    normalise: Callable[[Mapping[str, Any]], dict[str, Any]] = function(
+        "facts", "raw", [*lines, "return out"], names
+    )
+    return normalise
 
 
 def normaliser(spec: InputSpec) -> Callable[[Any], Any]:

@@ -62,11 +62,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from sep._i18n import N_
 from sep._reason import R_
@@ -75,8 +76,9 @@ from sep.domain._money import Period
 from sep.errors import ValidationError
 from sep.evaluation import _durable
 from sep.evaluation._api import GRADUATION, _facts, _pack, _refuse_extra, compile_pack
+from sep.evaluation._codegen import function
 from sep.evaluation._decision import Decision
-from sep.evaluation._engine import Evaluator, stability
+from sep.evaluation._engine import Evaluator, stability_of_total
 from sep.evaluation._inputs import (
     MISSING_INPUT,
     Series,
@@ -91,8 +93,9 @@ __all__ = ["GraduationStream", "RuleStream", "check_stream"]
 
 MET, NOT_MET, UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
 
-Codes = list[int]  # one code per durable leaf, in leaf order
-Code = Callable[[Codes], int]
+Codes = list[Any]  # durable's verdict per leaf (True, False or None), in leaf order
+Code = str  # the local holding a code in the generated source (see _Combiner)
+Outcomes = dict[str, Outcome]
 Facts = dict[str, Any]
 
 
@@ -125,52 +128,47 @@ _CODE: Mapping[bool | None, int] = {True: _TRUE, False: _FALSE, None: _UNKNOWN}
 _OUTCOME: tuple[Outcome, ...] = (NOT_MET, UNKNOWN, MET)
 
 
-def _verdict(index: int) -> Code:
-    def run(codes: Codes) -> int:
-        return codes[index]
+class _Combiner:
+    """Source of one function from durable's verdicts (in leaf order) to every criterion's
+    outcome and the pack's: Kleene logic on codes, one line per node."""
 
-    return run
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._count = itertools.count()
 
+    def _set(self, expression: str) -> Code:
+        local = f"k{next(self._count)}"
+        self.lines.append(f"{local} = {expression}")
+        return local
 
-def _all(parts: Sequence[Code]) -> Code:
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
+    def verdict(self, index: int) -> Code:
+        """The code of the leaf at ``index``."""
+        return self._set(f"CODE[v[{index}]]")
 
-        def both(codes: Codes) -> int:
-            return min(first(codes), second(codes))
+    def all(self, parts: Sequence[Code]) -> Code:
+        """The Kleene conjunction of ``parts`` (MET for none)."""
+        if len(parts) == 1:
+            return parts[0]
+        return self._set(f"min({', '.join(parts)})" if parts else str(_TRUE))
 
-        return both
+    def any(self, parts: Sequence[Code]) -> Code:
+        """The Kleene disjunction of ``parts`` (NOT_MET for none)."""
+        if len(parts) == 1:
+            return parts[0]
+        return self._set(f"max({', '.join(parts)})" if parts else str(_FALSE))
 
-    def run(codes: Codes) -> int:
-        return min([part(codes) for part in parts], default=_TRUE)
+    def negate(self, part: Code) -> Code:
+        """The Kleene negation of ``part``."""
+        return self._set(f"{_TRUE} - {part}")
 
-    return run
-
-
-def _any(parts: Sequence[Code]) -> Code:
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
-
-        def either(codes: Codes) -> int:
-            return max(first(codes), second(codes))
-
-        return either
-
-    def run(codes: Codes) -> int:
-        return max([part(codes) for part in parts], default=_FALSE)
-
-    return run
-
-
-def _not(part: Code) -> Code:
-    def run(codes: Codes) -> int:
-        return _TRUE - part(codes)
-
-    return run
+    def function(self, results: Sequence[tuple[str, Code]]) -> Callable[[Codes], Outcomes]:
+        """Compile into ``outcomes(verdicts)``: id → outcome of each of ``results``."""
+        entries = ", ".join(f"{cid!r}: OUTCOME[{local}]" for cid, local in results)
+        names = {"CODE": _CODE, "OUTCOME": _OUTCOME}
+        combine: Callable[[Codes], Outcomes] = function(
+            "outcomes", "v", [*self.lines, f"return {{{entries}}}"], names
+        )
+        return combine
 
 
 class _Measured:
@@ -207,9 +205,13 @@ class _Measured:
             return
         n = self.runtime.periods or 1
         key = (leaf.input, n)
-        amounts = windows.get(key)
-        if amounts is None:
-            amounts = windows[key] = _last_window(series, n)
+        window = windows.get(key)
+        if window is None:
+            amounts = _last_window(series, n)
+            # Told apart by identity: ``None in amounts`` would ask each Decimal whether it
+            # equals None, an abstract-class check each time.
+            window = windows[key] = (amounts, [a for a in amounts if a is not None])
+        amounts, recorded = window
         if measure == "each_of_last":
             if self.extreme is None:
                 for field, amount in zip(fields, amounts, strict=True):
@@ -217,13 +219,12 @@ class _Measured:
                         out[field] = amount
                 return
             # The window ends at the newest recorded period: something is always recorded.
-            out[fields[0]] = self.extreme([a for a in amounts if a is not None])
-            if None not in amounts:
+            out[fields[0]] = self.extreme(recorded)
+            if len(recorded) == n:
                 out[fields[1]] = True
-        elif None not in amounts:  # min_to_mean_of_last: needs every period of the window
-            complete = cast("list[Decimal]", amounts)
-            out[fields[0]] = money_sum(complete)
-            ratio = stability(complete, n)
+        elif len(recorded) == n:  # min_to_mean_of_last: needs every period of the window
+            total = out[fields[0]] = money_sum(recorded)
+            ratio = stability_of_total(total, recorded, n)
             if ratio is not None:
                 out[fields[1]] = ratio
 
@@ -234,6 +235,9 @@ def _last_window(series: Series, n: int) -> list[Decimal | None]:
     ``min_to_mean_of_last`` has them; without its labels, margins and missing paths, which
     only an explanation needs."""
     low = ordinal(series[-1][0]) - n + 1
+    if len(series) >= n and ordinal(series[-n][0]) == low:
+        # The common case, a complete window: sorted and unique, its last n periods are it.
+        return [amount for _, amount in series[-n:]]
     amounts: list[Decimal | None] = [None] * n
     # The series is sorted and unique by period: the window is a tail of it.
     for period, amount in reversed(series):
@@ -258,13 +262,14 @@ class _Compiled:
         self.measured: list[_Measured] = []
         runtimes: Mapping[int, Any] = evaluator._leaves
         self._runtimes = runtimes
-        # Criteria in evaluation order (children before parents): id, and either a code
-        # function of the verdicts or (combine, positions of the children's results).
-        self.steps: list[tuple[str, Code | None, bool, tuple[int, ...]]] = []
-        tops = tuple(self._criterion(c) for c in pack.criteria)
-        self.ids = tuple(step[0] for step in self.steps)
-        self.tops = tops
-        self.any_top = pack.combine == "any"
+        # Criteria in evaluation order (children before parents), with their locals.
+        code = self._code = _Combiner()
+        self._results: list[tuple[str, Code]] = []
+        tops = [self._criterion(c) for c in pack.criteria]
+        self.ids = tuple(cid for cid, _ in self._results)
+        overall = code.any(tops) if pack.combine == "any" else code.all(tops)
+        self._combine = code.function([*self._results, ("", overall)])
+        del self._code, self._results  # only the compiled function is needed from here
         self.leaf_ids = tuple(leaf.id for leaf in self.leaves)
         size = _durable.MAX_LEAVES
         chunks = [self.leaves[i : i + size] for i in range(0, len(self.leaves), size)]
@@ -278,15 +283,15 @@ class _Compiled:
 
     # -- compiling ---------------------------------------------------------------------
 
-    def _criterion(self, criterion: Criterion) -> int:
-        """Compile ``criterion``; return the position of its result."""
+    def _criterion(self, criterion: Criterion) -> Code:
+        """Compile ``criterion``; return the local of its result."""
         if criterion.condition is not None:
-            code = self._condition(criterion.condition, criterion.clause)
-            self.steps.append((criterion.id, code, False, ()))
+            local = self._condition(criterion.condition, criterion.clause)
         else:
-            children = tuple(self._criterion(c) for c in criterion.children)
-            self.steps.append((criterion.id, None, criterion.combine == "any", children))
-        return len(self.steps) - 1
+            parts = [self._criterion(c) for c in criterion.children]
+            local = self._code.any(parts) if criterion.combine == "any" else self._code.all(parts)
+        self._results.append((criterion.id, local))
+        return local
 
     def _field(self, name: str, clause: str, suffix: str = "") -> str:
         index = list(self.pack.inputs).index(name)
@@ -297,15 +302,15 @@ class _Compiled:
     def _leaf(self, field: str, op: str, value: Any, clause: str) -> Code:
         index = len(self.leaves)
         self.leaves.append(_durable.Leaf(f"l{index}", field, op, value, clause))
-        return _verdict(index)
+        return self._code.verdict(index)
 
     def _condition(self, condition: Condition, clause: str) -> Code:
         if isinstance(condition, All):
-            return _all([self._condition(c, clause) for c in condition.items])
+            return self._code.all([self._condition(c, clause) for c in condition.items])
         if isinstance(condition, AnyOf):
-            return _any([self._condition(c, clause) for c in condition.items])
+            return self._code.any([self._condition(c, clause) for c in condition.items])
         if not isinstance(condition, Leaf):
-            return _not(self._condition(condition.item, clause))
+            return self._code.negate(self._condition(condition.item, clause))
         runtime = self._runtimes[id(condition)]
         threshold = runtime.threshold
         name = condition.input
@@ -320,7 +325,7 @@ class _Compiled:
                 periods = range(runtime.periods or 1)
                 measured.fields = tuple(self._field(name, clause, f"{tag}_{i}") for i in periods)
                 self.measured.append(measured)
-                return _all(
+                return self._code.all(
                     [self._leaf(f, condition.op, threshold, clause) for f in measured.fields]
                 )
             # The lowest (highest) recorded period of the window meets a > (<) threshold
@@ -330,7 +335,7 @@ class _Compiled:
             complete = self._field(name, clause, f"{tag}_complete")
             measured.fields = (extreme, complete)
             self.measured.append(measured)
-            return _all(
+            return self._code.all(
                 [
                     self._leaf(extreme, condition.op, threshold, clause),
                     self._leaf(complete, "==", True, clause),
@@ -340,7 +345,7 @@ class _Compiled:
             total = self._field(name, clause, f"{tag}_total")
             ratio = self._field(name, clause, f"{tag}_ratio")
             self.measured.append(_Measured(condition, runtime, (total, ratio)))
-            return _all(
+            return self._code.all(
                 [
                     self._leaf(total, ">", 0, clause),
                     self._leaf(ratio, condition.op, threshold, clause),
@@ -349,7 +354,7 @@ class _Compiled:
         best = self._field(name, clause, f"{tag}_best")
         gapped = self._field(name, clause, f"{tag}_gapped")
         self.measured.append(_Measured(condition, runtime, (best, gapped)))
-        return _any(
+        return self._code.any(
             [
                 self._leaf(best, condition.op, threshold, clause),
                 self._leaf(gapped, "==", True, clause),
@@ -375,29 +380,19 @@ class _Compiled:
         posted = self.posted(facts)
         try:
             # Chunks in leaf order: the verdicts line up with the leaves.
-            verdicts = [v for ruleset in self.rulesets for v in ruleset._ordered(posted)]
+            rulesets = self.rulesets
+            verdicts = (
+                rulesets[0]._ordered(posted)
+                if len(rulesets) == 1
+                else [v for ruleset in rulesets for v in ruleset._ordered(posted)]
+            )
         except ValidationError as err:
             # The durable field is ours; name the pack's input instead.
             name, clause = self.origin.get(err.field, (err.field, None))
             raise ValidationError(
                 name, facts.get(name, err.value), err.reason, clause=clause
             ) from None
-        code = _CODE
-        leaves = [code[v] for v in verdicts]
-        codes: list[int] = []
-        append = codes.append
-        for _, fn, any_, children in self.steps:
-            if fn is not None:
-                append(fn(leaves))
-            elif any_:
-                append(max([codes[i] for i in children], default=_FALSE))
-            else:
-                append(min([codes[i] for i in children], default=_TRUE))
-        tops = [codes[i] for i in self.tops]
-        overall = max(tops, default=_FALSE) if self.any_top else min(tops, default=_TRUE)
-        out = dict(zip(self.ids, [_OUTCOME[c] for c in codes], strict=True))
-        out[""] = _OUTCOME[overall]
-        return out
+        return self._combine(verdicts)
 
     def close(self) -> None:
         for ruleset in self.rulesets:
@@ -412,10 +407,19 @@ def _durable_outcomes(compiled: _Compiled, facts: Facts) -> dict[str, Outcome]:
     return found
 
 
-def _criteria_outcomes(compiled: _Compiled) -> Callable[[Facts], dict[str, Outcome]]:
-    def outcomes(facts: Facts) -> dict[str, Outcome]:
+def _decider(compiled: _Compiled) -> Callable[[Facts], tuple[Outcome, dict[str, Outcome]]]:
+    def decide(facts: Facts) -> tuple[Outcome, dict[str, Outcome]]:
         found = _durable_outcomes(compiled, facts)
-        return {cid: outcome for cid, outcome in found.items() if cid}
+        return found[""], {cid: outcome for cid, outcome in found.items() if cid}
+
+    return decide
+
+
+def _criteria_outcomes(compiled: _Compiled) -> Callable[[Facts], dict[str, Outcome]]:
+    decide = _decider(compiled)
+
+    def outcomes(facts: Facts) -> dict[str, Outcome]:
+        return decide(facts)[1]
 
     return outcomes
 
@@ -492,6 +496,7 @@ class RuleStream:
         evaluator.outcome_of = answer("")
         evaluator.criterion_outcomes = {cid: answer(cid) for cid in self._compiled.ids}
         evaluator.outcomes = _criteria_outcomes(self._compiled)  # type: ignore[method-assign,assignment]
+        evaluator.decide = _decider(self._compiled)
         self._evaluator = evaluator
         self._converters = {name: normaliser(spec) for name, spec in self._pack.inputs.items()}
         self._state: dict[Hashable, tuple[_StreamFacts, Decision]] = {}
