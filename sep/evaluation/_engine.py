@@ -37,6 +37,7 @@ from sep.evaluation._inputs import (
 from sep.evaluation._loader import iso_date, parameter_number, scale_problem, threshold_scales
 from sep.evaluation._outcome import Outcome
 from sep.evaluation._spec import (
+    OPS,
     All,
     AnyOf,
     Condition,
@@ -460,9 +461,10 @@ class _Source:
         leaf, out = runtime.leaf, self._new("o")
         if leaf.measure == "value":
             value, threshold = self._read(leaf.input), self._bind(runtime.threshold)
+            op = _SOURCE_OPS[leaf.op]  # the source only ever holds one of six operators
             self._set(
                 out,
-                f"UNKNOWN if {value} is None else MET if {value} {leaf.op} {threshold} "
+                f"UNKNOWN if {value} is None else MET if {value} {op} {threshold} "
                 "else NOT_MET",
                 "" if self.every else need,
             )
@@ -508,6 +510,10 @@ class _Source:
             done = f"return {top}"
         return function("decide", "facts", ["get = facts.get", *self.lines, done], self.names)
 
+
+#: Each comparison as it is written in generated source: a table, so that nothing of a
+#: pack's text (a Leaf built by hand bypasses the loader's check) is pasted into code.
+_SOURCE_OPS = {op: op for op in OPS}
 
 #: Packs with more criteria and leaves than this are decided by the closures instead of
 #: generated functions: Python compiles generated source at about 60 µs a node, which a
