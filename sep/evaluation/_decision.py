@@ -381,24 +381,22 @@ class Decision:
         Raises:
             ValidationError: if the pack has no such criterion.
         """
-        cache = self._cache
-        if type(criterion_id) is str and "trace" not in cache:
-            # The common question, answered first: the outcomes are usually known.
-            try:
-                known: Outcome = cache["outcomes"][criterion_id]
-            except KeyError:  # not decided yet, or no such criterion: as below
-                pass
-            else:
-                return known
+        if type(criterion_id) is str:
+            # The common question, answered first: the outcomes are usually known (they
+            # are the trace's, where there is one).
+            known = self._cache.get("outcomes")
+            if known is not None:
+                found: Outcome | None = known.get(criterion_id)
+                if found is not None:
+                    return found
         if not isinstance(criterion_id, str):  # never hashed or compared: it may raise
             raise self._unknown(criterion_id)
-        if "trace" not in cache:
+        if "trace" not in self._cache:
             # Answer without tracing: every criterion's outcome from one pass, kept for the
             # next question (callers often read them all).
-            outcomes = cache.get("outcomes") or self._outcomes()
-            found = outcomes.get(criterion_id)
-            if found is not None:
-                return found
+            outcome = self._outcomes().get(criterion_id)
+            if outcome is not None:
+                return outcome
         for top in self.criteria:
             for result in top.walk():
                 if result.id == criterion_id:
