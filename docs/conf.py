@@ -74,3 +74,13 @@ copybutton_prompt_is_regexp = True
 html_theme = "furo"
 html_title = f"sep {release}"
 html_static_path: list[str] = []
+
+
+def _public_bases(app: object, name: str, obj: object, options: object, bases: list) -> None:
+    # A base class from a private module (sep.domain._plain.PlainFigures, an
+    # implementation detail of how records keep their figures) is not API: not shown.
+    bases[:] = [b for b in bases if not any(p.startswith("_") for p in b.__module__.split("."))]
+
+
+def setup(app: object) -> None:
+    app.connect("autodoc-process-bases", _public_bases)  # type: ignore[attr-defined]

@@ -464,8 +464,7 @@ class _Source:
             op = _SOURCE_OPS[leaf.op]  # the source only ever holds one of six operators
             self._set(
                 out,
-                f"UNKNOWN if {value} is None else MET if {value} {op} {threshold} "
-                "else NOT_MET",
+                f"UNKNOWN if {value} is None else MET if {value} {op} {threshold} else NOT_MET",
                 "" if self.every else need,
             )
         elif self.every and leaf.measure in ("each_of_last", "min_to_mean_of_last"):
