@@ -97,8 +97,18 @@ def R_(template: str, /, **values: Any) -> Reason:  # the name the extractor loo
 
 
 def said(reason: str, lang: str = "en") -> str:
-    """``reason`` in ``lang`` when it is a :class:`Reason`, else as it is."""
-    return reason.text(lang) if isinstance(reason, Reason) else reason
+    """``reason`` in ``lang``: a :class:`Reason` filled in after its template, a fixed
+    text looked up in the catalogue (one it lacks is said as it is).
+
+    Raises:
+        ValidationError: ``lang`` is not one of the languages ``sep`` speaks.
+    """
+    from sep._i18n import translation
+
+    tr = translation(lang)  # checked first, whatever the reason
+    if isinstance(reason, Reason):
+        return reason.text(lang)
+    return tr.gettext(reason) if reason else reason
 
 
 #: What the operating system says of the errors a file can meet, in the C library's

@@ -22,7 +22,7 @@ from __future__ import annotations
 import reprlib
 from typing import Any
 
-from sep._reason import N_, Reason
+from sep._reason import N_
 
 __all__ = [
     "CurrencyMismatchError",
@@ -135,15 +135,13 @@ class SepError(Exception):
             'is required'
         """
         from sep._i18n import translation
-        from sep._reason import Reason
+        from sep._reason import said
 
         reason = getattr(self, "reason", None)
-        tr = translation(lang)  # the language is checked even for an error without a reason
-        if isinstance(reason, Reason):
-            return reason.text(lang)
         if not isinstance(reason, str):
+            translation(lang)  # the language is checked even for an error without a reason
             return None
-        return tr.gettext(reason) if reason else reason
+        return said(reason, lang)
 
     def text(self, lang: str = "en") -> str:
         """The error's message in ``lang``: ``str(error)`` with its reason translated
@@ -311,12 +309,10 @@ class EngineUnavailableError(SepError):
         super().__init__(_UNAVAILABLE.format(engine=engine, reason=reason, fix=fix))
 
     def _said(self, lang: str, reason: str) -> str:
-        from sep._i18n import translation
         from sep._reason import said
 
-        tr = translation(lang)
-        fix = said(self.fix, lang) if isinstance(self.fix, Reason) else tr.gettext(self.fix)
-        return tr.gettext(_UNAVAILABLE).format(engine=self.engine, reason=reason, fix=fix)
+        fix = said(self.fix, lang)
+        return said(_UNAVAILABLE, lang).format(engine=self.engine, reason=reason, fix=fix)
 
 
 #: How an engine that cannot be loaded is said (a catalogue entry, as is each fix).

@@ -25,10 +25,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
 import sep
-from sep._i18n import N_, translation
+from sep._i18n import N_
 from sep._json import loads
 from sep._limits import MAX_JSON_BYTES
-from sep._reason import R_, Reason, said
+from sep._reason import R_, said
 from sep._written import WRITTEN_SCHEMAS, batch_summary
 from sep.domain import Enterprise, Incubatee, Platform, PlatformResource, from_dict, to_dict
 from sep.errors import (
@@ -117,10 +117,6 @@ class _Problem(Exception):
         if self.cause is not None:
             return self.cause.text(lang)
         return said(self.detail, lang)
-
-
-def _said_reason(reason: str, lang: str) -> str:
-    return said(reason, lang) if isinstance(reason, Reason) else translation(lang).gettext(reason)
 
 
 def _jsonable(value: Any) -> Any:
@@ -1090,7 +1086,7 @@ def create_app(
         if lang in _LANGS:  # a bad lang is not refused here: the problem is already one
             extra["detail_text"] = exc.said(lang)
             if isinstance(extra.get("reason"), str):
-                extra["reason_text"] = _said_reason(extra["reason"], lang)
+                extra["reason_text"] = said(extra["reason"], lang)
         return _problem_response(
             exc.status, exc.title, exc.detail, exc.kind, request.url.path, extra, exc.headers
         )
