@@ -288,17 +288,16 @@ class Decision:
             <Outcome.MET: 'met'>
         """
         pack = evaluator.pack
-        if outcome is not None:
-            return cls(
-                pack.id, pack.edition, pack.question, outcome, evaluator.as_of, evaluator, facts
-            )
-        # Every criterion's outcome with the pack's, in one generated call: about what the
-        # pack's alone costs, and callers often read the criteria next.
-        outcome, outcomes = evaluator.decide(facts)
+        outcomes = None
+        if outcome is None:
+            # Every criterion's outcome with the pack's, in one generated call: about what
+            # the pack's alone costs, and callers often read the criteria next.
+            outcome, outcomes = evaluator.decide(facts)
         decision = cls(
             pack.id, pack.edition, pack.question, outcome, evaluator.as_of, evaluator, facts
         )
-        decision._cache["outcomes"] = outcomes
+        if outcomes is not None:
+            decision._cache["outcomes"] = outcomes
         return decision
 
     # -- lazily computed ---------------------------------------------------------------
