@@ -1,7 +1,8 @@
 """Figures of frozen domain objects as plain floats, computed once when they are built.
 
 :func:`sep.evaluation.columns_from` reads a portfolio of hundreds of thousands of
-incubatees column by column. Reading each figure there means, per record, the period's
+incubatees column by column, for analysts deciding 4.3.5(b) (the largest independent
+round) and 4.3.5(c) (revenue, profit, cash flow) over whole portfolios. Reading each figure there means, per record, the period's
 year and quarter and each amount's currency and :class:`~decimal.Decimal` value: a dozen
 attribute reads and a conversion to fen. The objects are frozen, so the records that hold
 figures (:class:`~sep.domain.PeriodFinancials`, :class:`~sep.domain.FinancingRound`) keep

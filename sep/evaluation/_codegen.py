@@ -3,7 +3,10 @@
 The direct evaluator (every criterion's outcome), the input normaliser and the streaming
 engine (durable's verdicts into outcomes) each write one flat function per pack instead
 of calling a closure per node: flat, so the source grows linearly with the pack and never
-nests deeper than one block.
+nests deeper than one block. It serves every pack's decisions (3.1 and 4.2.1 eligibility,
+4.3.5 graduation, 4.3.7 evaluation thresholds) for callers deciding one case at a time.
+The source holds only sep's own words: operators from a fixed table, names as literals,
+every value of a pack bound as a global, never pasted into code.
 """
 
 from __future__ import annotations
