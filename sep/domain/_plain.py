@@ -2,9 +2,9 @@
 
 :func:`sep.evaluation.columns_from` reads a portfolio of hundreds of thousands of
 incubatees column by column, for analysts deciding 4.3.5(b) (the largest independent
-round) and 4.3.5(c) (revenue, profit, cash flow) over whole portfolios. Reading each figure there means, per record, the period's
-year and quarter and each amount's currency and :class:`~decimal.Decimal` value: a dozen
-attribute reads and a conversion to fen. The objects are frozen, so the records that hold
+round) and 4.3.5(c) (revenue, profit, cash flow) over whole portfolios. Reading each
+figure there means, per record, the period's year and quarter and each amount's currency
+and :class:`~decimal.Decimal` value: a dozen attribute reads and a conversion to fen. The objects are frozen, so the records that hold
 figures (:class:`~sep.domain.PeriodFinancials`, :class:`~sep.domain.FinancingRound`) keep
 those numbers at construction, packed as native ``float64`` in one :class:`bytes` (the
 reader joins them and NumPy reads the buffer, with no Python float per figure), in a slot
