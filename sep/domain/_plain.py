@@ -1,15 +1,15 @@
 """Figures of frozen domain objects as plain floats, computed once when they are built.
 
-:func:`sep.evaluation.columns_from` reads a portfolio of hundreds of thousands of
-incubatees column by column, for analysts deciding 4.3.5(b) (the largest independent
-round) and 4.3.5(c) (revenue, profit, cash flow) over whole portfolios. Reading each
-figure there means, per record, the period's year and quarter and each amount's currency
-and :class:`~decimal.Decimal` value: a dozen attribute reads and a conversion to fen. The objects are frozen, so the records that hold
-figures (:class:`~sep.domain.PeriodFinancials`, :class:`~sep.domain.FinancingRound`) keep
-those numbers at construction, packed as native ``float64`` in one :class:`bytes` (the
-reader joins them and NumPy reads the buffer, with no Python float per figure), in a slot
-that is not an attrs field: it takes no part in equality, hashing, ``repr``,
-:func:`attrs.evolve` or serialisation.
+:func:`sep.evaluation.columns_from` reads a portfolio of hundreds of thousands of incubatees
+column by column, for analysts deciding 4.3.5(b) (the largest independent round) and
+4.3.5(c) (revenue, profit, cash flow) over whole portfolios. Reading each figure there
+means, per record, the period's year and quarter and each amount's currency and
+:class:`~decimal.Decimal` value: a dozen attribute reads and a conversion to fen. The
+objects are frozen, so the records that hold figures (:class:`~sep.domain.PeriodFinancials`,
+:class:`~sep.domain.FinancingRound`) keep those numbers at construction, packed as native
+``float64`` in one :class:`bytes` (the reader joins them and NumPy reads the buffer, with no
+Python float per figure), in a slot that is not an attrs field: it takes no part in
+equality, hashing, ``repr``, :func:`attrs.evolve` or serialisation.
 
 Each amount becomes its fen as a float (exact: below 10^15 fen, under 2**53), ``NaN``
 when the figure is ``None``, and :data:`NOT_PLAIN` when a float would not say it exactly (a
