@@ -100,6 +100,7 @@ def test_annex_c_platform_round_trips() -> None:
     assert from_json(Platform, to_json(platform)) == platform
 
 
+@pytest.mark.clause("4.3.2")
 @pytest.mark.parametrize(
     ("pair", "reason"),
     [
