@@ -18,6 +18,7 @@ import typing
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
+from itertools import repeat
 from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
@@ -214,14 +215,17 @@ def _make_converter() -> cattrs.Converter:
         # cattrs would happily split a string into characters; JSON arrays only.
         if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
             raise ValidationError("", value, N_("must be a JSON array"))
-        item_type = get_args(tp)[0]
+        return get_origin(tp)(structure_items(zip(value, repeat(get_args(tp)[0]))))
+
+    def structure_items(typed: Iterable[tuple[Any, Any]]) -> list[Any]:
+        # Each item by its type, a refusal naming the item's index.
         items = []
-        for i, item in enumerate(value):
+        for i, (item, item_type) in enumerate(typed):
             try:
                 items.append(conv.structure(item, item_type))
             except Exception as exc:
                 raise _translate(exc, item_type).at(f"[{i}]") from None
-        return get_origin(tp)(items)
+        return items
 
     conv.register_structure_hook_func(_is_many, structure_many)
 
@@ -234,13 +238,7 @@ def _make_converter() -> cattrs.Converter:
             raise ValidationError(
                 "", value, R_("must be a JSON array of {n} items", n=len(item_types))
             )
-        items = []
-        for i, (item, item_type) in enumerate(zip(value, item_types, strict=True)):
-            try:
-                items.append(conv.structure(item, item_type))
-            except Exception as exc:
-                raise _translate(exc, item_type).at(f"[{i}]") from None
-        return tuple(items)
+        return tuple(structure_items(zip(value, item_types, strict=True)))
 
     conv.register_structure_hook_func(_is_fixed, structure_fixed)
     for cls, kind in DOCUMENT_KINDS.items():  # last: the generated hooks use those above
