@@ -83,6 +83,20 @@ nonneg_money_s = st.builds(Money, amounts_s.map(abs))
 cny_s = st.builds(Money, amounts_s.map(abs))
 periods_s = st.builds(Period, st.integers(2000, 2030), st.none() | st.integers(1, 4))
 share_s = st.decimals(min_value=0, max_value=1, places=3)
+#: Amounts of a cash-flow window as the readers admit them: up to the bound, up to 30
+#: decimals, mostly near one another so that the stability ratio lands near thresholds.
+window_amount_s = st.one_of(
+    st.decimals(min_value=-(10**15), max_value=10**15, places=0),
+    st.decimals(min_value=-(10**15), max_value=10**15, places=30),
+    st.integers(-100_000, 1_000_000).map(Decimal),
+    st.integers(1, 20).map(lambda k: Decimal(k * 5_000)),
+)
+#: Thresholds of a ratio, on the four-decimal steps the ratio is rounded to and off them.
+ratio_threshold_s = st.one_of(
+    st.decimals(min_value=-2, max_value=2, places=4),
+    st.decimals(min_value=-2, max_value=2, places=9),
+    st.sampled_from([Decimal("0.5"), Decimal("0.0002"), Decimal("0.99995"), Decimal(1)]),
+)
 industry_s = st.sampled_from(
     [
         "A",

@@ -29,6 +29,7 @@ from sep.evaluation import (
     replay,
     verify,
 )
+from tests import strategies
 
 pytestmark = pytest.mark.clause(
     "4.2.1",
@@ -642,3 +643,60 @@ def test_large_packs_decide_as_generated_ones(facts: dict[str, Any]) -> None:
         _engine._GENERATED_NODES = small
     assert stepwise.decide(normal) == generated.decide(normal)
     assert stepwise.outcome_of(normal) is generated.outcome_of(normal)
+
+
+def _stability_leaf(op: str, threshold: Decimal, periods: int) -> Any:
+    from sep.evaluation._engine import _LeafRuntime
+    from sep.evaluation._spec import Leaf
+
+    leaf = Leaf("operating_cash_flow", op, measure="min_to_mean_of_last", periods=periods)
+    return _LeafRuntime(leaf, threshold, periods)
+
+
+def _by_the_ratio(op: str, threshold: Decimal, values: list[Decimal]) -> Outcome:
+    """4.3.5(c)'s stability the long way: the rounded ratio, compared."""
+    from sep.evaluation._engine import _OPS, stability
+
+    ratio = stability(values, len(values))
+    if ratio is None:
+        return Outcome.NOT_MET
+    return Outcome.MET if _OPS[op](ratio, threshold) else Outcome.NOT_MET
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(strategies.window_amount_s, min_size=1, max_size=8),
+    st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+    strategies.ratio_threshold_s,
+)
+def test_stability_is_judged_without_dividing_as_with(
+    values: list[Decimal], op: str, threshold: Decimal
+) -> None:
+    """The stability leaf of 4.3.5(c) compares the lowest amount times n with the step's
+    bound times the total instead of dividing twice: for any window and threshold it
+    decides as the rounded ratio does."""
+    runtime = _stability_leaf(op, threshold, len(values))
+    assert runtime.judge(values) is _by_the_ratio(op, threshold, values)
+
+
+@pytest.mark.parametrize(
+    ("values", "threshold", "want"),
+    [
+        # 0.49995 exactly: half-even rounds it up to 0.5000, which reaches 0.5.
+        (["49995", "150005"], "0.5", Outcome.MET),
+        # 0.00015 exactly, 1 over a mean of 20000/3 that no decimal holds: the products
+        # tie, so the ratio decides, and it rounds to the even 0.0002.
+        (["1", "9999.5", "9999.5"], "0.0002", Outcome.MET),
+        # 0.49994999…: rounds down to 0.4999.
+        (["49994", "150006"], "0.5", Outcome.NOT_MET),
+    ],
+)
+def test_stability_on_a_rounding_tie_is_the_rounded_ratio(
+    values: list[str], threshold: str, want: Outcome
+) -> None:
+    """A window whose ratio lies exactly halfway between two four-decimal steps is
+    decided by the rounded ratio (half to even), as 4.3.5(c)'s stability is defined."""
+    amounts = [Decimal(v) for v in values]
+    runtime = _stability_leaf(">=", Decimal(threshold), len(amounts))
+    assert runtime.judge(amounts) is want
+    assert want is _by_the_ratio(">=", Decimal(threshold), amounts)

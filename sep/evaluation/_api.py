@@ -247,7 +247,8 @@ def _facts(obj: Any, rules: RulePack | None = None, extra: Any = "forbid") -> Ma
     a "did you mean"). An object with a ``facts()`` method gives its facts; those of
     ``sep``'s own domain objects may carry inputs of several packs and are not checked.
     """
-    refuse = _refuse_extra(extra)
+    # The default spelled out first: this runs for every decision.
+    refuse = True if extra == "forbid" and type(extra) is str else _refuse_extra(extra)
     if type(obj) is dict or isinstance(obj, Mapping):
         data: Mapping[str, Any] = (
             obj if type(obj) is dict or isinstance(obj, OwnFacts) else _plain(obj)

@@ -271,6 +271,9 @@ class Decision:
     _evaluator: Evaluator = attrs.field(repr=False, alias="evaluator")
     _facts: dict[str, Any] = attrs.field(repr=False, alias="facts")
     _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, init=False)
+    # Every criterion's outcome by id, once known: a slot of its own rather than a cache
+    # entry, because outcome_of reads it once per criterion of every decision.
+    _known: dict[str, Outcome] | None = attrs.field(default=None, repr=False, alias="outcomes")
 
     @classmethod
     def of(
@@ -293,12 +296,10 @@ class Decision:
             # Every criterion's outcome with the pack's, in one generated call: about what
             # the pack's alone costs, and callers often read the criteria next.
             outcome, outcomes = evaluator.decide(facts)
-        decision = cls(
-            pack.id, pack.edition, pack.question, outcome, evaluator.as_of, evaluator, facts
-        )
-        if outcomes is not None:
-            decision._cache["outcomes"] = outcomes
-        return decision
+        return cls(
+            pack.id, pack.edition, pack.question, outcome, evaluator.as_of, evaluator, facts,
+            outcomes,
+        )  # fmt: skip
 
     # -- lazily computed ---------------------------------------------------------------
 
@@ -380,14 +381,13 @@ class Decision:
         Raises:
             ValidationError: if the pack has no such criterion.
         """
-        if type(criterion_id) is str:
+        known = self._known
+        if known is not None and type(criterion_id) is str:
             # The common question, answered first: the outcomes are usually known (they
             # are the trace's, where there is one).
-            known = self._cache.get("outcomes")
-            if known is not None:
-                found: Outcome | None = known.get(criterion_id)
-                if found is not None:
-                    return found
+            found: Outcome | None = known.get(criterion_id)
+            if found is not None:
+                return found
         if not isinstance(criterion_id, str):  # never hashed or compared: it may raise
             raise self._unknown(criterion_id)
         if "trace" not in self._cache:
@@ -419,9 +419,10 @@ class Decision:
         )
 
     def _outcomes(self) -> dict[str, Outcome]:
-        found: dict[str, Outcome] | None = self._cache.get("outcomes")
+        found = self._known
         if found is None:
-            found = self._cache["outcomes"] = self._evaluator.outcomes(self._facts)
+            found = self._evaluator.outcomes(self._facts)
+            object.__setattr__(self, "_known", found)
         return found
 
     @property

@@ -10,12 +10,13 @@ so the common call — "may this incubatee graduate?" — costs only the outcome
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, cast
 
 from sep._i18n import N_
@@ -68,6 +69,7 @@ Fast = Callable[[Facts], Outcome]
 Decide = Callable[[Facts], tuple[Outcome, dict[str, Outcome]]]
 _CACHE_SIZE = 256
 _RATIO = Decimal("0.0001")
+_HALF_STEP = Decimal("0.00005")
 _FLIP_CAP = 32
 
 
@@ -104,8 +106,35 @@ def stability_of_total(total: Decimal, amounts: Sequence[Decimal], n: int) -> De
     return MONEY_CONTEXT.divide(min(amounts), mean).quantize(_RATIO, context=MONEY_CONTEXT)
 
 
+def ratio_bound(op: str, threshold: Any) -> tuple[Decimal, bool] | None:
+    """How to decide ``stability(amounts, n) <op> threshold`` without dividing.
+
+    The ratio is rounded to four decimals, so it reaches a step ``c`` exactly when the
+    unrounded ``lowest / mean`` is above ``c - 0.00005``. For ``>=`` (``<``) ``c`` is the
+    first step at or above the threshold, for ``>`` (``<=``) the first step above it. The
+    answer is ``(c - 0.00005, MET above the bound?)``, or ``None`` where this does not
+    apply: ``==``, ``!=``, a threshold that is not a ``Decimal`` or whose digits would make
+    the products of :meth:`_LeafRuntime.judge` round.
+
+    Example:
+        >>> ratio_bound(">=", Decimal("0.5")), ratio_bound("<", Decimal("0.50001"))
+        ((Decimal('0.49995'), True), (Decimal('0.50005'), False))
+    """
+    if op not in (">=", ">", "<", "<=") or type(threshold) is not Decimal:
+        return None
+    if not threshold.is_finite() or threshold.adjusted() > 12:
+        return None
+    if op in (">=", "<"):
+        step = threshold.quantize(_RATIO, rounding=ROUND_CEILING, context=MONEY_CONTEXT)
+    else:
+        step = MONEY_CONTEXT.add(
+            threshold.quantize(_RATIO, rounding=ROUND_FLOOR, context=MONEY_CONTEXT), _RATIO
+        )
+    return MONEY_CONTEXT.subtract(step, _HALF_STEP), op in (">=", ">")
+
+
 def _last_amounts(series: Series, n: int) -> list[Decimal]:
-    """The recorded amounts of the last ``n`` periods up to the newest, newest first.
+    """The recorded amounts of the last ``n`` periods up to the newest, oldest first.
 
     Every window measure but ``max_window_sum`` reads only these, so leaves on the same
     series and window share one reading.
@@ -113,18 +142,27 @@ def _last_amounts(series: Series, n: int) -> list[Decimal]:
     Example:
         >>> from sep.domain._money import Period
         >>> _last_amounts(((Period(2024, 4), Decimal(1)), (Period(2025, 2), Decimal(2))), 3)
-        [Decimal('2'), Decimal('1')]
+        [Decimal('1'), Decimal('2')]
     """
-    low = ordinal(series[-1][0]) - n + 1
-    if len(series) >= n and ordinal(series[-n][0]) == low:
-        # The common case, a complete window: sorted and unique, its last n periods are it.
-        return [amount for _, amount in reversed(series[-n:])]
+    newest = series[-1][0]
+    if len(series) >= n:
+        # The common case, a complete window: sorted and unique, its last n periods are
+        # it when the first of them is n - 1 periods before the newest (ordinal inlined:
+        # this runs for every decision with a series).
+        oldest = series[-n][0]
+        span = newest.year - oldest.year
+        if newest.quarter is not None:
+            span = span * 4 + newest.quarter - oldest.quarter  # type: ignore[operator]
+        if span == n - 1:
+            return [amount for _, amount in series[-n:]]
+    low = ordinal(newest) - n + 1
     values: list[Decimal] = []
     # The series is sorted and unique by period: the window is a tail of it.
     for period, amount in reversed(series):
         if ordinal(period) < low:
             break
         values.append(amount)
+    values.reverse()
     return values
 
 
@@ -136,6 +174,9 @@ class _LeafRuntime:
         self.threshold = threshold
         self.periods = periods
         self.compare = _OPS[leaf.op]
+        self._bound = (
+            ratio_bound(leaf.op, threshold) if leaf.measure == "min_to_mean_of_last" else None
+        )
         # The last series measured and its outcome: a decision asked for its outcome and
         # then for every criterion measures the same (immutable) series twice otherwise.
         # One tuple, replaced whole, so concurrent callers never see a torn pair.
@@ -184,6 +225,20 @@ class _LeafRuntime:
         n = self.periods or 1
         if len(values) < n:
             return UNKNOWN
+        bound = self._bound
+        if bound is not None:
+            # lowest / (total / n) against the bound is lowest * n against bound * total
+            # (total > 0): two exact products (amounts carry at most 30 decimals and the
+            # bound 17 digits, far inside 80) instead of two 80-digit divisions. Apart from
+            # an exact tie the rounded ratio falls on the same side of the step: the
+            # divisions err by under 1e-78, nearer than two distinct such ratios can be.
+            total = functools.reduce(MONEY_CONTEXT.add, values)  # exact, as money_sum
+            if total <= 0:
+                return NOT_MET
+            low = MONEY_CONTEXT.multiply(min(values), n)
+            high = MONEY_CONTEXT.multiply(bound[0], total)
+            if low != high:
+                return MET if (low > high) is bound[1] else NOT_MET
         ratio = stability(values, n)
         if ratio is None:
             return NOT_MET
@@ -467,6 +522,18 @@ class _Source:
                 f"UNKNOWN if {value} is None else MET if {value} {op} {threshold} else NOT_MET",
                 "" if self.every else need,
             )
+        elif self.every and leaf.measure == "each_of_last" and leaf.op in _EXTREME:
+            # Every amount compares true exactly when the least (for > and >=) or the
+            # greatest (for < and <=) does: one C call instead of the judge's loop.
+            window, op = self._window(runtime, need), _SOURCE_OPS[leaf.op]
+            extreme, threshold = self._bind(_EXTREME[leaf.op]), self._bind(runtime.threshold)
+            n = self._bind(runtime.periods or 1)
+            self._set(
+                out,
+                f"UNKNOWN if {window} is None else NOT_MET if not {extreme}({window}) {op} "
+                f"{threshold} else MET if len({window}) == {n} else UNKNOWN",
+                need,
+            )
         elif self.every and leaf.measure in ("each_of_last", "min_to_mean_of_last"):
             window = self._window(runtime, need)
             judge = self._bind(runtime.judge)
@@ -513,6 +580,8 @@ class _Source:
 #: Each comparison as it is written in generated source: a table, so that nothing of a
 #: pack's text (a Leaf built by hand bypasses the loader's check) is pasted into code.
 _SOURCE_OPS = {op: op for op in OPS}
+#: The amount of a window that decides ``each_of_last`` for an ordering comparison.
+_EXTREME: dict[str, Callable[..., Any]] = {">": min, ">=": min, "<": max, "<=": max}
 
 #: Packs with more criteria and leaves than this are decided by the closures instead of
 #: generated functions: Python compiles generated source at about 60 µs a node, which a

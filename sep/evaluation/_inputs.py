@@ -18,7 +18,7 @@ from itertools import repeat
 from typing import Any
 
 from sep._i18n import N_
-from sep._limits import MAX_AMOUNT, MAX_SERIES_SPAN
+from sep._limits import MAX_AMOUNT, MAX_SERIES_SPAN, MONEY_CONTEXT
 from sep._reason import R_
 from sep.domain._fields import plain, read_decimal, read_text
 from sep.domain._money import CNY, Money, Period
@@ -44,6 +44,10 @@ __all__ = [
 Series = tuple[tuple[Period, Decimal], ...]
 
 _MAX_INT = int(MAX_AMOUNT)
+
+#: ``Decimal(n)`` of a bounded int, exact (80 digits), and a third cheaper than the
+#: constructor; never ``Decimal(0) + n``, which would round in a caller's own context.
+_whole = MONEY_CONTEXT.create_decimal
 
 #: What a converter returns for a value that means "not known" (``"unknown"``).
 MISSING_INPUT: Any = object()
@@ -176,6 +180,14 @@ def _enum(spec: InputSpec) -> Callable[[Any], Any]:
 
 
 def _series(spec: InputSpec) -> Callable[[Any], Any]:
+    return _series_readers(spec)[1]
+
+
+def _series_readers(
+    spec: InputSpec,
+) -> tuple[Callable[[dict[Any, Any]], Series | None], Callable[[Any], Any]]:
+    """The common path of a series input (a dict of period texts to whole amounts, or
+    ``None``) and its whole reader; the generated normaliser calls the first directly."""
     name, clause = spec.name, spec.clause
     money = _money(spec)
     kind = period_kind_check(spec)
@@ -188,13 +200,19 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
         out: list[tuple[Period, Decimal]] = []
         first = last = 0
         quarterly = False
+        known = _LABELS.get
         for label, amount in value.items():
-            if type(label) is not str or type(amount) is not int or not floor <= amount <= ceiling:
+            if type(amount) is not int or not floor <= amount <= ceiling:
                 return None
-            try:
-                key, found, is_quarter = _label_info(label)
-            except ValidationError:
-                return None
+            info = known(label)  # only str labels are kept there
+            if info is None:
+                if type(label) is not str:
+                    return None
+                try:
+                    info = _label(label)
+                except ValidationError:
+                    return None
+            key, found, is_quarter = info
             if not out:
                 if kind is not None and kind is not is_quarter:
                     return None
@@ -202,7 +220,7 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             elif key <= last or is_quarter is not quarterly:
                 return None
             last = key
-            out.append((found, Decimal(amount)))
+            out.append((found, _whole(amount)))
         if not out or last - first >= MAX_SERIES_SPAN:
             return None
         return tuple(out)
@@ -303,7 +321,7 @@ def _series(spec: InputSpec) -> Callable[[Any], Any]:
             )
         return tuple(map(by_ordinal.__getitem__, keys))
 
-    return convert
+    return simple, convert
 
 
 _KIND_REASON = {
@@ -339,6 +357,21 @@ def _label_info(label: str) -> tuple[int, Period, bool]:
     # The same quarters recur for every incubatee: parse and number each label once.
     found = _parse_period(label)
     return ordinal(found), found, found.quarter is not None
+
+
+#: The labels of the common series path, read by a plain dict lookup (an lru_cache call
+#: costs twice as much, and this runs for every period of every decision); cleared when
+#: full, so that a stream of distinct labels cannot grow it.
+_LABELS: dict[str, tuple[int, Period, bool]] = {}
+_MAX_LABELS = 4096
+
+
+def _label(label: str) -> tuple[int, Period, bool]:
+    info = _label_info(label)
+    if len(_LABELS) >= _MAX_LABELS:
+        _LABELS.clear()
+    _LABELS[label] = info
+    return info
 
 
 def _period_info(label: Any) -> tuple[int, Period, bool]:
@@ -406,14 +439,20 @@ def normalise_all(specs: Mapping[str, InputSpec]) -> Callable[[Mapping[str, Any]
         >>> facts({"listed": None, "operating_cash_flow": {"2025Q1": None}})
         {}
     """
-    names: dict[str, Any] = {"MISSING": MISSING_INPUT, "Decimal": Decimal}
+    names: dict[str, Any] = {"MISSING": MISSING_INPUT, "Decimal": _whole}
     lines = ["out = {}", "get = raw.get"]
     for index, (name, spec) in enumerate(specs.items()):
         key, convert = repr(name), f"c{index}"
         names[convert] = normaliser(spec)
         lines += [f"v = get({key})", "if v is not None:"]
         read = "if"
-        if spec.type == "bool":
+        if spec.type == "series":
+            names[f"s{index}"] = _series_readers(spec)[0]
+            lines.append(
+                f"    if type(v) is dict and (s := s{index}(v)) is not None: out[{key}] = s"
+            )
+            read = "elif"
+        elif spec.type == "bool":
             lines.append(f"    if v is True or v is False: out[{key}] = v")
             read = "elif"
         elif spec.type in ("money", "number"):
