@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -723,3 +724,59 @@ def test_stability_ratios_next_to_the_threshold_agree_with_direct() -> None:
     for ratio in ("0.5", "0.50005", "0.4999", "0.50011"):
         result = _agree(GRADUATION, rows, params={"cash_flow_stability_ratio": ratio})
         assert set(result.outcome_of("4.3.5(c).cash_flow").tolist()) == {0, 1}, ratio
+
+
+_CASH_FLOW = builtin_pack(GRADUATION).inputs["operating_cash_flow"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 40),
+    st.permutations(["2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q4"]).map(lambda p: p[:4]),
+    st.lists(
+        st.one_of(
+            st.just(float("nan")),
+            st.floats(-1e13, 1e13, allow_nan=False),
+            st.integers(-(10**9), 10**9).map(lambda fen: fen / 100),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.data(),
+)
+def test_a_float_grid_is_read_as_its_period_columns(
+    rows: int, periods: list[str], pool: list[float], data: st.DataObject
+) -> None:
+    """A float ``SeriesColumn`` of 4.3.5(c)'s cash flow, read whole and in blocks, gives
+    the fen and known periods of reading each period's column on its own: in any period
+    order, with gaps, missing amounts and any number of rows."""
+    import sep.evaluation._batch_columns as columns
+
+    cells = data.draw(st.lists(st.sampled_from(pool), min_size=rows * 4, max_size=rows * 4))
+    grid = np.array(cells, np.float64).reshape(rows, 4)
+    with mock.patch.object(columns, "_GRID_BLOCK", 7):  # several blocks, a short last one
+        whole = columns.encode(_CASH_FLOW, SeriesColumn(grid, tuple(periods)), rows)
+    apart = columns.encode(_CASH_FLOW, {p: grid[:, j].copy() for j, p in enumerate(periods)}, rows)
+    assert isinstance(whole, columns.SeriesGrid)
+    assert isinstance(apart, columns.SeriesGrid)
+    assert (whole.first, whole.quarterly) == (apart.first, apart.quarterly)
+    assert np.array_equal(whole.known, apart.known)
+    assert np.array_equal(whole.fen, apart.fen)
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [(1e16, "beyond the bound"), (float("inf"), "must be a finite amount")],
+)
+def test_a_bad_amount_in_a_float_grid_names_its_period_and_row(bad: float, reason: str) -> None:
+    """One amount of a float ``SeriesColumn`` beyond the bound, or infinite, is refused
+    naming the input, its period and its row (4.3.5(c)), as a column of that period is."""
+    grid = np.full((5, 3), 100.0)
+    grid[3, 1] = bad
+    with pytest.raises(ValidationError) as caught:
+        check_graduation_batch(
+            {"operating_cash_flow": SeriesColumn(grid, ("2025Q1", "2025Q2", "2025Q3"))}, on=ON
+        )
+    assert caught.value.field == "operating_cash_flow[2025Q2][3]"
+    assert reason in caught.value.reason
+    assert caught.value.clause == "4.3.5(c)"
