@@ -420,3 +420,25 @@ def test_missing_combinations_are_those_of_a_sort(labels: int) -> None:
     got_keys, got_inverse = _combinations(stacked)
     assert got_keys.tolist() == keys.tolist()
     assert got_inverse.tolist() == np.asarray(inverse).ravel().tolist()
+
+
+def test_a_parquet_dataset_directory_is_read_for_the_inputs(tmp_path: Path) -> None:
+    """4.3.5: a Parquet dataset written as a directory of files (hive partitions too, as
+    Spark and pyarrow write them) reads as pandas reads it, narrowed to the inputs, and
+    its partition column is a column like any other."""
+    frame = _wide(12)
+    root = tmp_path / "portfolio.parquet"
+    for region, part in (("north", frame.iloc[:5]), ("south", frame.iloc[5:])):
+        (root / f"region={region}").mkdir(parents=True)
+        part.to_parquet(root / f"region={region}" / "part-0.parquet", index=False)
+    whole = pd.read_parquet(root)
+    expected = evaluate(whole, on=ON, extra="ignore", index="id").frame()
+    got = evaluate(root, on=ON, extra="ignore", index="id").frame()
+    pd.testing.assert_frame_equal(got, expected)
+    assert read_portfolio(root, columns=["revenue", "region"]).columns.tolist() == [
+        "revenue",
+        "region",
+    ]
+    with pytest.raises(ValidationError) as caught:
+        evaluate(root, on=ON, index="id")
+    assert caught.value.field == "crm_0"

@@ -207,7 +207,8 @@ def _header(path: Path) -> tuple[pd.DataFrame, list[str]]:
             return head, [str(label) for label in head.columns]
         import pyarrow.parquet as pq
 
-        schema = pq.read_schema(path)
+        # A dataset, as pandas reads it: one file, or a directory of them (with partitions).
+        schema = pq.ParquetDataset(path).schema
         # pandas' own conversion of the empty table gives the labels a full read gives
         # (a two-level frame's tuples are stored as their text), in the fields' order.
         head = schema.empty_table().to_pandas()
