@@ -69,3 +69,19 @@ def test_bad_column_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixt
     error = json.loads(capsys.readouterr().err)
     assert error["field"] == "revenue"
     assert "by index: 1)" in error["reason"]
+
+
+def test_wide_file_with_ignore_extra(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """4.3.5: a Parquet export with CRM columns is decided with --ignore-extra as without
+    them, and refused without it, naming the first CRM column (exit status 2)."""
+    path = _write(tmp_path)
+    args = ["portfolio", "graduation", str(path), "--on", "2025-06-30", "--format", "json"]
+    plain = io.StringIO()
+    assert main(args, out=plain) == 0
+    pd.read_parquet(path).assign(crm_owner="ann", crm_note="x").to_parquet(path)
+    wide = io.StringIO()
+    assert main([*args, "--ignore-extra"], out=wide) == 0
+    assert json.loads(wide.getvalue()) == json.loads(plain.getvalue())
+    capsys.readouterr()
+    assert main(args, out=io.StringIO()) == 2
+    assert json.loads(capsys.readouterr().err)["field"] == "crm_owner"

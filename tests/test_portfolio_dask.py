@@ -136,3 +136,27 @@ def test_counts_of_a_path_matching_no_file_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as raised:
         counts_dask(str(tmp_path / "none-*.parquet"), on=ON)
     assert raised.value.field == "data"
+
+
+def test_a_parquet_path_with_other_columns_reads_only_the_inputs(
+    tmp_path: Path, client: Any
+) -> None:
+    """4.3.5: with extra="ignore", a Parquet path's CRM columns are left out of the Dask
+    frame (dask.dataframe.read_parquet's columns=), its results equal the pandas path's;
+    with extra="error" they are refused, naming the column, as before."""
+    from sep.evaluation import GRADUATION, builtin_pack
+    from sep.portfolio._dask import _dask_frame
+
+    frame = _parts(tmp_path)
+    for k, name in enumerate(sorted(tmp_path.glob("*.parquet"))):
+        pd.read_parquet(name).assign(crm_owner=f"owner {k}").to_parquet(name)
+    pattern = str(tmp_path / "*.parquet")
+    lazy = _dask_frame(pattern, builtin_pack(GRADUATION), "ignore")
+    assert "crm_owner" not in lazy.columns
+    assert list(lazy.columns) == list(frame.columns)
+    expected = evaluate(frame, on=ON).frame(missing=False)
+    got = evaluate_dask(pattern, on=ON, extra="ignore", missing=False).compute()
+    pd.testing.assert_frame_equal(got, expected, check_index_type=False)
+    with pytest.raises(ValidationError) as raised:
+        evaluate_dask(pattern, on=ON, missing=False).compute()
+    assert raised.value.field == "crm_owner"

@@ -210,6 +210,190 @@ def test_files_and_arrow_tables(tmp_path: Path) -> None:
         read_portfolio(tmp_path / "p.txt")
 
 
+#: Columns of a CRM export that are not inputs of any pack.
+CRM = tuple(f"crm_{k}" for k in range(20))
+
+
+def _wide(n: int = 60) -> pd.DataFrame:
+    """The inputs with flat period columns, an ``id`` column and twenty CRM columns."""
+    frame = _flat(n)
+    for k, name in enumerate(CRM):
+        frame[name] = [f"note {k}"] * n
+    frame.insert(0, "id", [f"inc-{i}" for i in range(n)])
+    return frame
+
+
+def _unconvertible(path: Path, frame: pd.DataFrame) -> None:
+    """``frame`` saved to ``path`` with a CRM date column pandas cannot convert (a year
+    out of range): a read of all the columns fails, so any read that succeeds left it out."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.append_column("crm_born", pa.array([2**31 - 1] * len(frame), pa.date32()))
+    pq.write_table(table, path)
+    with pytest.raises(ValueError, match="out of range"):
+        pd.read_parquet(path)
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch, reader: str, keyword: str) -> list[object]:
+    """What ``pandas.<reader>`` is asked for as ``keyword``, call by call."""
+    asked: list[object] = []
+    real = getattr(pd, reader)
+
+    def spy(*args: object, **kwargs: object) -> object:
+        asked.append(kwargs.get(keyword))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pd, reader, spy)
+    return asked
+
+
+def test_wide_parquet_reads_only_the_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4.3.5: of a wide Parquet export, extra="ignore" reads only the pack's inputs (flat
+    period columns too) and the index= column, and decides as the whole frame does; a CRM
+    column pandas could not even convert is never read."""
+    frame = _wide()
+    expected = evaluate(frame, on=ON, extra="ignore", index="id").frame(margins=True)
+    path = tmp_path / "wide.parquet"
+    _unconvertible(path, frame)
+    asked = _spy(monkeypatch, "read_parquet", "columns")
+    got = evaluate(path, on=ON, extra="ignore", index="id").frame(margins=True)
+    pd.testing.assert_frame_equal(got, expected)
+    inputs = [c for c in frame.columns if not c.startswith("crm_")]
+    assert asked == [inputs]
+    assert "operating_cash_flow[2025Q3]" in inputs
+
+
+def test_wide_csv_reads_only_the_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """4.3.5: of a wide CSV export, extra="ignore" reads the header and then only the
+    inputs and the index= column (pandas' usecols), with the same nullable dtypes and
+    outcomes as a read of the whole file."""
+    frame = _wide()
+    path = tmp_path / "wide.csv"
+    frame.to_csv(path, index=False)
+    whole = pd.read_csv(path, dtype_backend="numpy_nullable")
+    expected = evaluate(whole, on=ON, extra="ignore", index="id").frame(margins=True)
+    asked = _spy(monkeypatch, "read_csv", "usecols")
+    got = evaluate(path, on=ON, extra="ignore", index="id").frame(margins=True)
+    pd.testing.assert_frame_equal(got, expected)
+    inputs = [c for c in frame.columns if not c.startswith("crm_")]
+    assert asked == [None, inputs]  # the header (nrows=0), then the inputs
+    narrowed = read_portfolio(path, columns=inputs)
+    pd.testing.assert_series_equal(narrowed.dtypes, whole[inputs].dtypes)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_wide_file_refuses_other_columns_from_its_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """4.3.5(c): with extra="error" a file's column that is not an input is refused with
+    the very error of the in-memory frame (field, reason, "did you mean"), decided from
+    the schema or header alone: no data is read."""
+    frame = _flat(5).assign(revenu=1.0)
+    with pytest.raises(ValidationError) as before:
+        evaluate(frame, on=ON)
+    path = tmp_path / f"wide{suffix}"
+    frame.to_parquet(path) if suffix == ".parquet" else frame.to_csv(path, index=False)
+    parquet_reads = _spy(monkeypatch, "read_parquet", "columns")
+    csv_reads = _spy(monkeypatch, "read_csv", "nrows")
+    with pytest.raises(ValidationError) as raised:
+        evaluate(path, on=ON)
+    assert (raised.value.field, raised.value.reason) == (before.value.field, before.value.reason)
+    assert "did you mean 'revenue'" in raised.value.reason
+    assert parquet_reads == []
+    assert csv_reads == ([0] if suffix == ".csv" else [])  # the header line only
+
+
+def test_parquet_index_is_restored_when_columns_are_chosen(tmp_path: Path) -> None:
+    """A saved named index, a saved unnamed one and a RangeIndex that does not start at 0
+    come back from a Parquet file read for some columns as from a whole read, and label
+    the results (4.3.5)."""
+    frame = _wide(8)
+    saved = {
+        "named": frame.set_index("id"),
+        "unnamed": frame.set_index(pd.Index([f"u{i}" for i in range(8)])),
+        "range": frame.set_index(pd.RangeIndex(5, 13)),
+    }
+    inputs = [c for c in frame.columns if c != "id" and not c.startswith("crm_")]
+    for name, kept in saved.items():
+        path = tmp_path / f"{name}.parquet"
+        kept.to_parquet(path)
+        narrowed = read_portfolio(path, columns=inputs)
+        pd.testing.assert_frame_equal(narrowed, pd.read_parquet(path)[inputs])
+        got = evaluate(path, on=ON, extra="ignore").frame()
+        pd.testing.assert_index_equal(got.index, kept.index)
+    assert isinstance(read_portfolio(tmp_path / "range.parquet", columns=[]).index, pd.RangeIndex)
+
+
+def test_two_level_parquet_columns_are_chosen_by_their_tuples(tmp_path: Path) -> None:
+    """4.3.5(c): a sub-frame saved to Parquet (two-level columns) is read for the inputs
+    only, other two-level columns left unread, deciding as the frame itself does."""
+    cols = synthetic_graduation_columns(40, seed=7)
+    series = cols.pop("operating_cash_flow")
+    data = {(k, ""): v for k, v in cols.items()}
+    for j, period in enumerate(series.periods):
+        data[("operating_cash_flow", period)] = series.values[:, j]
+    data[("crm_owner", "")] = ["x"] * 40
+    frame = pd.DataFrame(data)
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    path = tmp_path / "two.parquet"
+    frame.to_parquet(path)
+    expected = evaluate(frame, on=ON, extra="ignore").frame()
+    pd.testing.assert_frame_equal(evaluate(path, on=ON, extra="ignore").frame(), expected)
+    narrowed = read_portfolio(path, columns=[("revenue", "")])
+    assert list(narrowed.columns) == [("revenue", "")]
+    with pytest.raises(ValidationError) as raised:
+        evaluate(path, on=ON)
+    assert raised.value.field == "crm_owner"
+
+
+def test_read_portfolio_columns_refuses_what_the_source_lacks(tmp_path: Path) -> None:
+    """read_portfolio(columns=...) narrows every kind of source, in the source's order,
+    and refuses a label it does not have naming ``columns``, not with pyarrow's error; a
+    CSV read for no column keeps its rows."""
+    frame = pd.DataFrame({"revenue": [1.0, 2.0], "crm": ["a", "b"], "profit": [3.0, 4.0]})
+    path = tmp_path / "p.csv"
+    frame.to_csv(path, index=False)
+    frame.to_parquet(tmp_path / "p.parquet")
+    for source in (frame, tmp_path / "p.parquet", path, {k: list(v) for k, v in frame.items()}):
+        assert read_portfolio(source, columns=["profit", "revenue"]).columns.tolist() == [
+            "revenue",
+            "profit",
+        ]
+        with pytest.raises(ValidationError) as raised:
+            read_portfolio(source, columns=["revenue", "sales"])
+        assert (raised.value.field, raised.value.value) == ("columns", "sales")
+    assert read_portfolio(path, columns=[]).shape == (2, 0)
+    assert evaluate(path, on=ON, extra="ignore").codes().tolist() == [-1, -1]
+
+
+def test_unreadable_file_header_is_a_validation_error(tmp_path: Path) -> None:
+    """A file whose Parquet schema cannot be read (not Parquet at all), or that is not
+    there, is refused with a ValidationError naming the file, not pyarrow's error."""
+    bad = tmp_path / "bad.parquet"
+    bad.write_text("not parquet", encoding="utf-8")
+    for call in (
+        lambda: evaluate(bad, on=ON, extra="ignore"),
+        lambda: read_portfolio(bad, columns=["revenue"]),
+        lambda: evaluate(tmp_path / "none.parquet", on=ON),
+    ):
+        with pytest.raises(ValidationError, match="cannot be read") as raised:
+            call()
+        assert raised.value.value.endswith(".parquet")
+    with pytest.raises(ValidationError, match="cannot be read"):
+        evaluate(tmp_path / "none.csv", on=ON)
+
+
+def test_index_column_of_a_file_must_be_there(tmp_path: Path) -> None:
+    """index= naming no column of a Parquet file is refused as for a frame, before any
+    column's data is read (4.3.5)."""
+    path = tmp_path / "p.parquet"
+    _wide(3).to_parquet(path)
+    with pytest.raises(ValidationError) as raised:
+        evaluate(path, on=ON, extra="ignore", index="key")
+    assert (raised.value.field, raised.value.value) == ("index", "key")
+
+
 def test_series_given_twice_is_refused() -> None:
     """One series as a column and as period columns at once is ambiguous (4.3.5(c))."""
     frame = pd.DataFrame({"operating_cash_flow": [None], "operating_cash_flow[2025Q1]": [1.0]})
@@ -236,3 +420,25 @@ def test_missing_combinations_are_those_of_a_sort(labels: int) -> None:
     got_keys, got_inverse = _combinations(stacked)
     assert got_keys.tolist() == keys.tolist()
     assert got_inverse.tolist() == np.asarray(inverse).ravel().tolist()
+
+
+def test_a_parquet_dataset_directory_is_read_for_the_inputs(tmp_path: Path) -> None:
+    """4.3.5: a Parquet dataset written as a directory of files (hive partitions too, as
+    Spark and pyarrow write them) reads as pandas reads it, narrowed to the inputs, and
+    its partition column is a column like any other."""
+    frame = _wide(12)
+    root = tmp_path / "portfolio.parquet"
+    for region, part in (("north", frame.iloc[:5]), ("south", frame.iloc[5:])):
+        (root / f"region={region}").mkdir(parents=True)
+        part.to_parquet(root / f"region={region}" / "part-0.parquet", index=False)
+    whole = pd.read_parquet(root)
+    expected = evaluate(whole, on=ON, extra="ignore", index="id").frame()
+    got = evaluate(root, on=ON, extra="ignore", index="id").frame()
+    pd.testing.assert_frame_equal(got, expected)
+    assert read_portfolio(root, columns=["revenue", "region"]).columns.tolist() == [
+        "revenue",
+        "region",
+    ]
+    with pytest.raises(ValidationError) as caught:
+        evaluate(root, on=ON, index="id")
+    assert caught.value.field == "crm_0"

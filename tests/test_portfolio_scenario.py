@@ -69,6 +69,36 @@ def test_switching_pack_reads_the_columns_once() -> None:
     assert (c.flips()["criterion"] == "").all()
 
 
+def test_switching_pack_reads_both_packs_inputs_of_a_wide_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Comparing 4.3.5 with the 2018 pack (国科发区〔2018〕300号) over a wide Parquet file
+    reads the union of the two packs' inputs and nothing else, with the outcomes of the
+    in-memory frame; with extra="error" a CRM column is refused from the schema."""
+    frame = _portfolio().assign(high_tech_enterprise=[True, False, True, False])
+    wide = frame.assign(crm_owner="ann", crm_stage="seed")
+    path = tmp_path / "wide.parquet"
+    wide.to_parquet(path)
+    scenario = Scenario("2018", pack=TORCH_2018_GRADUATION)
+    expected = compare(frame, scenario, baseline=BASE)
+    asked: list[object] = []
+    real = pd.read_parquet
+
+    def spy(*args: object, **kwargs: object) -> object:
+        asked.append(kwargs.get("columns"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pd, "read_parquet", spy)
+    got = compare(path, scenario, baseline=BASE, extra="ignore")
+    assert asked == [list(frame.columns)]
+    assert got.counts() == expected.counts()
+    pd.testing.assert_frame_equal(got.flips(), expected.flips())
+    with pytest.raises(ValidationError) as raised:
+        compare(path, scenario, baseline=BASE)
+    assert raised.value.field == "crm_owner"
+    assert len(asked) == 1
+
+
 def test_a_date_before_any_parameter_value_is_refused() -> None:
     """Parameters of 4.3.5 have values since 2020-09-05: a scenario dated before is an error."""
     with pytest.raises(ValidationError, match="no value before"):

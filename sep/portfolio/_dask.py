@@ -23,7 +23,7 @@ from sep._i18n import N_
 from sep._reason import R_
 from sep.errors import EngineUnavailableError, SepError, ValidationError
 from sep.evaluation import GRADUATION, RulePack, builtin_pack
-from sep.portfolio._frame import OUTCOME_CATEGORIES, _pack_of, _walk, evaluate
+from sep.portfolio._frame import OUTCOME_CATEGORIES, _accepted, _pack_of, _walk, evaluate
 
 __all__ = ["counts_dask", "evaluate_dask"]
 
@@ -89,8 +89,8 @@ def evaluate_dask(
         SepError: Dask is not installed (``pip install 'sep[dask]'``).
         ValidationError: Bad input, when computed, as :func:`evaluate` raises it.
     """
-    data = _dask_frame(data)
     rules = _pack_of(pack)
+    data = _dask_frame(data, rules, extra)
     day = on or dt.date.today()
     meta = _meta(rules, margins, missing)
 
@@ -155,7 +155,7 @@ def counts_dask(
         return out
 
     files = _local_files(data)
-    pieces = files or _dask_frame(data).to_delayed()
+    pieces = files or _dask_frame(data, rules, extra).to_delayed()
     parts = [dask.delayed(one, pure=True)(p) for p in pieces]
     found: dict[str, dict[str, int]] = dask.compute(dask.delayed(total)(parts))[0]
     return found
@@ -175,7 +175,7 @@ def _local_files(data: Any) -> list[str]:
     return found
 
 
-def _dask_frame(data: Any) -> Any:
+def _dask_frame(data: Any, rules: RulePack, extra: str) -> Any:
     try:
         import dask.dataframe as dd
     except ImportError as exc:  # pragma: no cover - the extra is missing
@@ -185,7 +185,13 @@ def _dask_frame(data: Any) -> Any:
             "pip install 'sep[dask]'",
         ) from None
     if isinstance(data, str):
-        data = dd.read_parquet(data)
+        path, data = data, dd.read_parquet(data)
+        if extra == "ignore":
+            # Only the pack's inputs are read from the files. With "error" every column is
+            # read, so that evaluate refuses the others where it runs, as for any frame.
+            wanted = [key for key, *_ in _accepted(data.columns, [rules], extra)]
+            if wanted:
+                data = dd.read_parquet(path, columns=wanted)
     if not hasattr(data, "map_partitions"):
         raise ValidationError("data", type(data).__name__, N_("must be a Dask DataFrame or path"))
     return data

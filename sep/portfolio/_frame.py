@@ -19,7 +19,7 @@ import bisect
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,36 +84,42 @@ def _pack_of(pack: RulePack | str) -> RulePack:
         return load_pack(pack)
 
 
-def read_portfolio(source: Any) -> pd.DataFrame:
+def read_portfolio(source: Any, *, columns: Sequence[Hashable] | None = None) -> pd.DataFrame:
     """A DataFrame of ``source``: a DataFrame (as it is), a pyarrow Table, a Polars
     DataFrame or LazyFrame (the ``polars`` extra; nulls stay missing), a mapping of
     columns, or the path of a ``.parquet``, ``.csv`` or ``.json`` (records) file.
 
+    Args:
+        source: What to read.
+        columns: Only these columns, labelled as the frame labels them (a two-level
+            frame's as tuples), in the source's order. Of a Parquet or CSV file only
+            these are read, chosen from its schema or header: the data of the others is
+            never read. A saved Parquet index is restored as without ``columns``.
+
     Raises:
-        ValidationError: The file cannot be read, or its kind is not known.
+        ValidationError: The file cannot be read, its kind is not known, or a label of
+            ``columns`` is not one of its columns.
 
     Example:
         >>> read_portfolio({"revenue": [1.0, None]}).shape
         (2, 1)
+        >>> import tempfile, os
+        >>> p = os.path.join(tempfile.mkdtemp(), "p.parquet")
+        >>> pd.DataFrame({"revenue": [1.0], "crm_owner": ["x"]}).to_parquet(p)
+        >>> read_portfolio(p, columns=["revenue"]).columns.tolist()
+        ['revenue']
     """
+    if isinstance(source, str | Path):
+        return _read_file(Path(source), columns)
+    frame = _whole(source)
+    if columns is None:
+        return frame
+    return frame.loc[:, _kept(frame.columns, columns)]
+
+
+def _whole(source: Any) -> pd.DataFrame:
     if isinstance(source, pd.DataFrame):
         return source
-    if isinstance(source, str | Path):
-        path = Path(source)
-        suffix = path.suffix.lower()
-        try:
-            if suffix in (".parquet", ".pq"):
-                return pd.read_parquet(path)
-            if suffix == ".csv":
-                # Nullable dtypes keep a missing flag missing instead of turning it to NaN/str.
-                return pd.read_csv(path, dtype_backend="numpy_nullable")
-            if suffix == ".json":
-                return pd.read_json(path, orient="records", dtype_backend="numpy_nullable")
-        except (OSError, ValueError) as exc:
-            raise ValidationError(
-                "", str(path), R_("cannot be read: {exc}", exc=os_reason(exc))
-            ) from None
-        raise ValidationError("", str(path), N_("must be a .parquet, .csv or .json (records) file"))
     if type(source).__module__.split(".", 1)[0] == "polars":
         # A LazyFrame is collected first; a Polars frame goes through Arrow, where its
         # nulls stay missing (a null flag becomes None in an object column, never False).
@@ -132,6 +138,107 @@ def read_portfolio(source: Any) -> pd.DataFrame:
         type(source).__name__,
         N_("give a DataFrame (pandas or Polars), a pyarrow Table, a mapping or a file path"),
     )
+
+
+def _kept(labels: pd.Index, columns: Sequence[Hashable]) -> np.ndarray[Any, Any]:
+    """Which of ``labels`` are among ``columns``, refusing a label of ``columns`` that is
+    not one of them (rather than pyarrow's or pandas' own error)."""
+    present = set(labels)
+    for label in columns:
+        if label not in present:
+            raise ValidationError("columns", label, N_("is not a column of the portfolio"))
+    wanted = set(columns)
+    return np.array([label in wanted for label in labels], bool)
+
+
+_PARQUET = (".parquet", ".pq")
+#: Files whose column labels are known from a schema or header without reading data.
+_HEADED = (*_PARQUET, ".csv")
+
+
+def _read_file(
+    path: Path,
+    columns: Sequence[Hashable] | None,
+    header: tuple[pd.DataFrame, list[str]] | None = None,
+) -> pd.DataFrame:
+    """``path`` read whole or for ``columns``, chosen from ``header`` (its :func:`_header`,
+    read here when not given)."""
+    suffix = path.suffix.lower()
+    picked: list[str] | None = None
+    names: list[str] = []
+    if suffix in _HEADED and columns is not None:
+        head, names = header or _header(path)
+        keep = _kept(head.columns, columns)
+        picked = [name for name, kept in zip(names, keep, strict=True) if kept]
+    try:
+        if suffix in _PARQUET:
+            return pd.read_parquet(path, columns=picked)
+        if suffix == ".csv":
+            if picked == [] and names:
+                # No column read is no row read: read one for the rows, then drop it.
+                return _read_csv(path, names[:1]).iloc[:, :0]
+            return _read_csv(path, picked)
+        if suffix == ".json":
+            return pd.read_json(path, orient="records", dtype_backend="numpy_nullable")
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+    raise ValidationError("", str(path), N_("must be a .parquet, .csv or .json (records) file"))
+
+
+def _read_csv(path: Path, names: list[str] | None) -> pd.DataFrame:
+    # Nullable dtypes keep a missing flag missing instead of turning it to NaN/str.
+    return pd.read_csv(path, usecols=names, dtype_backend="numpy_nullable")
+
+
+def _unreadable(path: Path, exc: Exception) -> ValidationError:
+    return ValidationError("", str(path), R_("cannot be read: {exc}", exc=os_reason(exc)))
+
+
+def _header(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """A zero-row frame with the columns (labels and dtypes) a Parquet or CSV file reads
+    as, from its schema or header line only, and each column's name in the file.
+
+    Raises:
+        ValidationError: The file cannot be read.
+    """
+    try:
+        if path.suffix.lower() not in _PARQUET:
+            head = pd.read_csv(path, nrows=0)
+            return head, [str(label) for label in head.columns]
+        import pyarrow.parquet as pq
+
+        # A dataset, as pandas reads it: one file, or a directory of them (with partitions).
+        schema = pq.ParquetDataset(path).schema
+        # pandas' own conversion of the empty table gives the labels a full read gives
+        # (a two-level frame's tuples are stored as their text), in the fields' order.
+        head = schema.empty_table().to_pandas()
+        saved = (schema.pandas_metadata or {}).get("index_columns", [])
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+    return head, [name for name in schema.names if name not in saved]
+
+
+def _load(data: Any, rules: Sequence[RulePack], extra: str, index: str | None) -> pd.DataFrame:
+    """The frame of ``data`` with ``index`` as its labels. Of a Parquet or CSV file only
+    the columns that ``rules`` read (and ``index``) are read: which ones, and the refusal
+    of others with ``extra="error"``, are decided from its schema or header."""
+    if not isinstance(data, str | Path) or Path(data).suffix.lower() not in _HEADED:
+        return _indexed(read_portfolio(data), index)
+    path = Path(data)
+    header = _header(path)
+    # The zero-row frame goes through the steps of a whole one: the same refusals.
+    labels = _indexed(header[0], index).columns
+    wanted = [key for key, *_ in _accepted(labels, rules, extra)]
+    chosen = [*([index] if index is not None else []), *wanted]
+    return _indexed(_read_file(path, chosen, header), index)
+
+
+def _indexed(frame: pd.DataFrame, index: str | None) -> pd.DataFrame:
+    if index is None:
+        return frame
+    if index not in frame.columns:
+        raise ValidationError("index", index, N_("is not a column of the portfolio"))
+    return frame.set_index(index)
 
 
 @attrs.frozen
@@ -218,22 +325,28 @@ def to_columns(
     return _read(frame, [_pack_of(p) for p in (pack, *packs)], extra)[0]
 
 
-def _read(
-    frame: pd.DataFrame, rules: Sequence[RulePack], extra: str
-) -> tuple[dict[str, Any], dict[str, _Source]]:
-    if extra not in ("error", "ignore"):
-        raise ValidationError("extra", extra, N_("must be 'error' or 'ignore'"))
+def _specs(rules: Sequence[RulePack]) -> dict[str, InputSpec]:
     specs: dict[str, InputSpec] = {}
     for pack in rules:
         for name, declared in pack.inputs.items():
             specs.setdefault(name, declared)
+    return specs
+
+
+def _accepted(
+    columns: pd.Index, rules: Sequence[RulePack], extra: str
+) -> list[tuple[Hashable, str, str, str]]:
+    """The columns that ``rules`` read, in order, each as its key, input name, period
+    (``""`` but for a series' period column) and label in errors; with ``extra="error"``
+    the first other column is refused. Only the labels are looked at, so a file's schema
+    is enough to decide which of its columns to read."""
+    if extra not in ("error", "ignore"):
+        raise ValidationError("extra", extra, N_("must be 'error' or 'ignore'"))
+    specs = _specs(rules)
     series = [n for n, s in specs.items() if s.type == "series"]
-    out: dict[str, Any] = {}
-    sources: dict[str, _Source] = {}
-    periods: dict[str, dict[str, Any]] = {}
-    two_level = isinstance(frame.columns, pd.MultiIndex)
-    for key in frame.columns:
-        column = frame[key]
+    two_level = isinstance(columns, pd.MultiIndex)
+    found: list[tuple[Hashable, str, str, str]] = []
+    for key in columns:
         if two_level:
             name, period = (str(k) for k in key[:2])
             label = f"{name}[{period}]" if period else name
@@ -246,6 +359,20 @@ def _read(
             if extra == "error":
                 raise _unknown(label, list(specs), series, rules[0].id)
             continue
+        found.append((key, name, period, label))
+    return found
+
+
+def _read(
+    frame: pd.DataFrame, rules: Sequence[RulePack], extra: str
+) -> tuple[dict[str, Any], dict[str, _Source]]:
+    specs = _specs(rules)
+    out: dict[str, Any] = {}
+    sources: dict[str, _Source] = {}
+    periods: dict[str, dict[str, Any]] = {}
+    for key, name, period, label in _accepted(frame.columns, rules, extra):
+        column = frame[key]
+        spec = specs[name]
         if period:
             periods.setdefault(name, {})[period] = column
             continue
@@ -405,12 +532,8 @@ def evaluate(
         >>> r.frame()["outcome"].tolist()
         ['met', 'unknown', 'unknown']
     """
-    frame = read_portfolio(data)
-    if index is not None:
-        if index not in frame.columns:
-            raise ValidationError("index", index, N_("is not a column of the portfolio"))
-        frame = frame.set_index(index)
     rules = _pack_of(pack)
+    frame = _load(data, [rules], extra, index)
     columns, sources = _read(frame, [rules], extra)
     return _run(rules, frame.index, columns, sources, params, on, progress, chunk_rows)
 

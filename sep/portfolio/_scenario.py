@@ -22,11 +22,11 @@ from sep.portfolio._frame import (
     CHUNK_ROWS,
     OUTCOME_CATEGORIES,
     PortfolioResult,
+    _load,
     _pack_of,
     _read,
     _run,
     _walk,
-    read_portfolio,
 )
 
 __all__ = ["Comparison", "Scenario", "compare", "load_scenario", "sweep"]
@@ -300,11 +300,7 @@ def _names(codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
 def _prepare(
     data: Any, packs: Sequence[RulePack], extra: str, index: str | None
 ) -> tuple[pd.Index, dict[str, Any], Any]:
-    frame = read_portfolio(data)
-    if index is not None:
-        if index not in frame.columns:
-            raise ValidationError("index", index, N_("is not a column of the portfolio"))
-        frame = frame.set_index(index)
+    frame = _load(data, packs, extra, index)
     columns, sources = _read(frame, packs, extra)
     return frame.index, columns, sources
 
