@@ -138,19 +138,34 @@ class _Env:
         assert isinstance(found, SeriesGrid)
         return found
 
+    def newest(self, name: str) -> Any:
+        """Index of each row's newest known period (``-1`` when none is known), ``int16``
+        (a grid spans at most :data:`~sep._limits.MAX_SERIES_SPAN` periods)."""
+        key = ("newest", name)
+        found = self.memo.get(key)
+        if found is None:
+            known = self.grid(name).known
+            found = np.full(self.n, -1, np.int16)
+            for j in range(known.shape[0]):
+                # j where period j is known, else -1, kept at the maximum: arithmetic on
+                # small integers, a seventh of the cost of a masked copy on int64.
+                np.maximum(found, known[j].view(np.int8) * np.int16(j + 1) - 1, out=found)
+            self.memo[key] = found
+        return found
+
     def bounds(self, name: str) -> tuple[Any, Any]:
         """Index of each row's first and last known period (``-1`` when none is known)."""
         key = ("bounds", name)
         found = self.memo.get(key)
         if found is None:
             known = self.grid(name).known
-            first = np.full(self.n, -1, np.int64)
-            last = np.full(self.n, -1, np.int64)
-            for j in range(known.shape[0]):
-                np.copyto(last, j, where=known[j])
-            for j in reversed(range(known.shape[0])):
-                np.copyto(first, j, where=known[j])
-            found = self.memo[key] = (first, last)
+            width = known.shape[0]
+            first = np.full(self.n, width, np.int16)
+            for j in range(width):
+                # j where period j is known, else width, kept at the minimum (as newest).
+                np.minimum(first, known[j].view(np.int8) * np.int16(j - width) + width, out=first)
+            first[first == width] = -1
+            found = self.memo[key] = (first.astype(np.int64), self.newest(name).astype(np.int64))
         return found
 
     def window(self, name: str, size: int) -> list[tuple[Any, Any]]:
@@ -165,7 +180,7 @@ class _Env:
             return found  # type: ignore[no-any-return]
         grid = self.grid(name)
         width = grid.known.shape[0]
-        _, last = self.bounds(name)
+        last = self.newest(name)
         # Most rows know the newest period: take whole period rows for them, then redo the
         # others by gathering.
         parts: list[tuple[Any, Any]] = []
