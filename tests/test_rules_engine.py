@@ -700,3 +700,30 @@ def test_stability_on_a_rounding_tie_is_the_rounded_ratio(
     runtime = _stability_leaf(">=", Decimal(threshold), len(amounts))
     assert runtime.judge(amounts) is want
     assert want is _by_the_ratio(">=", Decimal(threshold), amounts)
+
+
+def test_a_decision_built_by_of_is_the_one_the_constructor_builds() -> None:
+    """``Decision.of`` writes the slots of a new decision directly (4.3.5): every field,
+    the outcomes it answers ``outcome_of`` from and its digest are those of a decision
+    built by the constructor, and a subclass still goes through its constructor."""
+    import attrs
+
+    from sep.evaluation import _decision, compile_pack
+
+    assert _decision._SLOTS is not None  # else the fast path is silently off
+    ev = compile_pack(GRADUATION, on=ON)
+    facts = ev.facts(EXAMPLE)
+    fast = Decision.of(ev, facts)
+    outcome, outcomes = ev.decide(facts)
+    slow = Decision(
+        ev.pack.id, ev.pack.edition, ev.pack.question, outcome, ev.as_of, ev, facts, outcomes
+    )
+    for field in attrs.fields(Decision):
+        assert getattr(fast, field.name) == getattr(slow, field.name), field.name
+    assert fast.digest == slow.digest
+    assert [fast.outcome_of(c) for c in outcomes] == list(outcomes.values())
+
+    class Mine(Decision):
+        pass
+
+    assert type(Mine.of(ev, facts)) is Mine
