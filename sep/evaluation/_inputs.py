@@ -209,7 +209,7 @@ def _series_readers(
                 if type(label) is not str:
                     return None
                 try:
-                    info = _label(label)
+                    info = _label_info(label)
                 except ValidationError:
                     return None
             key, found, is_quarter = info
@@ -352,25 +352,22 @@ def period_kind_error(spec: InputSpec, label: Any, field: str) -> ValidationErro
     return ValidationError(field, label, _KIND_REASON[kind], clause=spec.clause)
 
 
-@functools.lru_cache(maxsize=4096)
-def _label_info(label: str) -> tuple[int, Period, bool]:
-    # The same quarters recur for every incubatee: parse and number each label once.
-    found = _parse_period(label)
-    return ordinal(found), found, found.quarter is not None
-
-
-#: The labels of the common series path, read by a plain dict lookup (an lru_cache call
+#: Each label's ordinal, period and kind, read by a plain dict lookup (an lru_cache call
 #: costs twice as much, and this runs for every period of every decision); cleared when
 #: full, so that a stream of distinct labels cannot grow it.
 _LABELS: dict[str, tuple[int, Period, bool]] = {}
 _MAX_LABELS = 4096
 
 
-def _label(label: str) -> tuple[int, Period, bool]:
-    info = _label_info(label)
-    if len(_LABELS) >= _MAX_LABELS:
-        _LABELS.clear()
-    _LABELS[label] = info
+def _label_info(label: str) -> tuple[int, Period, bool]:
+    # The same quarters recur for every incubatee: parse and number each label once.
+    info = _LABELS.get(label)
+    if info is None:
+        found = _parse_period(label)
+        info = ordinal(found), found, found.quarter is not None
+        if len(_LABELS) >= _MAX_LABELS:
+            _LABELS.clear()
+        _LABELS[label] = info
     return info
 
 
@@ -439,25 +436,26 @@ def normalise_all(specs: Mapping[str, InputSpec]) -> Callable[[Mapping[str, Any]
         >>> facts({"listed": None, "operating_cash_flow": {"2025Q1": None}})
         {}
     """
-    names: dict[str, Any] = {"MISSING": MISSING_INPUT, "Decimal": _whole}
+    names: dict[str, Any] = {"MISSING": MISSING_INPUT, "whole": _whole}
     lines = ["out = {}", "get = raw.get"]
     for index, (name, spec) in enumerate(specs.items()):
         key, convert = repr(name), f"c{index}"
-        names[convert] = normaliser(spec)
         lines += [f"v = get({key})", "if v is not None:"]
         read = "if"
         if spec.type == "series":
-            names[f"s{index}"] = _series_readers(spec)[0]
+            names[f"s{index}"], names[convert] = _series_readers(spec)
             lines.append(
                 f"    if type(v) is dict and (s := s{index}(v)) is not None: out[{key}] = s"
             )
             read = "elif"
-        elif spec.type == "bool":
+        else:
+            names[convert] = normaliser(spec)
+        if spec.type == "bool":
             lines.append(f"    if v is True or v is False: out[{key}] = v")
             read = "elif"
         elif spec.type in ("money", "number"):
             low, high = whole_range(spec)
-            lines.append(f"    if type(v) is int and {low} <= v <= {high}: out[{key}] = Decimal(v)")
+            lines.append(f"    if type(v) is int and {low} <= v <= {high}: out[{key}] = whole(v)")
             read = "elif"
         # An empty form field is missing, and a foreign value is never compared (its
         # __eq__ may raise): only the converter reads it.
