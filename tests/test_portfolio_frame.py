@@ -355,7 +355,9 @@ def test_read_portfolio_columns_refuses_what_the_source_lacks(tmp_path: Path) ->
     path = tmp_path / "p.csv"
     frame.to_csv(path, index=False)
     frame.to_parquet(tmp_path / "p.parquet")
-    for source in (frame, tmp_path / "p.parquet", path, {k: list(v) for k, v in frame.items()}):
+    frame.to_json(tmp_path / "p.json", orient="records")
+    files = (tmp_path / "p.parquet", path, tmp_path / "p.json")
+    for source in (frame, *files, {k: list(v) for k, v in frame.items()}):
         assert read_portfolio(source, columns=["profit", "revenue"]).columns.tolist() == [
             "revenue",
             "profit",

@@ -110,8 +110,12 @@ def read_portfolio(source: Any, *, columns: Sequence[Hashable] | None = None) ->
         ['revenue']
     """
     if isinstance(source, str | Path):
-        return _read_file(Path(source), columns)
-    frame = _whole(source)
+        path = Path(source)
+        if path.suffix.lower() in _HEADED:  # narrowed as it is read
+            return _read_file(path, columns)
+        frame = _read_file(path, None)
+    else:
+        frame = _whole(source)
     if columns is None:
         return frame
     return frame.loc[:, _kept(frame.columns, columns)]
