@@ -7,10 +7,13 @@ passes, ``machine.events[name].trigger(model, ctx)`` on a model that was never a
 the machine, the model attribute the state lives in, ``send_event`` callbacks
 (``event.model``, ``event.args``), conditions that refuse or raise, ``after`` callbacks,
 internal transitions (``dest=None``), guarded alternatives for one trigger, and
-``MachineError`` for a trigger not allowed from the current state. The process fires
-through ``Event._trigger(event_data)``, what ``Event.trigger`` hands an unqueued machine:
-each check runs both ways. Its context is that ``EventData`` (a subclass of it), which
-transitions must pass on as given without touching the context's own fields.
+``MachineError`` for a trigger not allowed from the current state. The process dispatches
+a trigger itself: it takes the event's transitions from the file's state
+(``event.transitions[state]``) and calls ``Transition.execute(event_data)`` on each in
+turn, what ``Event._trigger`` does on a machine with no prepare, finalize or exception
+callbacks. Each check runs three ways: ``Event.trigger``, ``Event._trigger`` and that
+dispatch. The context is that ``EventData`` (a subclass of it), which transitions must
+pass on as given without touching the context's own fields.
 
 When a new release changes one of these, the failing test says what changed, so the range
 in ``pyproject.toml`` is not widened before ``sep.lifecycle`` is adapted.
@@ -25,7 +28,7 @@ from typing import Any
 
 import pytest
 from transitions import Machine, MachineError
-from transitions.core import Event, EventData
+from transitions.core import Event, EventData, State
 
 from sep.lifecycle import _process
 
@@ -44,9 +47,30 @@ def _direct(event: Event, model: Any, ctx: Any) -> bool:
     return bool(event._trigger(EventData(None, event, event.machine, model, (ctx,), {})))
 
 
-@pytest.fixture(params=[_public, _direct], ids=["Event.trigger", "Event._trigger"])
+def _dispatch(event: Event, model: Any, ctx: Any) -> bool:
+    # What IncubationProcess._fire does on every trigger: the transitions from the
+    # model's state, each executed in turn until one is taken. The process refuses a
+    # state without transitions itself (TransitionError); MachineError stands in here.
+    state = getattr(model, _process.MODEL_ATTRIBUTE)
+    candidates = event.transitions.get(state)
+    if candidates is None:
+        raise MachineError(f"no transition of {event.name!r} from {state!r}")
+    data = EventData(event.machine.states[state], event, event.machine, model, (ctx,), {})
+    for transition in candidates:
+        data.transition = transition
+        if transition.execute(data):
+            data.result = True
+            break
+    return bool(data.result)
+
+
+@pytest.fixture(
+    params=[_public, _direct, _dispatch],
+    ids=["Event.trigger", "Event._trigger", "Transition.execute"],
+)
 def fire(request: pytest.FixtureRequest) -> Fire:
-    """Each check through the public trigger and through the call the process makes."""
+    """Each check through the public trigger, through Event._trigger, and through the
+    dispatch the process does itself."""
     result: Fire = request.param
     return result
 
@@ -161,6 +185,45 @@ def test_callbacks_get_the_event_data_the_process_builds() -> None:
     event._trigger(plain)
     clash = sorted(set(vars(plain)) & set(CONTEXT_FIELDS))
     assert not clash, relied_on(f"EventData has fields named like the context's: {clash}")
+
+
+def test_the_process_machine_has_nothing_event_trigger_would_add() -> None:
+    """The process skips Event._trigger, which on its machine would add nothing: the
+    machine has no prepare_event, finalize_event or on_exception callbacks, every state
+    refuses an invalid trigger (none ignores it), and the states the process hands the
+    context are the machine's own State objects."""
+    from sep.lifecycle import IncubationProcess
+
+    process = IncubationProcess()
+    machine = process.machine
+    for hook in ("prepare_event", "finalize_event", "on_exception"):
+        assert list(getattr(machine, hook)) == [], relied_on(f"the machine has {hook} callbacks")
+    assert machine.ignore_invalid_triggers is False
+    assert not any(s.ignore_invalid_triggers for s in machine.states.values()), relied_on(
+        "a state sets its own ignore_invalid_triggers"
+    )
+    assert process._state_objects == dict(machine.states)
+    assert all(isinstance(s, State) for s in process._state_objects.values())
+
+
+def test_event_transitions_are_the_declared_ones_by_source() -> None:
+    """Event.transitions maps each source state to its transitions in declared order (the
+    guarded alternatives the process tries in turn), and looking up a state without
+    transitions neither finds nor adds one."""
+    machine = build(
+        [
+            {"trigger": "decide", "source": ["screening"], "dest": "admitted"},
+            {"trigger": "decide", "source": ["screening", "applied"], "dest": "rejected"},
+        ]
+    )
+    by_source = machine.events["decide"].transitions
+    assert [t.dest for t in by_source["screening"]] == ["admitted", "rejected"], relied_on(
+        "Event.transitions is not the transitions by source, in declared order"
+    )
+    assert [t.source for t in by_source["applied"]] == ["applied"]
+    assert by_source.get("admitted") is None and "admitted" not in by_source, relied_on(
+        "looking up a state without transitions finds or adds one"
+    )
 
 
 def test_machine_error_is_an_exception() -> None:
