@@ -531,6 +531,8 @@ def test_result_records_what_was_used() -> None:
         ({"revenue": np.array([True])}, "revenue", "4.3.5(c)"),
         ({"revenue": np.zeros((2, 2))}, "revenue", "4.3.5(c)"),
         ({"listed": np.array([0.0, 0.5])}, "listed[1]", "4.3.5(b)"),
+        ({"listed": np.array([1.0, np.nan, -0.0, np.inf, 2.0])}, "listed[3]", "4.3.5(b)"),
+        ({"listed": np.array([0, 1, 2], np.int64)}, "listed[2]", "4.3.5(b)"),
         ({"listed": np.array(["yes"], object)}, "listed[0]", "4.3.5(b)"),
         ({"operating_cash_flow": np.zeros((2, 4))}, "operating_cash_flow", "4.3.5(c)"),
         (
@@ -724,6 +726,38 @@ def test_stability_ratios_next_to_the_threshold_agree_with_direct() -> None:
     for ratio in ("0.5", "0.50005", "0.4999", "0.50011"):
         result = _agree(GRADUATION, rows, params={"cash_flow_stability_ratio": ratio})
         assert set(result.outcome_of("4.3.5(c).cash_flow").tolist()) == {0, 1}, ratio
+
+
+@pytest.mark.parametrize(
+    ("lowest", "others", "threshold", "met"),
+    [
+        # 4 x 29997 / (29997 + 3 x 70001) is 0.49995 exactly: half even rounds it to 0.5000.
+        (29997, 70001, "0.5", True),
+        (29997, 70001, "0.49995", True),
+        (29997, 70001, "0.50001", False),
+        # 0.50005 exactly rounds half even down to 0.5000: it does not reach 0.5001.
+        (30003, 69999, "0.5001", False),
+        (30003, 69999, "0.5", True),
+        (30003, 69999, "0.50005", False),
+    ],
+)
+def test_a_stability_ratio_on_the_rounding_edge_is_rounded_half_even(
+    lowest: int, others: int, threshold: str, met: bool
+) -> None:
+    """4.3.5(c): a window whose lowest-to-mean ratio lies exactly halfway between two
+    four-decimal steps is rounded half even, as the direct evaluator rounds it, whether
+    the amounts come as Decimals or as a float grid: the batch compares the float ratio
+    with the rounding edge and redoes the rows on it exactly."""
+    periods = ("2025Q1", "2025Q2", "2025Q3", "2025Q4")
+    amounts = (lowest, others, others, others)
+    rows = [{"operating_cash_flow": dict(zip(periods, map(Decimal, amounts), strict=True))}]
+    params = {"cash_flow_stability_ratio": threshold}
+    expected = 1 if met else 0  # the public codes of MET and NOT_MET
+    exact = _agree(GRADUATION, rows, params=params)
+    grid = SeriesColumn(np.array([amounts], np.float64), periods)
+    floats = check_batch(GRADUATION, {"operating_cash_flow": grid}, params=params, on=ON)
+    for result in (exact, floats):
+        assert result.outcome_of("4.3.5(c).cash_flow").tolist() == [expected]
 
 
 _CASH_FLOW = builtin_pack(GRADUATION).inputs["operating_cash_flow"]
