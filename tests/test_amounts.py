@@ -366,6 +366,41 @@ def test_batch_sums_of_long_windows_of_large_amounts_are_exact() -> None:
     assert batch.outcome_of("4.3.5(c).cash_flow").tolist() == [1]
 
 
+def test_batch_wide_rows_whose_newest_period_is_missing_take_their_own_window() -> None:
+    """4.3.5(c), column-wise: a row of amounts near 10^15 whose newest period is missing
+    has its window end at its newest known period, as the direct engine has it, and its
+    sum is exact; beside it, rows of small amounts, with and without their newest period,
+    keep theirs (each row compared with the direct engine)."""
+    labels = [f"{2000 + i // 4}Q{i % 4 + 1}" for i in range(101)]
+    params = {"cash_flow_periods": 100, "cash_flow_stability_ratio": "0.9999"}
+    big = [str(MAX_AMOUNT - i) for i in range(101)]
+    small = [str(1000 + i) for i in range(101)]
+    rows = [
+        dict(zip(labels, big, strict=True)),
+        {**dict(zip(labels, big, strict=True)), labels[-1]: None},
+        dict(zip(labels, small, strict=True)),
+        {**dict(zip(labels, small, strict=True)), labels[-1]: None},
+        # The oldest amount of the shifted window is the lowest: not stable at 0.9999.
+        {**dict(zip(labels, big, strict=True)), labels[0]: "1", labels[-1]: None},
+    ]
+    columns = {"operating_cash_flow": {q: [row[q] for row in rows] for q in labels}}
+    batch = check_batch(GRADUATION, columns, on=ON, params=params).outcome_of("4.3.5(c).cash_flow")
+    codes = {Outcome.MET: 1, Outcome.NOT_MET: 0, Outcome.UNKNOWN: -1}
+    direct = [
+        codes[
+            check(
+                GRADUATION,
+                {"operating_cash_flow": {q: a for q, a in row.items() if a is not None}},
+                on=ON,
+                params=params,
+            ).outcome_of("4.3.5(c).cash_flow")
+        ]
+        for row in rows
+    ]
+    assert batch.tolist() == direct
+    assert direct == [1, 1, 0, 0, 0]
+
+
 # -- finding 5: whatever is accepted can be explained and written --------------------------
 
 

@@ -117,6 +117,25 @@ _CLAMP = 2**62
 _PLAIN_FEN = 10**15  # 1e13 CNY
 
 
+@attrs.frozen
+class _Window:
+    """A series window of every row (``parts``: amounts and known mask per period, oldest
+    first), right for all rows but ``odd``, whose own windows are ``shifted`` (the same
+    per period, one entry per odd row)."""
+
+    parts: list[tuple[Any, Any]]
+    odd: Any
+    shifted: list[tuple[Any, Any]]
+
+    def decide(self, rows: int, fn: Callable[[list[tuple[Any, Any]], int], Codes]) -> Codes:
+        """``fn(parts, rows)`` for every row, with the odd rows' answers from their own
+        windows."""
+        out = fn(self.parts, rows)
+        if self.odd.size:
+            out[self.odd] = fn(self.shifted, self.odd.size)
+        return out
+
+
 class _Env:
     """One run: the encoded columns and the per-series preparations shared by leaves."""
 
@@ -172,7 +191,7 @@ class _Env:
             found = self.memo[key] = (first.astype(np.int64), self.newest(name).astype(np.int64))
         return found
 
-    def window(self, name: str, size: int) -> list[tuple[Any, Any]]:
+    def window(self, name: str, size: int) -> _Window:
         """Amounts and known mask of each row's last ``size`` periods, oldest first.
 
         As in the direct evaluator, the window ends at the row's newest *known* period, and
@@ -185,8 +204,11 @@ class _Env:
         grid = self.grid(name)
         width = grid.known.shape[0]
         last = self.newest(name)
-        # Most rows know the newest period: take whole period rows for them, then redo the
-        # others by gathering.
+        # Most rows know the newest period: their window is the grid's last period rows,
+        # taken as views. The others (a tenth, with a tenth of amounts missing) are
+        # gathered into small arrays of their own, which the leaves decide apart and write
+        # over the first answer for those rows: copying every period row to patch them in
+        # place cost more than the leaves themselves.
         parts: list[tuple[Any, Any]] = []
         for p in range(size):
             col = width - size + p
@@ -195,23 +217,19 @@ class _Env:
             else:
                 parts.append((np.zeros(self.n, np.int64), np.zeros(self.n, np.bool_)))
         odd = np.flatnonzero(last != width - 1)
+        shifted: list[tuple[Any, Any]] = []
         if odd.size:
             newest = last[odd]
-            fixed: list[tuple[Any, Any]] = []
-            for p, (fen, known) in enumerate(parts):
+            for p in range(size):
                 col = newest - (size - 1) + p
                 inside = col >= 0
                 col = np.maximum(col, 0)
-                fen, known = fen.copy(), known.copy()
                 if width:
-                    fen[odd] = grid.fen[col, odd]
-                    known[odd] = grid.known[col, odd] & inside
+                    shifted.append((grid.fen[col, odd], grid.known[col, odd] & inside))
                 else:
-                    known[odd] = False
-                fixed.append((fen, known))
-            parts = fixed
-        self.memo[key] = parts
-        return parts
+                    shifted.append((np.zeros(odd.size, np.int64), np.zeros(odd.size, np.bool_)))
+        found = self.memo[key] = _Window(parts, odd, shifted)
+        return found
 
     def wide_rows(self, name: str, terms: int) -> Any:
         """Rows of series ``name`` whose sum of ``terms`` periods might leave ``int64``.
@@ -353,16 +371,19 @@ def _leaf_value(leaf: Leaf, spec: InputSpec, threshold: Any) -> Op:
 def _each_of_last(leaf: Leaf, threshold: Any, size: int) -> Op:
     limit = _fen(threshold)
 
-    def run(env: _Env) -> Codes:
-        failing = np.zeros(env.n, np.bool_)
-        gaps = np.zeros(env.n, np.bool_)
-        for fen, known in env.window(leaf.input, size):
+    def each(parts: list[tuple[Any, Any]], rows: int) -> Codes:
+        failing = np.zeros(rows, np.bool_)
+        gaps = np.zeros(rows, np.bool_)
+        for fen, known in parts:
             failing |= known & ~_compare_fen(fen, leaf.op, limit)
             gaps |= ~known
         # NOT_MET if a known period fails, else UNKNOWN if one is missing, else MET.
         out = np.subtract(_MET, gaps.view(np.uint8), dtype=np.uint8)
         out *= (~failing).view(np.uint8)
         return out
+
+    def run(env: _Env) -> Codes:
+        return env.window(leaf.input, size).decide(env.n, each)
 
     return run
 
@@ -380,8 +401,7 @@ def _min_to_mean(leaf: Leaf, threshold: Any, size: int) -> Op:
     else:  # == or != : compare the float ratio with the threshold itself
         edge, above, slack = as_float, None, _RATIO_SLACK
 
-    def run(env: _Env) -> Codes:
-        parts = env.window(leaf.input, size)
+    def ratios(parts: list[tuple[Any, Any]], rows: int, wide: Any) -> Codes:
         complete = parts[0][1].copy()
         total = parts[0][0].copy()
         low = parts[0][0].copy()
@@ -390,7 +410,7 @@ def _min_to_mean(leaf: Leaf, threshold: Any, size: int) -> Op:
             total += fen
             np.minimum(low, fen, out=low)
         positive = total > 0
-        ratio = np.zeros(env.n)
+        ratio = np.zeros(rows)
         np.divide(low * float(size), total, out=ratio, where=positive)
         if above is None:
             met = np.asarray(compare(ratio, as_float))
@@ -402,7 +422,7 @@ def _min_to_mean(leaf: Leaf, threshold: Any, size: int) -> Op:
         near = np.abs(ratio - edge) <= slack
         near &= complete & positive
         # So are rows whose window total might have left int64 (amounts near 10^15 CNY).
-        redo = np.union1d(np.flatnonzero(near), env.wide_rows(leaf.input, size))
+        redo = np.union1d(np.flatnonzero(near), wide)
         for i in redo.tolist():
             if not complete[i]:
                 continue
@@ -410,6 +430,17 @@ def _min_to_mean(leaf: Leaf, threshold: Any, size: int) -> Op:
             stable = stability(amounts, size)
             met[i] = stable is not None and compare(stable, exact)
         return _codes(met, complete)
+
+    def run(env: _Env) -> Codes:
+        window = env.window(leaf.input, size)
+        wide = env.wide_rows(leaf.input, size)
+        out = ratios(window.parts, env.n, wide)
+        odd = window.odd
+        if odd.size:
+            # The wide rows among the odd ones, by their place in the odd rows' arrays.
+            odd_wide = np.flatnonzero(np.isin(odd, wide)) if wide.size else wide
+            out[odd] = ratios(window.shifted, odd.size, odd_wide)
+        return out
 
     return run
 
