@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -302,6 +303,49 @@ def test_wide_file_refuses_other_columns_from_its_header(
     assert "did you mean 'revenue'" in raised.value.reason
     assert parquet_reads == []
     assert csv_reads == ([0] if suffix == ".csv" else [])  # the header line only
+
+
+def _unconvertible_table(frame: pd.DataFrame) -> Any:
+    """``frame`` as a pyarrow Table with the CRM date column of :func:`_unconvertible`: a
+    whole conversion to pandas fails."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.append_column("crm_born", pa.array([2**31 - 1] * len(frame), pa.date32()))
+    with pytest.raises(ValueError, match="out of range"):
+        table.to_pandas()
+    return table
+
+
+def test_wide_arrow_table_converts_only_the_inputs() -> None:
+    """4.3.5: a pyarrow Table in memory is converted to pandas for the inputs and the
+    index= column only, with the outcomes of the whole frame; a column it cannot convert
+    is never touched, and a whole read of it is refused as unreadable, not with
+    pyarrow's error."""
+    frame = _wide()
+    expected = evaluate(frame, on=ON, extra="ignore", index="id").frame(margins=True)
+    table = _unconvertible_table(frame)
+    got = evaluate(table, on=ON, extra="ignore", index="id").frame(margins=True)
+    pd.testing.assert_frame_equal(got, expected)
+    inputs = [c for c in frame.columns if c not in ("id", "crm_born")][:3]
+    pd.testing.assert_frame_equal(read_portfolio(table, columns=inputs), frame[inputs])
+    with pytest.raises(ValidationError) as raised:
+        read_portfolio(table)
+    assert raised.value.value == "Table" and "out of range" in raised.value.reason
+
+
+def test_wide_arrow_table_refuses_other_columns_from_its_schema() -> None:
+    """4.3.5(c): with extra="error" a Table's column that is not an input is refused with
+    the in-memory frame's very error, from the schema alone (the unconvertible column
+    would fail any conversion), and a saved pandas index comes back when some columns
+    are chosen."""
+    frame = _flat(5).assign(revenu=1.0)
+    with pytest.raises(ValidationError) as before:
+        evaluate(frame, on=ON)
+    with pytest.raises(ValidationError) as raised:
+        evaluate(_unconvertible_table(frame), on=ON)
+    assert (raised.value.field, raised.value.reason) == (before.value.field, before.value.reason)
+    indexed = pa.Table.from_pandas(frame.set_index(pd.Index([f"u{i}" for i in range(5)])))
+    narrowed = read_portfolio(indexed, columns=["revenue"])
+    pd.testing.assert_frame_equal(narrowed, indexed.to_pandas()[["revenue"]])
 
 
 def test_parquet_index_is_restored_when_columns_are_chosen(tmp_path: Path) -> None:

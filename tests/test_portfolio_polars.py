@@ -54,3 +54,38 @@ def test_bad_polars_value_names_the_column() -> None:
     with pytest.raises(ValidationError) as info:
         evaluate(pl.DataFrame({"revenue": [1.0, -5.0]}), on=ON)
     assert (info.value.field, info.value.clause) == ("revenue", "4.3.5(c)")
+
+
+def test_polars_frames_are_converted_for_the_inputs_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """4.3.5: of a wide Polars DataFrame only the inputs and the index= column are
+    converted to pandas, and a LazyFrame selects them before it is collected (a CRM
+    column whose expression fails is never computed); the outcomes are the pandas
+    frame's, and read_portfolio(columns=...) keeps the rows when no column is chosen."""
+    frame = _flat(50)
+    frame.insert(0, "id", [f"inc-{i}" for i in range(50)])
+    expected = evaluate(frame, on=ON, extra="ignore", index="id").frame()
+    polars = pl.from_pandas(frame, nan_to_null=True).with_columns(crm_note=pl.lit("note"))
+    lazy = polars.lazy().with_columns(crm_code=pl.col("crm_note").str.to_integer())
+    with pytest.raises(ValidationError) as raised:
+        read_portfolio(lazy)  # collecting every column fails: refused as unreadable
+    assert raised.value.value == "LazyFrame"
+    converted: list[list[str]] = []
+    real = pl.DataFrame.to_pandas
+
+    def spy(self: pl.DataFrame, *args: object, **kwargs: object) -> pd.DataFrame:
+        converted.append(list(self.columns))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "to_pandas", spy)
+    for source in (polars, lazy):
+        got = evaluate(source, on=ON, extra="ignore", index="id").frame()
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+        assert not any(c.startswith("crm_") for c in converted[-1]) and "id" in converted[-1]
+        assert read_portfolio(source, columns=["revenue", "profit"]).columns.tolist() == [
+            "revenue",
+            "profit",
+        ]
+        assert read_portfolio(source, columns=[]).shape == (50, 0)
+        with pytest.raises(ValidationError) as missing:
+            read_portfolio(source, columns=["sales"])
+        assert (missing.value.field, missing.value.value) == ("columns", "sales")

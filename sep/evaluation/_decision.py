@@ -397,13 +397,14 @@ class Decision:
         Raises:
             ValidationError: if the pack has no such criterion.
         """
-        known = self._known
-        if known is not None and type(criterion_id) is str:
+        if type(criterion_id) is str:
             # The common question, answered first: the outcomes are usually known (they
-            # are the trace's, where there is one).
-            found: Outcome | None = known.get(criterion_id)
-            if found is not None:
-                return found
+            # are the trace's, where there is one). No outcomes yet (None) or another id
+            # goes the long way.
+            try:
+                return self._known[criterion_id]  # type: ignore[index]
+            except (KeyError, TypeError):
+                pass
         if not isinstance(criterion_id, str):  # never hashed or compared: it may raise
             raise self._unknown(criterion_id)
         if "trace" not in self._cache:

@@ -94,11 +94,14 @@ def read_portfolio(source: Any, *, columns: Sequence[Hashable] | None = None) ->
         columns: Only these columns, labelled as the frame labels them (a two-level
             frame's as tuples), in the source's order. Of a Parquet or CSV file only
             these are read, chosen from its schema or header: the data of the others is
-            never read. A saved Parquet index is restored as without ``columns``.
+            never read. A pyarrow Table or Polars frame converts only these to pandas (a
+            LazyFrame selects them before it is collected). A saved pandas index is
+            restored as without ``columns``.
 
     Raises:
-        ValidationError: The file cannot be read, its kind is not known, or a label of
-            ``columns`` is not one of its columns.
+        ValidationError: The file cannot be read, its kind is not known, a Table or
+            Polars frame cannot be converted (or collected), or a label of ``columns``
+            is not one of its columns.
 
     Example:
         >>> read_portfolio({"revenue": [1.0, None]}).shape
@@ -115,10 +118,65 @@ def read_portfolio(source: Any, *, columns: Sequence[Hashable] | None = None) ->
             return _read_file(path, columns)
         frame = _read_file(path, None)
     else:
+        table = _columnar(source) if columns is not None else None
+        if table is not None and columns is not None:  # narrowed before pandas sees it
+            return table.take(columns)
         frame = _whole(source)
     if columns is None:
         return frame
     return frame.loc[:, _kept(frame.columns, columns)]
+
+
+@attrs.frozen
+class _Columnar:
+    """A pyarrow Table or Polars frame in memory, which can give some of its columns as a
+    pandas frame without converting the others: the labels a whole conversion gives
+    (``head``, a zero-row frame) and each one's name in the source (``names``)."""
+
+    head: pd.DataFrame
+    names: list[str]
+    select: Callable[[list[str]], pd.DataFrame]
+
+    def take(self, columns: Sequence[Hashable]) -> pd.DataFrame:
+        """The pandas frame of ``columns`` (labels of :attr:`head`), refusing others."""
+        keep = _kept(self.head.columns, columns)
+        return self.select([name for name, kept in zip(self.names, keep, strict=True) if kept])
+
+
+def _columnar(source: Any) -> _Columnar | None:
+    """The narrowing reader of a pyarrow Table or a Polars DataFrame or LazyFrame; None
+    for any other source (converted whole)."""
+    package = type(source).__module__.split(".", 1)[0]
+    if package == "pyarrow" and type(source).__name__ == "Table":
+        schema = source.schema
+        # A saved pandas index is selected too, so that it is restored (a RangeIndex is
+        # kept in the metadata, not in a column).
+        metadata = _converted(source, lambda: schema.pandas_metadata) or {}
+        saved = [c for c in metadata.get("index_columns", []) if type(c) is str]
+        # pandas' own conversion of the empty table: the labels of a whole conversion.
+        head = _converted(source, lambda: schema.empty_table().to_pandas())
+
+        def arrow(picked: list[str]) -> pd.DataFrame:
+            return _whole(_converted(source, lambda: source.select([*picked, *saved])))
+
+        return _Columnar(head, [n for n in schema.names if n not in saved], arrow)
+    if package == "polars" and callable(getattr(source, "select", None)):
+        lazy = not callable(getattr(source, "to_pandas", None))
+        names = [
+            str(n)
+            for n in _converted(
+                source, lambda: source.collect_schema().names() if lazy else source.columns
+            )
+        ]
+
+        def polars(picked: list[str]) -> pd.DataFrame:
+            if not picked and names:
+                # No column selected is no row: select one for the rows, then drop it.
+                return _whole(_converted(source, lambda: source.select(names[:1]))).iloc[:, :0]
+            return _whole(_converted(source, lambda: source.select(picked)))
+
+        return _Columnar(pd.DataFrame(columns=names), names, polars)
+    return None
 
 
 def _whole(source: Any) -> pd.DataFrame:
@@ -129,10 +187,10 @@ def _whole(source: Any) -> pd.DataFrame:
         # nulls stay missing (a null flag becomes None in an object column, never False).
         collect = getattr(source, "collect", None)
         if callable(collect) and not callable(getattr(source, "to_pandas", None)):
-            source = collect()
+            source = _converted(source, collect)
     to_pandas = getattr(source, "to_pandas", None)
     if callable(to_pandas):  # a pyarrow Table, a Polars frame (or anything offering pandas)
-        frame = to_pandas()
+        frame = _converted(source, to_pandas)
         if isinstance(frame, pd.DataFrame):
             return frame
     if isinstance(source, Mapping):
@@ -142,6 +200,21 @@ def _whole(source: Any) -> pd.DataFrame:
         type(source).__name__,
         N_("give a DataFrame (pandas or Polars), a pyarrow Table, a mapping or a file path"),
     )
+
+
+def _converted(source: Any, step: Callable[[], Any]) -> Any:
+    """``step()`` of a foreign frame (collect, select, to_pandas), its failure (a lazy
+    plan that cannot run, a type pandas has no form for) refused as unreadable."""
+    try:
+        return step()
+    except (SepError, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # Polars' Rust panics are BaseExceptions
+        raise ValidationError(
+            "",
+            type(source).__name__,
+            R_("cannot be read: {exc}", exc=f"{type(exc).__name__}: {str(exc)[:200]}"),
+        ) from None
 
 
 def _kept(labels: pd.Index, columns: Sequence[Hashable]) -> np.ndarray[Any, Any]:
@@ -226,15 +299,19 @@ def _load(data: Any, rules: Sequence[RulePack], extra: str, index: str | None) -
     """The frame of ``data`` with ``index`` as its labels. Of a Parquet or CSV file only
     the columns that ``rules`` read (and ``index``) are read: which ones, and the refusal
     of others with ``extra="error"``, are decided from its schema or header."""
-    if not isinstance(data, str | Path) or Path(data).suffix.lower() not in _HEADED:
+    table = None if isinstance(data, str | Path) else _columnar(data)
+    if table is None and (
+        not isinstance(data, str | Path) or Path(data).suffix.lower() not in _HEADED
+    ):
         return _indexed(read_portfolio(data), index)
-    path = Path(data)
-    header = _header(path)
+    head = _header(Path(data)) if table is None else (table.head, table.names)
     # The zero-row frame goes through the steps of a whole one: the same refusals.
-    labels = _indexed(header[0], index).columns
+    labels = _indexed(head[0], index).columns
     wanted = [key for key, *_ in _accepted(labels, rules, extra)]
     chosen = [*([index] if index is not None else []), *wanted]
-    return _indexed(_read_file(path, chosen, header), index)
+    if table is not None:
+        return _indexed(table.take(chosen), index)
+    return _indexed(_read_file(Path(data), chosen, head), index)
 
 
 def _indexed(frame: pd.DataFrame, index: str | None) -> pd.DataFrame:
