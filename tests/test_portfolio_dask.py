@@ -143,7 +143,8 @@ def test_a_parquet_path_with_other_columns_reads_only_the_inputs(
 ) -> None:
     """4.3.5: with extra="ignore", a Parquet path's CRM columns are left out of the Dask
     frame (dask.dataframe.read_parquet's columns=), its results equal the pandas path's;
-    with extra="error" they are refused, naming the column, as before."""
+    with extra="error" they are refused, naming the column, when evaluate_dask is called
+    (from the columns Dask knows before computing), for a path as for a Dask frame."""
     from sep.evaluation import GRADUATION, builtin_pack
     from sep.portfolio._dask import _dask_frame
 
@@ -158,5 +159,9 @@ def test_a_parquet_path_with_other_columns_reads_only_the_inputs(
     got = evaluate_dask(pattern, on=ON, extra="ignore", missing=False).compute()
     pd.testing.assert_frame_equal(got, expected, check_index_type=False)
     with pytest.raises(ValidationError) as raised:
-        evaluate_dask(pattern, on=ON, missing=False).compute()
+        evaluate_dask(pattern, on=ON, missing=False)  # at once, from the files' schema
+    assert raised.value.field == "crm_owner"
+    lazy_frame = dd.read_parquet(pattern)
+    with pytest.raises(ValidationError) as raised:
+        evaluate_dask(lazy_frame, on=ON)  # a Dask frame's columns are known too
     assert raised.value.field == "crm_owner"

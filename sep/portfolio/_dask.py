@@ -87,7 +87,8 @@ def evaluate_dask(
 
     Raises:
         SepError: Dask is not installed (``pip install 'sep[dask]'``).
-        ValidationError: Bad input, when computed, as :func:`evaluate` raises it.
+        ValidationError: A column that is not an input (with ``extra="error"``), at
+            once; other bad input when computed, as :func:`evaluate` raises it.
     """
     rules = _pack_of(pack)
     data = _dask_frame(data, rules, extra)
@@ -184,14 +185,15 @@ def _dask_frame(data: Any, rules: RulePack, extra: str) -> Any:
             R_("a Dask portfolio needs it ({error})", error=str(exc)),
             "pip install 'sep[dask]'",
         ) from None
+    path = None
     if isinstance(data, str):
         path, data = data, dd.read_parquet(data)
-        if extra == "ignore":
-            # Only the pack's inputs are read from the files. With "error" every column is
-            # read, so that evaluate refuses the others where it runs, as for any frame.
-            wanted = [key for key, *_ in _accepted(data.columns, [rules], extra)]
-            if wanted:
-                data = dd.read_parquet(path, columns=wanted)
     if not hasattr(data, "map_partitions"):
         raise ValidationError("data", type(data).__name__, N_("must be a Dask DataFrame or path"))
+    # The columns are known before anything is computed: with extra="error" another
+    # column is refused here, as evaluate would refuse it in every task.
+    wanted = [key for key, *_ in _accepted(data.columns, [rules], extra)]
+    if path is not None and extra == "ignore" and wanted:
+        # Only the pack's inputs are read from the files.
+        data = dd.read_parquet(path, columns=wanted)
     return data
