@@ -488,7 +488,10 @@ class DurableRuleset:
                 raise self._error(f"{where}.value", problem, leaf)
             known = self._inputs.get(leaf.input)
             if known is None:
-                self._inputs[leaf.input] = _Input(leaf.input, f"f_{leaf.input}", kind, leaf.clause)
+                # A short name: durable-rules parses the fact's text and writes it into
+                # every fired rule's message, so each byte is handled a dozen times.
+                field = f"f{len(self._inputs)}"
+                self._inputs[leaf.input] = _Input(leaf.input, field, kind, leaf.clause)
             elif known.kind != kind:
                 raise self._error(
                     f"{where}.value",
