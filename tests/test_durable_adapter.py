@@ -293,7 +293,14 @@ def test_action_error_surfaces_as_engine_error(
     def boom(c: Any, slot: str, verdict: bool) -> None:
         raise RuntimeError("action exploded")
 
+    class Exploding(dict[str, Any]):
+        """The rules table of _fire, whose written-out action fails like ``boom``."""
+
+        def __getitem__(self, rule: str) -> Any:
+            raise RuntimeError("action exploded")
+
     monkeypatch.setattr(_durable, "_record", boom)
+    monkeypatch.setattr(revenue_rules, "_rules", Exploding())
     first = next(_durable._SESSION_IDS)
     with pytest.raises(EngineError) as info:
         revenue_rules.evaluate({"revenue": 5})
@@ -355,6 +362,42 @@ def test_two_identical_rulesets_are_independent() -> None:
     one.close()
     assert two.evaluate({"revenue": 150}) == {"rev": True}
     two.close()
+
+
+MISFIRES = [
+    # (verdicts in leaf order, rules fired, absent inputs, leaves of present inputs), error
+    (([True, None, False], 2, ["profit"], 2), "neither rule of leaf 'rev.b' fired"),
+    (([True, None, None], 2, ["profit"], 2), "neither rule of leaf 'rev.b' fired"),
+    (([True, True, True], 3, [], 3), None),
+    (([True, True, None], 3, [], 3), "neither rule of leaf 'profit' fired"),
+    (([True, True, False], 2, ["profit"], 2), "leaf 'profit' fired without its input"),
+    (([True, True, None], 3, ["profit"], 2), "3 rules fired for 2 decidable leaves"),
+    (([None, None, None], 1, ["revenue", "profit"], 0), "1 rules fired for 0 decidable"),
+]
+
+
+@pytest.mark.parametrize(("fired", "error"), MISFIRES)
+def test_misbehaving_durable_is_an_engine_error(
+    fired: tuple[list[Any], int, list[str], int],
+    error: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """4.3.5(c): if durable-rules fired a rule too many or too few (a leaf of a present
+    input without a verdict, a leaf of an absent input with one, two rules of one leaf),
+    the quick check of the verdicts hands over to the leaf-by-leaf one, which names it."""
+    leaves = [
+        Leaf("rev.a", "revenue", ">=", 100, clause="4.3.5(c)"),
+        Leaf("rev.b", "revenue", "<", 50, clause="4.3.5(c)"),
+        Leaf("profit", "profit", ">=", 10, clause="4.3.5(c)"),
+    ]
+    with DurableRuleset(leaves) as rules:
+        monkeypatch.setattr(rules, "_fire", lambda facts: fired)
+        if error is None:
+            assert rules._ordered({}) == fired[0]
+            return
+        with pytest.raises(EngineError) as info:
+            rules._ordered({})
+        assert error in info.value.detail
 
 
 def test_close_is_idempotent_and_final(revenue_rules: DurableRuleset) -> None:

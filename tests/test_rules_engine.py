@@ -679,6 +679,27 @@ def test_stability_is_judged_without_dividing_as_with(
     assert runtime.judge(values) is _by_the_ratio(op, threshold, values)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(strategies.window_amount_s, min_size=1, max_size=8), st.integers(1, 8))
+def test_stability_of_total_is_the_ratio_rounded_as_defined(values: list[Decimal], n: int) -> None:
+    """4.3.5(c)'s stability ratio, as the streaming engine posts it, is the lowest amount
+    over the mean (both in the money context), quantized to four decimals half to even:
+    the same Decimal, digit for digit, as ``Decimal.quantize`` with that context gives."""
+    from sep._limits import MONEY_CONTEXT
+    from sep.domain._fields import money_sum
+    from sep.evaluation._engine import _RATIO, stability_of_total
+
+    total = money_sum(values)
+    got = stability_of_total(total, values, n)
+    if total <= 0:
+        assert got is None
+        return
+    mean = MONEY_CONTEXT.divide(total, n)
+    want = MONEY_CONTEXT.divide(min(values), mean).quantize(_RATIO, context=MONEY_CONTEXT)
+    assert got is not None
+    assert (got, str(got)) == (want, str(want))
+
+
 @pytest.mark.parametrize(
     ("values", "threshold", "want"),
     [

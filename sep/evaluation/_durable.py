@@ -115,6 +115,9 @@ MAX_LEAVES: Final = 64
 
 Scalar = float | int | bool | str | Decimal
 Verdict = bool | None
+# What firing a fact answers: the verdicts in leaf order, how many rules fired, the absent
+# inputs and how many leaves read a present input.
+_Fired = tuple[list[Verdict], int, list[str], int]
 
 # durable-rules operator for each comparison, and the comparison that is its complement.
 _DURABLE_OP: Final[dict[str, str]] = {
@@ -382,14 +385,20 @@ class DurableRuleset:
         self._on_cut: set[float] = set()  # every threshold's double, for a quick test
         # (leaf id, input name, slot in the session state where its verdict is written)
         self._slots: list[tuple[str, str, str]] = []
-        # durable rule name -> (slot, verdict its action records)
-        self._rules: dict[str, tuple[str, bool]] = {}
+        # durable rule name -> (leaf index, verdict its action records)
+        self._rules: dict[str, tuple[int, bool]] = {}
         self._validate()
         self._slot_names = frozenset(slot for _, _, slot in self._slots)
         self._leaf_ids = tuple(leaf_id for leaf_id, _, _ in self._slots)
-        # (input name, its spec, '"field":') in input order, for _fact_json.
+        # input name -> the indices of the leaves reading it
+        self._input_leaves: dict[str, tuple[int, ...]] = {
+            name: tuple(i for i, (_, leaf_input, _) in enumerate(self._slots) if leaf_input == name)
+            for name in self._inputs
+        }
+        # (input name, its spec, ',"field":', its leaf count) in input order, for _fact_json.
         self._writers = tuple(
-            (name, spec, f'"{spec.field}":') for name, spec in self._inputs.items()
+            (name, spec, f',"{spec.field}":', len(self._input_leaves[name]))
+            for name, spec in self._inputs.items()
         )
         # The durable session the evaluations reuse (see _fire); None until first needed.
         self._sid: str | None = None
@@ -479,7 +488,10 @@ class DurableRuleset:
                 raise self._error(f"{where}.value", problem, leaf)
             known = self._inputs.get(leaf.input)
             if known is None:
-                self._inputs[leaf.input] = _Input(leaf.input, f"f_{leaf.input}", kind, leaf.clause)
+                # A short name: durable-rules parses the fact's text and writes it into
+                # every fired rule's message, so each byte is handled a dozen times.
+                field = f"f{len(self._inputs)}"
+                self._inputs[leaf.input] = _Input(leaf.input, field, kind, leaf.clause)
             elif known.kind != kind:
                 raise self._error(
                     f"{where}.value",
@@ -557,7 +569,7 @@ class DurableRuleset:
                 rule = f"{'p' if verdict else 'n'}{index}"
                 rules.append(f'"{rule}":{{"all":[{{"m":{_condition(field, op, operand)}}}]}}')
                 actions[rule] = _make_action(slot, verdict)
-                self._rules[rule] = (slot, verdict)
+                self._rules[rule] = (index, verdict)
         return "{" + ",".join(rules) + "}", actions
 
     # -- evaluating -----------------------------------------------------------------------
@@ -582,20 +594,28 @@ class DurableRuleset:
         """Whether :meth:`close` has run."""
         return not self._finalizer.alive
 
-    def _fact_json(self, facts: Mapping[str, Any], sid: str, fact_id: str) -> tuple[str, set[str]]:
-        """Check and write the inputs present in ``facts``; return the JSON and their names.
+    def _fact_json(
+        self, facts: Mapping[str, Any], sid: str, fact_id: str
+    ) -> tuple[str, list[str], int]:
+        """Check and write the inputs present in ``facts``.
 
         This runs for every evaluation: the kind is found by the exact type first (the
         normalised inputs are ``Decimal``, ``int``, ``bool`` or ``str``), and each field's
-        ``"name":`` prefix is written once, when the ruleset is built.
+        ``,"name":`` prefix is written once, when the ruleset is built.
+
+        Returns:
+            The JSON, the names of the inputs that are absent (usually fewer than the
+            present ones, so cheaper to collect) and how many leaves read a present input.
         """
-        parts = [f'"sid":"{sid}","id":"{fact_id}"']
+        parts = ['{"sid":"', sid, '","id":"', fact_id, '"']
         append = parts.append
-        present: set[str] = set()
+        absent: list[str] = []
+        decidable = 0
         on_cut = self._on_cut
-        for name, spec, prefix in self._writers:
+        for name, spec, prefix, count in self._writers:
             value = facts.get(name)
             if value is None:
+                absent.append(name)
                 continue
             kind = _KINDS.get(type(value)) or _kind_of(value)
             if kind != spec.kind:
@@ -627,18 +647,22 @@ class DurableRuleset:
                 text = json.dumps(value, ensure_ascii=False)
             else:
                 text = "true" if value else "false"
-            append(prefix + text)
-            present.add(name)
-        return "{" + ",".join(parts) + "}", present
+            append(prefix)
+            append(text)
+            decidable += count
+        append("}")
+        return "".join(parts), absent, decidable
 
-    def _fire(self, facts: Mapping[str, Any]) -> tuple[dict[str, Any], int, set[str]]:
+    def _fire(self, facts: Mapping[str, Any]) -> _Fired:
         """Assert the facts on this ruleset's session, run the fired rules' actions, retract.
 
         durable-rules' C engine matches the fact and schedules the actions; they are taken
         from it one by one (``start_action_for_state``/``complete_and_start_action``, the
         calls durable's own dispatcher makes) and run here. durable's Python action layer
         (a closure object and a JSON round trip of the session state per action, see
-        :meth:`_fire_with_durable_actions`) would cost about four times as much.
+        :meth:`_fire_with_durable_actions`) would cost about four times as much. The action
+        (what :func:`_record` does for durable's layer) is written out in the loop: a call
+        per fired rule is a measurable part of an evaluation.
 
         One session per ruleset is reused (the module lock makes evaluations one at a
         time) and the fact is retracted afterwards: creating and deleting a session per
@@ -648,13 +672,14 @@ class DurableRuleset:
         next evaluation.
 
         Returns:
-            slot → verdict recorded by the fired actions, how many actions fired, and the
-            names of the inputs that were present.
+            The verdict recorded by the fired actions in leaf order (``None`` where none
+            fired; only ``True`` or ``False`` otherwise), how many actions fired, the names
+            of the absent inputs and how many leaves read a present input.
         """
         core = self._durable.core
         handle = self._handle
         rules = self._rules
-        state: dict[str, Any] = {}
+        verdicts: list[Verdict] = [None] * len(self._slots)
         fired = 0
         with _LOCK:
             if not self._finalizer.alive:
@@ -662,9 +687,9 @@ class DurableRuleset:
             if self._sid is None:
                 self._sid = str(next(_SESSION_IDS))
                 self._sessions.add(self._sid)
-            text, present = self._fact_json(facts, self._sid, str(next(_FACT_IDS)))
-            if not present:
-                return state, fired, present
+            text, absent, decidable = self._fact_json(facts, self._sid, str(next(_FACT_IDS)))
+            if not decidable:
+                return verdicts, fired, absent, decidable
             healthy = False
             started = False
             try:
@@ -680,8 +705,8 @@ class DurableRuleset:
                         rule = message[2 : message.index('"', 2)]
                         fired += 1
                         try:
-                            slot, verdict = rules[rule]
-                            _record(state, slot, verdict)
+                            index, verdict = rules[rule]
+                            verdicts[index] = verdict
                         except Exception as exc:
                             core.abandon_action(handle, state_handle)
                             raise EngineError(
@@ -698,7 +723,7 @@ class DurableRuleset:
             finally:
                 if not healthy:
                     self._drop_session(started)
-        return state, fired, present
+        return verdicts, fired, absent, decidable
 
     def _drop_session(self, started: bool) -> None:
         """Forget the current session after a failure; the next evaluation gets a new one."""
@@ -710,9 +735,7 @@ class DurableRuleset:
             with contextlib.suppress(self._durable.error):
                 self._durable.core.delete_state(self._handle, sid)
 
-    def _fire_with_durable_actions(
-        self, facts: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], int, set[str]]:
+    def _fire_with_durable_actions(self, facts: Mapping[str, Any]) -> _Fired:
         """:meth:`_fire` through durable-rules' own action layer (actions write ``c.s``).
 
         The slower reference path: kept to check :meth:`_fire` against it and to measure it.
@@ -727,16 +750,17 @@ class DurableRuleset:
 
         core = self._durable.core
         sid = str(next(_SESSION_IDS))  # a fresh session: the actions write its state
-        text, present = self._fact_json(facts, sid, sid)
-        if not present:
-            return {}, 0, present
+        text, absent, decidable = self._fact_json(facts, sid, sid)
+        nothing: list[Verdict] = [None] * len(self._slots)
+        if not decidable:
+            return nothing, 0, absent, decidable
         with _LOCK:
             if not self._finalizer.alive:
                 raise EngineError(ENGINE, f"ruleset {self._name} is closed")
             try:
                 result = core.assert_fact(self._handle, text)
                 if result[0] == 1:
-                    return {}, 0, present
+                    return nothing, 0, absent, decidable
                 if result[0] != 0:
                     raise EngineError(ENGINE, f"assert_fact answered {result[0]} for {sid}")
                 self._ruleset.do_actions(result[1], complete)
@@ -755,30 +779,43 @@ class DurableRuleset:
         if "exception" in state:
             raise EngineError(ENGINE, f"an action raised: {state['exception']}")
         # Overwrites hide a leaf whose two rules both fired; _fire counts those.
-        return state, len(self._slot_names & state.keys()), present
+        verdicts = [state.get(slot) for _, _, slot in self._slots]
+        return verdicts, len(self._slot_names & state.keys()), absent, decidable
 
     def _verdicts(
-        self,
-        facts: Mapping[str, Any],
-        fire: Callable[[Mapping[str, Any]], tuple[dict[str, Any], int, set[str]]],
+        self, facts: Mapping[str, Any], fire: Callable[[Mapping[str, Any]], _Fired]
     ) -> dict[str, Verdict]:
         return dict(zip(self._leaf_ids, self._ordered(facts, fire), strict=True))
 
     def _ordered(
         self,
         facts: Mapping[str, Any],
-        fire: Callable[[Mapping[str, Any]], tuple[dict[str, Any], int, set[str]]] | None = None,
+        fire: Callable[[Mapping[str, Any]], _Fired] | None = None,
     ) -> list[Verdict]:
         """The verdicts of :meth:`evaluate` as a list in leaf order (the stream reads them
         by position, so no mapping is built for it), each checked against the inputs."""
-        state, fired, present = (fire or self._fire)(facts)
-        verdicts: list[Verdict] = []
-        append = verdicts.append
+        if fire is not None:  # another path's values may be anything: check each leaf
+            verdicts, fired, absent, decidable = fire(facts)
+            self._check(verdicts, fired, absent)
+            return verdicts
+        verdicts, fired, absent, decidable = self._fire(facts)
+        # _fire records only True or False, so counting the Nones checks every leaf at
+        # once: no leaf of an absent input got a verdict, and as many leaves got one as
+        # read a present input (so each of those did) and as rules fired (so none got two).
+        # Only when that fails are the leaves checked one by one, to name the wrong one.
+        if fired == decidable and len(verdicts) - verdicts.count(None) == decidable:
+            leaves = self._input_leaves
+            if not absent or all(verdicts[i] is None for name in absent for i in leaves[name]):
+                return verdicts
+        self._check(verdicts, fired, absent)
+        return verdicts  # pragma: no cover - _check raises whenever the quick test fails
+
+    def _check(self, verdicts: Sequence[Any], fired: int, absent: Sequence[str]) -> None:
+        """Raise :class:`EngineError` unless each leaf of a present input has exactly one
+        verdict (``True`` or ``False``), and each leaf of an absent input none."""
         expected = 0
-        get = state.get
-        for leaf_id, name, slot in self._slots:
-            verdict = get(slot)
-            if name in present:
+        for (leaf_id, name, _), verdict in zip(self._slots, verdicts, strict=True):
+            if name not in absent:
                 expected += 1
                 if verdict is not True and verdict is not False:
                     raise EngineError(
@@ -786,11 +823,9 @@ class DurableRuleset:
                     )
             elif verdict is not None:
                 raise EngineError(ENGINE, f"leaf {leaf_id!r} fired without its input {name!r}")
-            append(verdict)
         if fired != expected:
             # Both the predicate and its complement fired for some leaf.
             raise EngineError(ENGINE, f"{fired} rules fired for {expected} decidable leaves")
-        return verdicts
 
     def evaluate(self, facts: Mapping[str, Any]) -> dict[str, Verdict]:
         """Evaluate every leaf on one set of flat facts.

@@ -103,7 +103,9 @@ def stability_of_total(total: Decimal, amounts: Sequence[Decimal], n: int) -> De
     if total <= 0:
         return None
     mean = MONEY_CONTEXT.divide(total, n)
-    return MONEY_CONTEXT.divide(min(amounts), mean).quantize(_RATIO, context=MONEY_CONTEXT)
+    # The context's own quantize: the same rounding as Decimal.quantize(context=...),
+    # without parsing a keyword argument (a measurable part of a streamed decision).
+    return MONEY_CONTEXT.quantize(MONEY_CONTEXT.divide(min(amounts), mean), _RATIO)
 
 
 def ratio_bound(op: str, threshold: Any) -> tuple[Decimal, bool] | None:

@@ -178,6 +178,11 @@ class _Measured:
         self.leaf = leaf
         self.runtime = runtime  # the direct evaluator's runtime of this leaf
         self.fields = tuple(fields)
+        # Read on every post: held here rather than looked up through the leaf each time.
+        self.input = leaf.input
+        self.measure = leaf.measure
+        self.periods = runtime.periods or 1
+        self.window_key = (leaf.input, self.periods)
         # each_of_last with an ordering op: the extreme recorded period decides them all.
         self.extreme: Callable[..., Any] | None = (
             min if leaf.op in (">", ">=") else max if leaf.op in ("<", "<=") else None
@@ -189,11 +194,10 @@ class _Measured:
         ``windows`` keeps the last-periods windows measured so far for these facts, by
         input and length, so leaves over the same window measure it once per input.
         """
-        leaf = self.leaf
-        series = facts.get(leaf.input)
+        series = facts.get(self.input)
         if series is None:
             return
-        measure = leaf.measure
+        measure = self.measure
         fields = self.fields
         if measure == "max_window_sum":
             # The direct evaluator's own measurement: the best complete window's sum.
@@ -203,8 +207,8 @@ class _Measured:
             if not check.missing:
                 out[fields[1]] = False
             return
-        n = self.runtime.periods or 1
-        key = (leaf.input, n)
+        n = self.periods
+        key = self.window_key
         window = windows.get(key)
         if window is None:
             amounts = _last_window(series, n)
