@@ -32,6 +32,8 @@ from transitions.core import Event, EventData, State
 
 from sep.lifecycle import _process
 
+pytestmark = pytest.mark.clause("4.3.2")
+
 VERSION = importlib.metadata.version("transitions")
 
 #: Fires an event on a model with the process's context: ``fire(event, model, ctx)``.

@@ -127,12 +127,13 @@ class _Window:
     odd: Any
     shifted: list[tuple[Any, Any]]
 
-    def decide(self, rows: int, fn: Callable[[list[tuple[Any, Any]], int], Codes]) -> Codes:
-        """``fn(parts, rows)`` for every row, with the odd rows' answers from their own
-        windows."""
-        out = fn(self.parts, rows)
+    def decide(self, rows: int, fn: Callable[[list[tuple[Any, Any]], int, Any], Codes]) -> Codes:
+        """``fn(parts, rows, where)`` for every row, then the odd rows' answers from their
+        own windows written over theirs; ``where`` is the rows' place in the chunk
+        (``None`` for all of them, else ``odd``)."""
+        out = fn(self.parts, rows, None)
         if self.odd.size:
-            out[self.odd] = fn(self.shifted, self.odd.size)
+            out[self.odd] = fn(self.shifted, self.odd.size, self.odd)
         return out
 
 
@@ -371,7 +372,7 @@ def _leaf_value(leaf: Leaf, spec: InputSpec, threshold: Any) -> Op:
 def _each_of_last(leaf: Leaf, threshold: Any, size: int) -> Op:
     limit = _fen(threshold)
 
-    def each(parts: list[tuple[Any, Any]], rows: int) -> Codes:
+    def each(parts: list[tuple[Any, Any]], rows: int, where: Any) -> Codes:
         failing = np.zeros(rows, np.bool_)
         gaps = np.zeros(rows, np.bool_)
         for fen, known in parts:
@@ -402,6 +403,7 @@ def _min_to_mean(leaf: Leaf, threshold: Any, size: int) -> Op:
         edge, above, slack = as_float, None, _RATIO_SLACK
 
     def ratios(parts: list[tuple[Any, Any]], rows: int, wide: Any) -> Codes:
+        # wide: the rows (by place in ``parts``) whose window total might leave int64.
         complete = parts[0][1].copy()
         total = parts[0][0].copy()
         low = parts[0][0].copy()
@@ -432,15 +434,15 @@ def _min_to_mean(leaf: Leaf, threshold: Any, size: int) -> Op:
         return _codes(met, complete)
 
     def run(env: _Env) -> Codes:
-        window = env.window(leaf.input, size)
         wide = env.wide_rows(leaf.input, size)
-        out = ratios(window.parts, env.n, wide)
-        odd = window.odd
-        if odd.size:
-            # The wide rows among the odd ones, by their place in the odd rows' arrays.
-            odd_wide = np.flatnonzero(np.isin(odd, wide)) if wide.size else wide
-            out[odd] = ratios(window.shifted, odd.size, odd_wide)
-        return out
+
+        def decide(parts: list[tuple[Any, Any]], rows: int, where: Any) -> Codes:
+            # The wide rows among ``where`` (the odd ones), by their place there.
+            if where is not None and wide.size:
+                return ratios(parts, rows, np.flatnonzero(np.isin(where, wide)))
+            return ratios(parts, rows, wide)
+
+        return env.window(leaf.input, size).decide(env.n, decide)
 
     return run
 

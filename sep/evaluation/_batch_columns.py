@@ -318,12 +318,19 @@ def _fen_of(spec: InputSpec, value: Decimal, row: int, sub: str = "") -> int:
     return int(fen)
 
 
-def _check_floats(spec: InputSpec, values: Floats, sub: str = "") -> None:
-    # One pass without a temporary (fmax/fmin skip NaN, keep ±inf); the row only on failure.
-    if not values.size or (
+def _within_bound(values: Floats) -> bool:
+    """Whether ``values`` are within the money bound, by one pass each way without a
+    temporary (fmax/fmin skip NaN, keep ±inf). An empty array is; one with no known
+    amount at all is not answered here (``False``): the caller looks closer."""
+    return not values.size or bool(
         np.fmax.reduce(values, axis=None) <= MONEY_LIMIT
         and np.fmin.reduce(values, axis=None) >= -MONEY_LIMIT
-    ):
+    )
+
+
+def _check_floats(spec: InputSpec, values: Floats, sub: str = "") -> None:
+    # The row is looked for only on failure.
+    if _within_bound(values):
         return
     big = np.abs(values) > MONEY_LIMIT  # False for NaN, True for ±inf
     if big.any():
@@ -621,10 +628,7 @@ def _float_grid(spec: InputSpec, raw: Any) -> Floats | None:
     values = raw.values
     if not isinstance(values, np.ndarray) or values.dtype != np.float64 or values.ndim != 2:
         return None
-    if values.size and not (
-        np.fmax.reduce(values, axis=None) <= MONEY_LIMIT
-        and np.fmin.reduce(values, axis=None) >= -MONEY_LIMIT
-    ):
+    if not _within_bound(values):
         return None  # beyond the bound, infinite, or all missing
     if spec.minimum is not None and _below(values, spec.minimum):
         return None

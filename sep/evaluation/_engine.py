@@ -10,7 +10,6 @@ so the common call — "may this incubatee graduate?" — costs only the outcome
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import operator
 import threading
@@ -234,7 +233,7 @@ class _LeafRuntime:
             # bound 17 digits, far inside 80) instead of two 80-digit divisions. Apart from
             # an exact tie the rounded ratio falls on the same side of the step: the
             # divisions err by under 1e-78, nearer than two distinct such ratios can be.
-            total = functools.reduce(MONEY_CONTEXT.add, values)  # exact, as money_sum
+            total = money_sum(values)
             if total <= 0:
                 return NOT_MET
             low = MONEY_CONTEXT.multiply(min(values), n)

@@ -148,18 +148,13 @@ def _columnar(source: Any) -> _Columnar | None:
     for any other source (converted whole)."""
     package = type(source).__module__.split(".", 1)[0]
     if package == "pyarrow" and type(source).__name__ == "Table":
-        schema = source.schema
-        # A saved pandas index is selected too, so that it is restored (a RangeIndex is
-        # kept in the metadata, not in a column).
-        metadata = _converted(source, lambda: schema.pandas_metadata) or {}
-        saved = [c for c in metadata.get("index_columns", []) if type(c) is str]
-        # pandas' own conversion of the empty table: the labels of a whole conversion.
-        head = _converted(source, lambda: schema.empty_table().to_pandas())
+        head, names, saved = _converted(source, lambda: _schema_head(source.schema))
 
         def arrow(picked: list[str]) -> pd.DataFrame:
+            # The saved index is selected too, so that it is restored.
             return _whole(_converted(source, lambda: source.select([*picked, *saved])))
 
-        return _Columnar(head, [n for n in schema.names if n not in saved], arrow)
+        return _Columnar(head, names, arrow)
     if package == "polars" and callable(getattr(source, "select", None)):
         lazy = not callable(getattr(source, "to_pandas", None))
         names = [
@@ -285,14 +280,21 @@ def _header(path: Path) -> tuple[pd.DataFrame, list[str]]:
         import pyarrow.parquet as pq
 
         # A dataset, as pandas reads it: one file, or a directory of them (with partitions).
-        schema = pq.ParquetDataset(path).schema
-        # pandas' own conversion of the empty table gives the labels a full read gives
-        # (a two-level frame's tuples are stored as their text), in the fields' order.
-        head = schema.empty_table().to_pandas()
-        saved = (schema.pandas_metadata or {}).get("index_columns", [])
+        head, names, _ = _schema_head(pq.ParquetDataset(path).schema)
     except (OSError, ValueError) as exc:
         raise _unreadable(path, exc) from None
-    return head, [name for name in schema.names if name not in saved]
+    return head, names
+
+
+def _schema_head(schema: Any) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Of an Arrow schema: the zero-row frame pandas converts its empty table to, which
+    has the labels a whole conversion gives (a two-level frame's tuples are stored as
+    their text), in the fields' order; each label's field name; and the fields holding a
+    saved pandas index (a RangeIndex is kept in the metadata, not in a field)."""
+    head = schema.empty_table().to_pandas()
+    metadata = schema.pandas_metadata or {}
+    saved = [c for c in metadata.get("index_columns", []) if type(c) is str]
+    return head, [name for name in schema.names if name not in saved], saved
 
 
 def _load(data: Any, rules: Sequence[RulePack], extra: str, index: str | None) -> pd.DataFrame:
