@@ -470,9 +470,10 @@ class IncubationProcess:
         # that, which this machine leaves empty: the machine's prepare_event,
         # finalize_event and on_exception callbacks, the state lookup through the model
         # and the MachineError for a trigger not allowed from the state, refused here
-        # directly. That is 1.8 µs of a trigger's 6.7 (4.3.2 record_follow_up, measured
-        # on transitions 0.9.3). tests/test_transitions_internals.py checks that the ways
-        # behave alike and that the machine has none of those callbacks.
+        # directly. That was about 2 µs of a trigger's 6.6 (4.3.2 record_follow_up in
+        # benchmarks/bench_lifecycle.py, transitions 0.9.3).
+        # tests/test_transitions_internals.py checks that the ways behave alike and that
+        # the machine has none of those callbacks.
         # One lookup per trigger fired: the event, its transitions by source state, its
         # arguments, the recorded ones, the texts among them to check (actor first, as
         # refused), its clause.
